@@ -1,0 +1,5 @@
+"""`python -m skillreg` runs the `skill` command."""
+
+from skillreg.cli import main
+
+main()

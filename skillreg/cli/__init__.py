@@ -1,0 +1,76 @@
+"""The `skill` command: a lazy click group and the one error funnel.
+
+Commands are imported only when invoked, so `skill --version` stays fast. Every `SkillError`
+becomes ``error: <message>`` on stderr and its exit code; anything else is a bug and surfaces.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from skillreg import __version__
+from skillreg.errors import SkillError
+
+# name -> "module:attribute"; one module per command family, each a thin click wrapper.
+COMMANDS: dict[str, str] = {
+    "lint": "skillreg.cli.lint:lint",
+    "rules": "skillreg.cli.lint:rules",
+    "index": "skillreg.cli.index:index",
+    "graph": "skillreg.cli.graph:graph",
+    "pack": "skillreg.cli.publish:pack",
+    "publish": "skillreg.cli.publish:publish",
+    "yank": "skillreg.cli.maintain:yank",
+    "unyank": "skillreg.cli.maintain:unyank",
+    "deprecate": "skillreg.cli.maintain:deprecate",
+    "registry": "skillreg.cli.maintain:registry",
+    "install": "skillreg.cli.install:install",
+    "update": "skillreg.cli.install:update",
+    "remove": "skillreg.cli.install:remove",
+    "list": "skillreg.cli.browse:list_installed",
+    "outdated": "skillreg.cli.browse:outdated",
+    "info": "skillreg.cli.browse:info",
+    "search": "skillreg.cli.browse:search",
+    "init": "skillreg.cli.init:init",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SkillError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="skill")
+def cli() -> None:
+    """Lint, index, publish and install agent skills (SKILL.md folders)."""
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="skill")
+    except BrokenPipeError:  # `skill list | head`: not an error
+        sys.stderr.close()
+        sys.exit(0)

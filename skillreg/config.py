@@ -1,0 +1,102 @@
+"""Configuration files: where they are and their raw tables.
+
+Project config lives in ``skill.toml`` (top-level tables such as ``[lint]`` and ``[install]``) or in
+``pyproject.toml`` under ``[tool.skill]`` (``[tool.skill.lint]`` …), found by walking up from the
+starting folder; ``skill.toml`` wins when a folder has both. User config is ``config.toml`` in the
+user config folder (platformdirs; ``$XDG_CONFIG_HOME/skillreg`` on Linux). Each domain (lint,
+install) validates its own section; this module only finds and reads.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillreg.errors import ConfigError
+
+PROJECT_FILE = "skill.toml"
+PYPROJECT = "pyproject.toml"
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """The ``skill`` table of one config file; `path` is None when no file was found."""
+
+    path: Path | None = None
+    table: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.table.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.path}: [{name}] must be a table", path=self.path)
+        return value
+
+    @property
+    def root(self) -> Path | None:
+        """The folder the config file sits in (paths in it are relative to this)."""
+        return self.path.parent if self.path else None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}", path=path) from None
+
+
+def _table_of(path: Path) -> dict[str, Any] | None:
+    data = read_toml(path)
+    if path.name == PYPROJECT:
+        tool = data.get("tool", {})
+        table = tool.get("skill") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.skill] must be a table", path=path)
+        return table
+    return data
+
+
+def find_project_config(start: Path) -> ConfigFile:
+    """The nearest ``skill.toml`` or ``pyproject.toml`` with ``[tool.skill]`` at or above `start`."""
+    folder = start.resolve()
+    if folder.is_file():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in (PROJECT_FILE, PYPROJECT):
+            path = candidate / name
+            if path.is_file():
+                table = _table_of(path)
+                if table is not None:
+                    return ConfigFile(path, table)
+    return ConfigFile()
+
+
+def load_config_file(path: Path) -> ConfigFile:
+    """An explicitly named config file (``--config``): it must exist."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found", path=path)
+    return ConfigFile(path, _table_of(path) or {})
+
+
+def user_config_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("skillreg")) / "config.toml"
+
+
+def load_user_config() -> ConfigFile:
+    path = user_config_path()
+    return ConfigFile(path, read_toml(path)) if path.is_file() else ConfigFile()
+
+
+def user_cache_dir() -> Path:
+    """Where caches go (bundles by digest, parsed-skill cache): safe to delete at any time."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("skillreg"))

@@ -1,0 +1,1 @@
+"""Static registries: the file format (`model`), reading them and writing them."""

@@ -1,0 +1,29 @@
+"""Shared fixtures: every test runs with HOME and XDG_* pointed at a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEED = SHARED / "seed" / "backend-developer"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    for var in ("SKILL_REGISTRY", "SKILL_REGISTRY_TOKEN", "CLAUDE_CONFIG_DIR", "CODEX_HOME",
+                "GITHUB_ACTIONS", "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(var, raising=False)
+    return home
