@@ -63,7 +63,7 @@ def _table_of(path: Path) -> dict[str, Any] | None:
 
 
 def find_project_config(start: Path) -> ConfigFile:
-    """The nearest ``skill.toml`` or ``pyproject.toml`` with ``[tool.skill]`` at or above `start`."""
+    """The nearest ``skill.toml``, or ``pyproject.toml`` with ``[tool.skill]``, from `start` up."""
     folder = start.resolve()
     if folder.is_file():
         folder = folder.parent

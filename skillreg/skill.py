@@ -1,0 +1,126 @@
+"""A parsed skill: one SKILL.md read, its frontmatter composed and its body outlined.
+
+`parse_skill` never raises for bad content: what it cannot read becomes a finding in
+`ParsedSkill.diagnostics` and the parts it could not build are None.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillreg import frontmatter as fmod
+from skillreg import syntax_rules as sr
+from skillreg.diagnostics import Diagnostic
+from skillreg.frontmatter import Frontmatter
+from skillreg.markdown import Body, parse_body
+from skillreg.source import DEFAULT_MAX_BYTES, Source, read_source
+
+SKILL_FILE = "SKILL.md"
+FALLBACK_FILE = "skill.md"  # accepted when SKILL.md is missing, as the reference validator does
+
+
+@dataclass(frozen=True)
+class ParsedSkill:
+    path: Path  # the SKILL.md (or where it should be)
+    folder: Path
+    source: Source | None
+    frontmatter: Frontmatter | None
+    body: Body | None
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def display(self) -> str:
+        """The path as findings show it."""
+        return str(self.path)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        fm = self.frontmatter
+        return fm.data if fm is not None and isinstance(fm.data, dict) else {}
+
+    def _string(self, value: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
+    @property
+    def name(self) -> str | None:
+        return self._string(self.data.get("name"))
+
+    @property
+    def description(self) -> str | None:
+        return self._string(self.data.get("description"))
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        value = self.data.get("metadata")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def version(self) -> str | None:
+        return self._string(self.metadata.get("version"))
+
+    @property
+    def license(self) -> str | None:
+        return self._string(self.data.get("license"))
+
+
+def skill_file(path: Path) -> Path:
+    """The SKILL.md a path designates: the file itself, or the one in the folder."""
+    if path.is_dir():
+        primary = path / SKILL_FILE
+        if not primary.exists() and (path / FALLBACK_FILE).is_file():
+            return path / FALLBACK_FILE
+        return primary
+    return path
+
+
+def parse_skill(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedSkill:
+    """Parse the skill at `path` (a folder or its SKILL.md)."""
+    file = skill_file(path)
+    display = os.path.normpath(str(file))
+    folder = file.parent
+    if not file.is_file():
+        missing = sr.finding(sr.MISSING_SKILL_FILE, display, 1, 1, f"no {SKILL_FILE} in {folder}")
+        return ParsedSkill(file, folder, None, None, None, (missing,))
+    source, findings = read_source(file, display, max_bytes)
+    if source is None:
+        return ParsedSkill(file, folder, None, None, None, tuple(findings))
+    frontmatter, body = _parse_text(source.text, display, findings)
+    return ParsedSkill(file, folder, source, frontmatter, body, tuple(findings))
+
+
+def _parse_text(
+    text: str, display: str, findings: list[Diagnostic]
+) -> tuple[Frontmatter | None, Body]:
+    bounds = fmod.split(text)
+    if bounds is None:
+        findings.append(
+            sr.finding(
+                sr.MISSING_FRONTMATTER,
+                display,
+                1,
+                1,
+                "file does not start with a `---` frontmatter line",
+            )
+        )
+        return None, parse_body(text, 1)
+    _, closing = bounds
+    if closing < 0:
+        findings.append(
+            sr.finding(
+                sr.UNTERMINATED_FRONTMATTER,
+                display,
+                1,
+                1,
+                "frontmatter opened on line 1 is never closed by `---`",
+            )
+        )
+        return None, parse_body("", 2)
+    lines_before = text.split("\n", closing + 1)
+    yaml_text = "\n".join(lines_before[1:closing]) + "\n"
+    body_text = lines_before[closing + 1] if len(lines_before) > closing + 1 else ""
+    frontmatter, fm_findings = fmod.parse(yaml_text, 2, closing + 1, display)
+    findings.extend(fm_findings)
+    return frontmatter, parse_body(body_text, closing + 2)
