@@ -24,6 +24,12 @@ _LINK = re.compile(
 )
 _REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S+)")
 _COMMENT = re.compile(r"<!--(.*?)-->")
+# First characters that may open something other than paragraph text.
+_BLOCK_STARTERS = frozenset(" \t`~#=-*+_<[0123456789")
+_HTML_BLOCK = re.compile(
+    r" {0,3}(?:<!--|<(?:script|pre|style|textarea)(?:\s|>|$)"
+    r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>[ \t]*$)"
+)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -108,9 +114,20 @@ def parse_body(text: str, first_line: int) -> Body:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    for index, line in enumerate(lines):
-        scanner.feed(line, first_line + index)
-    scanner.finish(first_line + len(lines) - 1)
+    index, count = 0, len(lines)
+    while index < count:
+        scanner.feed(lines[index], first_line + index)
+        index += 1
+        if scanner.fence is not None:  # skip the fence's content in one tight loop
+            close = _closing_fence(
+                lines, index, scanner.fence[0] * scanner.fence[1], scanner.in_list
+            )
+            if close >= 0:
+                scanner.feed(lines[close], first_line + close)
+                index = close + 1
+            else:
+                index = count
+    scanner.finish(first_line + count - 1)
     return Body(
         tuple(lines),
         first_line,
@@ -119,6 +136,22 @@ def parse_body(text: str, first_line: int) -> Body:
         tuple(scanner.comments),
         tuple(scanner.code),
     )
+
+
+def _closing_fence(lines: list[str], start: int, marker: str, in_list: bool) -> int:
+    """Index of the line that closes a fence opened with `marker`, or -1."""
+    char = marker[0]
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if marker in line:
+            stripped = line.strip()
+            if (
+                stripped.startswith(marker)
+                and not stripped.strip(char)
+                and (in_list or len(line) - len(line.lstrip(" ")) < 4)
+            ):
+                return index
+    return -1
 
 
 class _Scanner:
@@ -134,16 +167,18 @@ class _Scanner:
         )
         self.paragraph: list[tuple[int, str]] | None = None  # the open paragraph's lines
         self.in_list = False
+        self.list_paragraph = False  # the last line belongs to a list item's paragraph
+        self.html = False  # inside an HTML block, which runs to the next blank line
 
     def feed(self, line: str, number: int) -> None:
         if self.fence is not None:
             self._in_fence(line, number)
         elif self.comment is not None:
             self._in_comment(line, number)
-        elif self._indented_code(line, number):
-            pass
         elif not line.strip():
-            self.paragraph = None
+            self.paragraph, self.list_paragraph, self.html = None, False, False
+        elif self.html or self._indented_code(line, number):
+            pass
         else:
             self._block(line, number)
 
@@ -191,33 +226,52 @@ class _Scanner:
         return True
 
     def _block(self, line: str, number: int) -> None:
-        indent = len(line) - len(line.lstrip(" \t"))
-        if self.in_list and indent == 0 and not _LIST_ITEM.match(line):
-            self.in_list = False
+        if line[0] not in _BLOCK_STARTERS:  # plain text, the common case: kept cheap
+            self._text(line, number)
+            return
+        at_margin = line[0] not in " \t"
         probe = line.lstrip(" \t") if self.in_list else line
         if fence := _FENCE.fullmatch(probe):
             marker, info = fence.group(2), fence.group(3).strip()
             if not (marker[0] == "`" and "`" in info):
                 self.fence = (marker[0], len(marker), number, info.split(" ")[0] if info else "")
-                self.paragraph = None
+                self._end_blocks(ends_list=at_margin)
                 return
-        if not self.in_list and self._heading(line, number):
+        if (at_margin or not self.in_list) and self._heading(line, number):
+            self._end_blocks(ends_list=True)
             return
         if _LIST_ITEM.match(line):
-            self.in_list = True
-            self.paragraph = None
+            self.in_list, self.list_paragraph, self.paragraph = True, True, None
         elif _BREAK.fullmatch(line):
-            self.paragraph = None
+            self._end_blocks(ends_list=at_margin)
             return
-        elif line.lstrip().startswith("<!--"):
-            self.paragraph = None  # an HTML block, which indented code may follow
-        elif self.paragraph is None:
-            self.paragraph = [(number, line)]
+        elif self.paragraph is None and not self.list_paragraph and _HTML_BLOCK.match(line):
+            self.html = not line.lstrip().startswith("<!--")  # comments are tracked on their own
+            self._end_blocks(ends_list=at_margin)
         else:
-            self.paragraph.append((number, line))
+            self._text(line, number)
+            return
         self._inline(line, number, 0)
-        if _REF_DEF.match(line) and (ref := _REF_DEF.match(line)):
+
+    def _text(self, line: str, number: int) -> None:
+        """A paragraph line, or a lazy continuation of a list item's paragraph."""
+        if not self.list_paragraph:
+            if line[0] not in " \t":
+                self.in_list = False
+            if self.paragraph is None:
+                self.paragraph = [(number, line)]
+            else:
+                self.paragraph.append((number, line))
+        if "`" in line or "](" in line or "<!--" in line:
+            self._inline(line, number, 0)
+        if line[0] in " [" and (ref := _REF_DEF.match(line)):
             self._add_link(ref.group(1), number, ref.start(1), False)
+
+    def _end_blocks(self, *, ends_list: bool) -> None:
+        self.paragraph = None
+        self.list_paragraph = False
+        if ends_list:
+            self.in_list = False
 
     def _heading(self, line: str, number: int) -> bool:
         atx = _ATX.fullmatch(line)

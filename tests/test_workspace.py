@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillreg.errors import UsageError
+from skillreg.workspace import find_skill_files
+
+
+def test_discovery_skips_hidden_and_vendor_folders(tmp_path: Path) -> None:
+    for rel in ("a", "nested/b", ".hidden/c", "node_modules/d", "a/inner"):
+        (tmp_path / rel).mkdir(parents=True)
+        (tmp_path / rel / "SKILL.md").write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_skill_files([tmp_path])]
+    assert found == ["a/SKILL.md", "a/inner/SKILL.md", "nested/b/SKILL.md"]
+
+
+def test_explicit_paths_are_deduplicated(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "SKILL.md").write_text("x")
+    assert len(find_skill_files([tmp_path / "a", tmp_path / "a" / "SKILL.md", tmp_path])) == 1
+
+
+def test_empty_folder_yields_its_would_be_file(tmp_path: Path) -> None:
+    assert find_skill_files([tmp_path]) == [tmp_path / "SKILL.md"]
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such file"):
+        find_skill_files([tmp_path / "nope"])
