@@ -8,6 +8,7 @@ Sections that need full inline parsing (Related Skills) go to mistune in `skillr
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,12 +19,12 @@ _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_LINK = re.compile(
-    r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^\s)]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+_TICKS = re.compile(r"`+")
+_MAX_LABEL = 1000  # how far back a link's `[` is looked for
+_TARGET = re.compile(
+    r"[ \t]*(<[^<>\n]*>|[^\s()<]+)(?:[ \t]+(?:\"[^\"]{0,300}\"|'[^']{0,300}'))?[ \t]*\)"
 )
 _REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S+)")
-_COMMENT = re.compile(r"<!--(.*?)-->")
 # First characters that may open something other than paragraph text.
 _BLOCK_STARTERS = frozenset(" \t`~#=-*+_<[0123456789")
 _HTML_BLOCK = re.compile(
@@ -116,7 +117,11 @@ def parse_body(text: str, first_line: int) -> Body:
         lines.pop()
     index, count = 0, len(lines)
     while index < count:
-        scanner.feed(lines[index], first_line + index)
+        line = lines[index]
+        if line and line[0] not in _BLOCK_STARTERS and scanner.plain_text_ready():
+            scanner._text(line, first_line + index)
+        else:
+            scanner.feed(line, first_line + index)
         index += 1
         if scanner.fence is not None:  # skip the fence's content in one tight loop
             close = _closing_fence(
@@ -169,6 +174,12 @@ class _Scanner:
         self.in_list = False
         self.list_paragraph = False  # the last line belongs to a list item's paragraph
         self.html = False  # inside an HTML block, which runs to the next blank line
+
+    def plain_text_ready(self) -> bool:
+        """True when a plain text line can skip the block checks (no block is open)."""
+        return (
+            self.fence is None and self.comment is None and not self.html and self.indented is None
+        )
 
     def feed(self, line: str, number: int) -> None:
         if self.fence is not None:
@@ -226,26 +237,33 @@ class _Scanner:
         return True
 
     def _block(self, line: str, number: int) -> None:
-        if line[0] not in _BLOCK_STARTERS:  # plain text, the common case: kept cheap
+        # Dispatch on the first character so that each line pays for at most a regex or two.
+        first = line[0]
+        if first not in _BLOCK_STARTERS:  # plain text, the common case
             self._text(line, number)
             return
-        at_margin = line[0] not in " \t"
-        probe = line.lstrip(" \t") if self.in_list else line
-        if fence := _FENCE.fullmatch(probe):
+        at_margin = first not in " \t"
+        probe = line if at_margin or not self.in_list else line.lstrip(" \t")
+        if probe[:1] in ("`", "~") and (fence := _FENCE.fullmatch(probe)):
             marker, info = fence.group(2), fence.group(3).strip()
             if not (marker[0] == "`" and "`" in info):
                 self.fence = (marker[0], len(marker), number, info.split(" ")[0] if info else "")
                 self._end_blocks(ends_list=at_margin)
                 return
-        if (at_margin or not self.in_list) and self._heading(line, number):
+        if (at_margin or not self.in_list) and first in "# =-" and self._heading(line, number):
             self._end_blocks(ends_list=True)
             return
-        if _LIST_ITEM.match(line):
+        if first in "-*+ 0123456789" and _LIST_ITEM.match(line):
             self.in_list, self.list_paragraph, self.paragraph = True, True, None
-        elif _BREAK.fullmatch(line):
+        elif first in "-*_ " and _BREAK.fullmatch(line):
             self._end_blocks(ends_list=at_margin)
             return
-        elif self.paragraph is None and not self.list_paragraph and _HTML_BLOCK.match(line):
+        elif (
+            first in "< "
+            and self.paragraph is None
+            and not self.list_paragraph
+            and _HTML_BLOCK.match(line)
+        ):
             self.html = not line.lstrip().startswith("<!--")  # comments are tracked on their own
             self._end_blocks(ends_list=at_margin)
         else:
@@ -274,7 +292,7 @@ class _Scanner:
             self.in_list = False
 
     def _heading(self, line: str, number: int) -> bool:
-        atx = _ATX.fullmatch(line)
+        atx = _ATX.fullmatch(line) if "#" in line[:4] else None
         if atx:
             text = _ATX_CLOSE.sub("", atx.group(2) or "").strip()
             col = line.index("#") + 1
@@ -282,8 +300,7 @@ class _Scanner:
             self.paragraph = None
             self._inline(line, number, 0)
             return True
-        setext = _SETEXT.fullmatch(line)
-        if setext and self.paragraph:
+        if self.paragraph and (setext := _SETEXT.fullmatch(line)):
             first, text = self.paragraph[0]
             level = 1 if setext.group(1)[0] == "=" else 2
             col = len(text) - len(text.lstrip()) + 1
@@ -294,31 +311,59 @@ class _Scanner:
         return False
 
     def _inline(self, text: str, number: int, offset: int) -> None:
-        if "`" in text:  # blank out code spans, keeping columns
-            text = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+        # Every scan here is linear in the line's length: a hostile line must not backtrack.
+        if "`" in text:
+            text = _blank_code_spans(text)
         if "<!--" in text:
             self._comments(text, number, offset)
-        if "](" in text:
-            for match in _LINK.finditer(text):
-                self._add_link(
-                    match.group(2), number, offset + match.start(2), bool(match.group(1))
-                )
+        pos = 0
+        while (close := text.find("](", pos)) >= 0:
+            pos = close + 2
+            opened = text.rfind("[", max(0, close - _MAX_LABEL), close)
+            target = _TARGET.match(text, close + 2) if opened >= 0 else None
+            if target is not None:
+                image = opened > 0 and text[opened - 1] == "!"
+                self._add_link(target.group(1), number, offset + target.start(1), image)
+                pos = target.end()
 
     def _comments(self, text: str, number: int, offset: int) -> None:
-        for match in _COMMENT.finditer(text):
-            self.comments.append(
-                Comment(match.group(1).strip(), number, offset + match.start() + 1)
-            )
-        tail = _COMMENT.sub("", text)
-        if (start := tail.find("<!--")) >= 0:
-            opened = text.rfind("<!--")
-            self.comment = (number, offset + opened + 1, [text[opened + 4 :]])
-            del start
+        pos = 0
+        while (start := text.find("<!--", pos)) >= 0:
+            end = text.find("-->", start + 4)
+            if end < 0:  # runs on over the next lines
+                self.comment = (number, offset + start + 1, [text[start + 4 :]])
+                return
+            self.comments.append(Comment(text[start + 4 : end].strip(), number, offset + start + 1))
+            pos = end + 3
 
     def _add_link(self, target: str, number: int, start: int, image: bool) -> None:
         raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
         shift = 1 if raw is not target else 0
         self.links.append(Link(raw, number, start + shift + 1, start + shift + len(raw) + 1, image))
+
+
+def _blank_code_spans(text: str) -> str:
+    """`text` with each code span replaced by spaces (columns kept), per CommonMark's pairing:
+    a run of n backticks closes at the next run of exactly n backticks."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    if len(runs) < 2:
+        return text
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    chars = list(text)
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        later = bisect.bisect_right(same, index)
+        if later == len(same):
+            index += 1
+            continue
+        closer = same[later]
+        chars[start : runs[closer][1]] = " " * (runs[closer][1] - start)
+        index = closer + 1
+    return "".join(chars)
 
 
 def is_relative(target: str) -> bool:

@@ -13,7 +13,9 @@ SEED = SHARED / "seed" / "backend-developer"
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     for var, sub in (
@@ -23,7 +25,13 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         ("XDG_STATE_HOME", ".local/state"),
     ):
         monkeypatch.setenv(var, str(home / sub))
-    for var in ("SKILL_REGISTRY", "SKILL_REGISTRY_TOKEN", "CLAUDE_CONFIG_DIR", "CODEX_HOME",
-                "GITHUB_ACTIONS", "SOURCE_DATE_EPOCH"):
+    for var in (
+        "SKILL_REGISTRY",
+        "SKILL_REGISTRY_TOKEN",
+        "CLAUDE_CONFIG_DIR",
+        "CODEX_HOME",
+        "GITHUB_ACTIONS",
+        "SOURCE_DATE_EPOCH",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home

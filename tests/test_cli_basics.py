@@ -16,7 +16,9 @@ def test_version() -> None:
 
 
 def test_python_dash_m() -> None:
-    proc = subprocess.run([sys.executable, "-m", "skillreg", "--help"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "skillreg", "--help"], capture_output=True, text=True
+    )
     assert proc.returncode == 0
     assert "lint" in proc.stdout
 

@@ -7,6 +7,10 @@ Layout under a registry root::
     index/{prefix}/{name}.json                  one document per skill (Cargo prefix scheme)
     blobs/sha256/{h[0:2]}/{h[2:4]}/{h}.tar.gz   content-addressed bundles, immutable
     catalog.json                                derived: names + one-line summaries, for search
+    index.html                                  derived: the catalog as a browsable page
+
+A bundle (``{name}-{version}.tar.gz``) holds the skill's files under one top folder ``{name}/``,
+plus ``{name}/.skill-manifest.json`` (`BundleManifest`): every other file with its sha256.
 
 Only the per-skill documents change after publish: a new version, `yanked`, `deprecated`, tags.
 Every change raises `serial`, so a client can refuse a document older than one it has seen.
@@ -14,14 +18,32 @@ Every change raises `serial`, so a client can refuse a document older than one i
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT = "skillreg-registry"
 FORMAT_VERSION = 1
 ROOT_FILE = "registry.json"
 CATALOG_FILE = "catalog.json"
+HTML_FILE = "index.html"
+# SemVer 2.0.0's own regular expression (semver.org), so a third-party client can check keys.
+SEMVER_PATTERN = (
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+NAME_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SemVer = Annotated[str, Field(pattern=SEMVER_PATTERN)]
+SkillName = Annotated[str, Field(pattern=NAME_PATTERN, max_length=64)]
+BUNDLE_FORMAT = "skillreg-bundle"
+MANIFEST_FILE = ".skill-manifest.json"
 INDEX_TEMPLATE = "index/{prefix}/{name}.json"
 BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
+
+
+SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
+TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
 
 class _Model(BaseModel):
@@ -29,48 +51,58 @@ class _Model(BaseModel):
 
 
 class RegistryRoot(_Model):
-    """``registry.json``: what a client reads first (and caches)."""
+    """``registry.json``: what a client reads first (and caches). It never lists skills."""
 
-    format: str = FORMAT
-    format_version: int = FORMAT_VERSION
-    name: str | None = None
-    index: str = INDEX_TEMPLATE
-    blobs: str = BLOB_TEMPLATE
-    catalog: str = CATALOG_FILE
+    format: str = Field(default=FORMAT, description=f"always {FORMAT!r}")
+    format_version: int = Field(
+        default=FORMAT_VERSION, description="refuse a version you do not know"
+    )
+    name: str | None = Field(default=None, description="a display name for the registry")
+    index: str = Field(default=INDEX_TEMPLATE, description="per-skill document path template")
+    blobs: str = Field(default=BLOB_TEMPLATE, description="bundle path template")
+    catalog: str = Field(default=CATALOG_FILE, description="derived catalog path")
 
 
 class Deprecation(_Model):
-    message: str = ""
+    message: str = Field(default="", description="what to use instead, shown to users")
 
 
 class VersionEntry(_Model):
     """One published version; immutable except `yanked` and `yanked_reason`."""
 
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")  # of the .tar.gz bundle
-    size: int = Field(ge=0)  # bytes of the .tar.gz bundle
-    tar_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")  # of the uncompressed tar
-    tar_size: int = Field(ge=0)
-    description: str
-    related: list[str] = Field(default_factory=list)
-    published: str  # RFC 3339 UTC, e.g. 2026-11-26T17:00:00Z
-    yanked: bool = False
+    sha256: SHA256 = Field(description="of the .tar.gz bundle (its address under blobs/)")
+    size: int = Field(ge=0, description="bytes of the .tar.gz bundle")
+    tar_sha256: SHA256 = Field(description="of the uncompressed tar (stable across zlib builds)")
+    tar_size: int = Field(ge=0, description="bytes of the uncompressed tar")
+    description: str = Field(description="the skill's frontmatter description")
+    related: list[SkillName] = Field(
+        default_factory=list, description="names under the skill's Related Skills section"
+    )
+    published: str = Field(pattern=TIMESTAMP, description="RFC 3339 UTC, e.g. 2026-11-26T17:00:00Z")
+    yanked: bool = Field(default=False, description="skipped by resolution unless pinned exactly")
     yanked_reason: str | None = None
 
 
 class SkillDocument(_Model):
     """``index/{prefix}/{name}.json``: every version of one skill."""
 
-    name: str
-    serial: int = Field(ge=1)
-    tags: dict[str, str] = Field(default_factory=dict)  # e.g. {"latest": "1.2.0"}
+    name: SkillName
+    serial: int = Field(ge=1, description="raised by every change; refuse one lower than cached")
+    tags: dict[str, SemVer] = Field(
+        default_factory=dict, description='e.g. {"latest": "1.2.0"}: highest non-yanked release'
+    )
     deprecated: Deprecation | None = None
-    versions: dict[str, VersionEntry] = Field(default_factory=dict)
+    versions: dict[SemVer, VersionEntry] = Field(
+        default_factory=dict,
+        description="keyed by SemVer version",
+        json_schema_extra={"additionalProperties": False},
+    )
 
 
 class CatalogEntry(_Model):
-    name: str
-    description: str  # first line, trimmed
-    latest: str | None
+    name: SkillName
+    description: str = Field(description="first line of the latest description, trimmed")
+    latest: SemVer | None
     deprecated: bool = False
 
 
@@ -78,7 +110,26 @@ class Catalog(_Model):
     """``catalog.json``: derived from the per-skill documents; rebuilt by `reindex`."""
 
     format_version: int = FORMAT_VERSION
-    skills: list[CatalogEntry] = Field(default_factory=list)
+    skills: list[CatalogEntry] = Field(default_factory=list, description="sorted by name")
+
+
+class ManifestFile(_Model):
+    """One file of a bundle; `path` is relative to the skill folder, with ``/`` separators."""
+
+    path: str
+    sha256: SHA256
+    size: int = Field(ge=0)
+    executable: bool = Field(default=False, description="mode 0755 in the tar when true, else 0644")
+
+
+class BundleManifest(_Model):
+    """``{name}/.skill-manifest.json`` inside a bundle: every other member, sorted by path."""
+
+    format: str = Field(default=BUNDLE_FORMAT, description=f"always {BUNDLE_FORMAT!r}")
+    format_version: int = FORMAT_VERSION
+    name: SkillName
+    version: SemVer
+    files: list[ManifestFile]
 
 
 def index_prefix(name: str) -> str:

@@ -1,0 +1,51 @@
+"""`skill index`: describe a collection of skills as one JSON document (see `skillreg.index`)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically).")
+@click.option(
+    "--check",
+    "check_file",
+    type=click.Path(path_type=Path),
+    help="Exit 1 if FILE is not the index these paths produce now.",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Parse everything; neither read nor write the cache."
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing.")
+def index(
+    paths: tuple[Path, ...],
+    output: Path | None,
+    check_file: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+) -> None:
+    """Index the skills under PATHS (default: the current folder) to stdout or -o FILE."""
+    from skillreg import index as idx
+    from skillreg.errors import UsageError
+
+    if output is not None and check_file is not None:
+        raise UsageError("use either -o/--output or --check, not both")
+    options = idx.IndexOptions(paths or (Path("."),), use_cache=not no_cache, jobs=jobs)
+    document = idx.build_index(options)
+    invalid = sum(1 for entry in document["skills"] if entry["errors"])
+    if invalid:
+        click.echo(f"warning: {invalid} skill(s) have errors (see their `errors`)", err=True)
+    if check_file is not None:
+        if not idx.is_current(document, check_file):
+            again = shlex.join(["skill", "index", *map(str, paths), "-o", str(check_file)])
+            click.echo(f"{check_file} is stale: re-run `{again}`", err=True)
+            click.get_current_context().exit(1)
+        click.echo(f"{check_file} is up to date", err=True)
+    elif output is not None:
+        idx.write_atomic(output, idx.dumps(document))
+    else:
+        click.echo(idx.dumps(document), nl=False)

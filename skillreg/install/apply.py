@@ -1,0 +1,145 @@
+"""Carrying out a plan so that a failure or a kill at any point leaves a consistent state.
+
+Order: fetch and verify every bundle; unpack and stage every folder and link under hidden
+temporary names; drop from the lock the entries about to change; swap each staged path in with one
+rename; write the manifest, then the lock; discard what was swapped out. So every lock entry
+always describes files that are on disk, and a folder on disk is either complete or hidden.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillreg.errors import InstallError
+from skillreg.install.atomic import temp_name
+from skillreg.install.extract import extract_bundle, skill_root
+from skillreg.install.place import (
+    clean_stale,
+    discard,
+    is_ours,
+    stage_copy,
+    stage_link,
+    swap_in,
+    write_marker,
+)
+from skillreg.install.session import Session
+from skillreg.install.targets import entry_paths
+from skillreg.lock import LockEntry, write_lock
+from skillreg.manifest import update_requests
+
+
+@dataclass(frozen=True)
+class Planned:
+    entry: LockEntry
+    note: str  # what the user is told: "installed", "updated 1.0.0 -> 1.1.0", ...
+
+
+def check_conflicts(session: Session, plan: list[Planned]) -> None:
+    """Refuse to replace folders skillreg did not place, or a same-named skill from elsewhere."""
+    if session.options.force:
+        return
+    for item in plan:
+        entry = item.entry
+        previous = session.lock.get(entry.name)
+        if previous is not None and previous.registry != entry.registry:
+            raise InstallError(
+                f"{entry.name} is already installed from {previous.registry};"
+                f" use --force to replace it with the one from {entry.registry}"
+            )
+        canonical = session.project.canonical / entry.name
+        for path in [canonical, *entry_paths(session.project, entry)]:
+            if not is_ours(path, entry.name, canonical):
+                raise InstallError(
+                    f"{path} exists and was not installed by skillreg; use --force to replace it",
+                    path=path,
+                )
+
+
+def apply_plan(
+    session: Session, plan: list[Planned], manifest_set: dict[str, str] | None = None
+) -> None:
+    if not plan and not manifest_set:
+        return
+    _clean_leftovers(session, plan)
+    bundles = [_fetch(session, item.entry) for item in plan]
+    staged: list[tuple[Path, Path]] = []  # (staged path, final path)
+    try:
+        for item, data in zip(plan, bundles, strict=True):
+            staged.extend(_stage(session, item.entry, data))
+    except BaseException:
+        for path, _ in staged:
+            discard(path)
+        _clean_leftovers(session, plan)
+        raise
+    changing = {item.entry.name for item in plan if session.lock.get(item.entry.name) != item.entry}
+    if changing & {entry.name for entry in session.lock.skills}:
+        write_lock(session.project.lock_path, session.lock.without(changing))
+    parked = _swap_all(staged)
+    if manifest_set:
+        update_requests(session.project.manifest, set_=manifest_set)
+    write_lock(session.project.lock_path, session.lock.with_entries([i.entry for i in plan]))
+    for path in parked:
+        discard(path)
+
+
+def _fetch(session: Session, entry: LockEntry) -> bytes:
+    registry = session.registry(entry.registry)
+    return registry.bundle(entry.sha256, entry.size, label=f"{entry.name}@{entry.version}")
+
+
+def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, Path]]:
+    """Unpack the canonical copy and prepare every link or copy, all under hidden names."""
+    canonical = session.project.canonical / entry.name
+    canonical.parent.mkdir(parents=True, exist_ok=True)
+    unpacked = temp_name(canonical.parent, entry.name)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        extract_bundle(data, unpacked, label=f"{entry.name}@{entry.version}")
+        folder = skill_root(unpacked)
+        if folder != unpacked:  # bundle wraps its files in one folder: lift it out
+            lifted = temp_name(canonical.parent, entry.name)
+            os.rename(folder, lifted)
+            discard(unpacked)
+            unpacked = lifted
+        write_marker(unpacked, entry.name, entry.version, entry.sha256)
+        staged.append((unpacked, canonical))
+        for target in entry_paths(session.project, entry):
+            link = None if entry.mode == "copy" else stage_link(canonical, target)
+            staged.append((link or stage_copy(unpacked, target), target))
+    except BaseException:
+        discard(unpacked)
+        for path, _ in staged:
+            discard(path)
+        raise
+    return staged
+
+
+def _swap_all(staged: list[tuple[Path, Path]]) -> list[Path]:
+    """Swap every staged path in; on an error, swap back what was done and re-raise."""
+    parked: list[Path] = []
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for path, final in staged:
+            old = swap_in(path, final)
+            done.append((final, old))
+            if old is not None:
+                parked.append(old)
+    except OSError as exc:
+        for final, old in reversed(done):
+            discard(final)
+            if old is not None:
+                os.rename(old, final)
+        for path, _ in staged:
+            discard(path)
+        raise InstallError(f"cannot put {exc.filename} in place: {exc.strerror}") from None
+    return parked
+
+
+def _clean_leftovers(session: Session, plan: list[Planned]) -> None:
+    """Hidden leftovers of this or an earlier interrupted run in every folder the plan touches."""
+    clean_stale(session.project.canonical)
+    for item in plan:
+        for target in entry_paths(session.project, item.entry):
+            clean_stale(target.parent)

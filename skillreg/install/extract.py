@@ -1,0 +1,104 @@
+"""Safe unpacking of a verified bundle into a fresh folder.
+
+Only regular files and folders are accepted: links, devices and fifos are refused outright, then
+tarfile's ``data`` filter (PEP 706) checks every path. On top of it: a member count limit, an
+unpacked size limit enforced on the decompressed stream itself (so a gzip bomb is stopped after a
+bounded amount of work, whatever its headers claim), and names that collide when case is ignored
+(they would overwrite each other on macOS and Windows). The caller deletes the folder on failure.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tarfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from skillreg.errors import BundleError, InstallError
+
+MAX_MEMBERS = 2_000
+MAX_UNPACKED = 64 * 1024 * 1024  # bytes of file content
+_HEADER_ALLOWANCE = 1536  # tar header + padding per member, counted against the stream limit
+
+
+@dataclass(frozen=True)
+class Limits:
+    members: int = MAX_MEMBERS
+    unpacked: int = MAX_UNPACKED
+
+
+class _CappedReader(io.RawIOBase):
+    """Decompressed bytes, stopping with `BundleError` once more than `cap` were produced."""
+
+    def __init__(self, source: gzip.GzipFile, cap: int, label: str) -> None:
+        self.source, self.cap, self.label, self.seen = source, cap, label, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.source.read(len(buffer))
+        self.seen += len(data)
+        if self.seen > self.cap:
+            raise BundleError(f"{self.label}: unpacks to more than {self.cap} bytes (refused)")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def extract_bundle(data: bytes, dest: Path, *, label: str, limits: Limits = Limits()) -> None:
+    """Unpack gzip'd tar `data` into the new folder `dest` (which must not exist yet)."""
+    dest.mkdir(parents=True)
+    cap = limits.unpacked + _HEADER_ALLOWANCE * (limits.members + 2)
+    raw = _CappedReader(gzip.GzipFile(fileobj=io.BytesIO(data)), cap, label)
+    stream = io.BufferedReader(raw, buffer_size=64 * 1024)
+    try:
+        with tarfile.open(fileobj=stream, mode="r|") as archive:
+            _extract_members(archive, dest, label, limits)
+    except tarfile.FilterError as exc:
+        raise BundleError(f"{label}: unsafe member refused: {exc}") from None
+    except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise BundleError(f"{label}: not a valid bundle ({exc})") from None
+    except OSError as exc:  # about our disk (full, read-only), not about the bundle
+        raise InstallError(
+            f"{dest.parent}: cannot unpack {label}: {exc.strerror or exc}", path=dest
+        ) from None
+
+
+def _extract_members(archive: tarfile.TarFile, dest: Path, label: str, limits: Limits) -> None:
+    seen: dict[str, str] = {}
+    total = 0
+    for count, member in enumerate(archive, start=1):
+        if count > limits.members:
+            raise BundleError(f"{label}: more than {limits.members} members (refused)")
+        _check_member(member, label, seen)
+        total += member.size
+        if total > limits.unpacked:
+            raise BundleError(f"{label}: unpacks to more than {limits.unpacked} bytes (refused)")
+        archive.extract(member, dest, filter="data")
+
+
+def _check_member(member: tarfile.TarInfo, label: str, seen: dict[str, str]) -> None:
+    name = member.name
+    if member.issym() or member.islnk():
+        raise BundleError(f"{label}: link member {name!r} refused (bundles hold files only)")
+    if not (member.isfile() or member.isdir()):
+        raise BundleError(f"{label}: special member {name!r} refused (device, fifo or other)")
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or name.startswith(("/", "\\")) or "\\" in name:
+        raise BundleError(f"{label}: member {name!r} escapes the folder (refused)")
+    key = str(path).casefold()
+    if key in seen and (seen[key] != str(path) or not member.isdir()):
+        raise BundleError(f"{label}: member {name!r} collides with {seen[key]!r} (case ignored)")
+    seen[key] = str(path)
+
+
+def skill_root(folder: Path) -> Path:
+    """The folder holding SKILL.md: the bundle root, or its single top-level folder."""
+    if (folder / "SKILL.md").is_file():
+        return folder
+    children = list(folder.iterdir())
+    if len(children) == 1 and children[0].is_dir() and (children[0] / "SKILL.md").is_file():
+        return children[0]
+    raise BundleError(f"{folder.name}: bundle has no SKILL.md")

@@ -1,0 +1,149 @@
+"""Putting skill folders in place: markers, staging beside the target, atomic swaps, links.
+
+Every installed folder carries a ``.skillreg.json`` marker (name, version, bundle sha256 and the
+sha256 of each file), written while the folder is still staged under a hidden temporary name. The
+marker is how skillreg knows a folder is its own (anything else is never replaced without
+``--force``) and how ``skill list`` tells "ok" from "modified".
+
+A swap is one rename: into an empty place, ``rename``; over an existing folder, Linux's
+``renameat2(RENAME_EXCHANGE)`` when available (atomic), else two renames, with the old folder
+parked under a ``.skillreg-tmp-old-<name>-*`` name that `clean_stale` puts back if a crash
+struck between them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillreg.install.atomic import TMP_PREFIX, temp_name
+
+MARKER = ".skillreg.json"
+_OLD = "old-"
+
+
+@dataclass(frozen=True)
+class Marker:
+    name: str
+    version: str
+    sha256: str
+    files: dict[str, str]  # posix relative path -> sha256 of its bytes
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    digests: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink() and path.name != MARKER:
+            digests[path.relative_to(folder).as_posix()] = hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
+    return digests
+
+
+def write_marker(folder: Path, name: str, version: str, sha256: str) -> None:
+    record = {"name": name, "version": version, "sha256": sha256, "files": file_digests(folder)}
+    (folder / MARKER).write_text(
+        json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def read_marker(folder: Path) -> Marker | None:
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        return Marker(data["name"], data["version"], data["sha256"], dict(data["files"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def folder_status(folder: Path, sha256: str) -> str:
+    """One of: ok; modified (files differ from the marker); missing (no folder, or not ours)."""
+    marker = read_marker(folder) if folder.is_dir() else None
+    if marker is None or marker.sha256 != sha256:
+        return "missing"
+    return "ok" if file_digests(folder) == marker.files else "modified"
+
+
+def is_ours(path: Path, name: str, canonical: Path) -> bool:
+    """True when `path` is free, or holds something skillreg placed for skill `name`."""
+    if path.is_symlink():
+        return os.path.realpath(path) == os.path.realpath(canonical) or not path.exists()
+    if not path.exists():
+        return True
+    marker = read_marker(path) if path.is_dir() else None
+    return marker is not None and marker.name == name
+
+
+def discard(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def stage_link(canonical: Path, target: Path) -> Path | None:
+    """A relative symlink to `canonical`, staged beside `target`; None where links fail."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = temp_name(target.parent, target.name)
+    try:
+        os.symlink(os.path.relpath(canonical, target.parent), staged, target_is_directory=True)
+    except (OSError, NotImplementedError):
+        return None
+    return staged
+
+
+def stage_copy(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = temp_name(target.parent, target.name)
+    shutil.copytree(source, staged, symlinks=False)
+    return staged
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2``); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
+
+
+def swap_in(staged: Path, target: Path) -> Path | None:
+    """Move `staged` to `target`; returns where the previous content now is (to discard)."""
+    if not target.exists() and not target.is_symlink():
+        os.rename(staged, target)
+        return None
+    if staged.is_symlink() and (target.is_symlink() or target.is_file()):
+        os.replace(staged, target)
+        return None
+    if _exchange(staged, target):
+        return staged
+    parked = temp_name(target.parent, _OLD + target.name)
+    os.rename(target, parked)
+    os.rename(staged, target)
+    return parked
+
+
+def clean_stale(folder: Path) -> None:
+    """Remove temporary leftovers of interrupted runs, putting back a parked folder if needed."""
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if not child.name.startswith(TMP_PREFIX):
+            continue
+        rest = child.name[len(TMP_PREFIX) :]
+        if rest.startswith(_OLD):
+            original = folder / rest[len(_OLD) :].rsplit("-", 1)[0]
+            if not original.exists() and not original.is_symlink():
+                os.rename(child, original)
+                continue
+        discard(child)

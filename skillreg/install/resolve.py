@@ -1,0 +1,124 @@
+"""Choosing versions: a request ``NAME[@RANGE]`` against a skill's document, and related skills.
+
+No I/O of its own beyond asking the `Registry` for documents. Yanked versions are skipped unless
+the range pins exactly that version (then it is used, with a warning); a deprecated skill resolves
+normally and adds a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from skillreg.errors import NotFoundError, UsageError
+from skillreg.semver_range import parse_range, parse_version
+
+if TYPE_CHECKING:
+    from skillreg.registry.model import SkillDocument, VersionEntry
+
+# Names become folder names: keep them to a safe, portable alphabet.
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+_TAG = re.compile(r"^[a-z][a-z0-9-]*$")  # a dist-tag such as "beta" (checked against the document)
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str
+    spec: str  # the range as typed ("" when none)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    name: str
+    version: str
+    entry: VersionEntry
+    warnings: tuple[str, ...] = ()
+
+
+def check_name(name: str, *, where: str = "skill name") -> str:
+    if not _NAME.match(name) or ".." in name:
+        raise UsageError(f"invalid {where} {name!r}: use lowercase letters, digits, '-', '.', '_'")
+    return name
+
+
+def parse_request(text: str) -> Request:
+    name, _, spec = text.partition("@")
+    request = Request(check_name(name.strip()), spec.strip())
+    if request.spec and not _TAG.match(request.spec):
+        parse_range(request.spec)  # a bad range is a usage error before anything is fetched
+    return request
+
+
+def pick_version(doc: SkillDocument, spec: str) -> Resolved:
+    """The newest version of `doc` matching `spec`, by the yanking rules above."""
+    warnings: list[str] = []
+    if doc.deprecated is not None:
+        message = doc.deprecated.message or "no reason given"
+        warnings.append(f"{doc.name} is deprecated: {message}")
+    if spec and spec in doc.tags:
+        spec = doc.tags[spec]
+    elif _TAG.match(spec) and spec not in ("latest", "x"):
+        tags = ", ".join(sorted(doc.tags)) or "none"
+        raise NotFoundError(f"{doc.name} has no tag {spec!r} (tags: {tags})")
+    wanted = parse_range(spec)
+    ordered = sorted(
+        ((v, text) for text in doc.versions if (v := parse_version(text)) is not None), reverse=True
+    )
+    matching = [text for v, text in ordered if wanted.matches(v)]
+    for text in matching:
+        if not doc.versions[text].yanked:
+            return Resolved(doc.name, text, doc.versions[text], tuple(warnings))
+    exact = wanted.exact
+    pinned = next((text for v, text in ordered if exact is not None and v == exact), None)
+    if pinned is not None:
+        entry = doc.versions[pinned]
+        warnings.append(yank_warning(doc.name, pinned, entry))
+        return Resolved(doc.name, pinned, entry, tuple(warnings))
+    raise NotFoundError(_no_match(doc, spec, [text for _, text in ordered], matching))
+
+
+def yank_warning(name: str, version: str, entry: VersionEntry) -> str:
+    reason = f": {entry.yanked_reason}" if entry.yanked_reason else ""
+    return f"{name}@{version} is yanked{reason}"
+
+
+def _no_match(doc: SkillDocument, spec: str, ordered: list[str], matching: list[str]) -> str:
+    shown = spec or "*"
+    if matching:
+        return (
+            f"{doc.name}@{shown}: only yanked versions match ({', '.join(matching[:5])});"
+            " pin one exactly to use it anyway"
+        )
+    if not ordered:
+        return f"{doc.name} has no published versions"
+    return f"{doc.name}@{shown}: no version matches (available: {', '.join(ordered[:8])})"
+
+
+def default_spec(version: str) -> str:
+    """What the manifest records when no range was given: compatible updates of what we got."""
+    return f"^{version}"
+
+
+def related_closure(
+    roots: list[Resolved], fetch: Callable[[str], SkillDocument]
+) -> tuple[list[Resolved], list[str]]:
+    """Related skills reachable from `roots` (newest non-yanked each), and names not found."""
+    known = {r.name for r in roots}
+    queue = [name for r in roots for name in r.entry.related]
+    added: list[Resolved] = []
+    missing: list[str] = []
+    while queue:
+        name = queue.pop(0)
+        if name in known:
+            continue
+        known.add(name)
+        try:
+            resolved = pick_version(fetch(check_name(name, where="related skill name")), "")
+        except (NotFoundError, UsageError):
+            missing.append(name)
+            continue
+        added.append(resolved)
+        queue.extend(resolved.entry.related)
+    return added, missing

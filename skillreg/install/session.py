@@ -1,0 +1,132 @@
+"""One command's view of the world: the project, its lock and manifest, and open registries.
+
+Options come from the CLI as a frozen `InstallOptions`; a `Session` opens registries on demand
+(one HTTP client shared by all of them) and closes them at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, TYPE_CHECKING
+
+from skillreg.config import user_cache_dir
+from skillreg.install.place import clean_stale
+from skillreg.install.project import (
+    BUILTIN,
+    Project,
+    choose_registry,
+    locate_project,
+    registry_token,
+    resolve_builtin,
+)
+from skillreg.lock import Lockfile, read_lock
+from skillreg.manifest import read_requests
+
+if TYPE_CHECKING:
+    from skillreg.registry.client import Registry
+    from skillreg.registry.http import HttpClient, ProgressFactory
+
+
+@dataclass(frozen=True)
+class InstallOptions:
+    cwd: Path
+    registry: str | None = None
+    agents: tuple[str, ...] = ()
+    dirs: tuple[str, ...] = ()
+    global_: bool = False
+    copy: bool = False
+    force: bool = False
+    with_related: bool = False
+    frozen: bool = False
+    offline: bool = False
+    progress: ProgressFactory | None = field(default=None, compare=False)
+
+
+class Session:
+    """Open with `exclusive=True` for commands that write: one writer per project at a time."""
+
+    def __init__(self, options: InstallOptions, *, exclusive: bool = False) -> None:
+        self.options = options
+        self.project: Project = locate_project(options.cwd, global_=options.global_)
+        self._guard = _project_guard(self.project.root) if exclusive else None
+        try:  # read under the guard, so what we read is what the last writer wrote
+            self.lock: Lockfile = read_lock(self.project.lock_path)
+            self.requests: dict[str, str] = read_requests(self.project.manifest)
+        except BaseException:
+            if self._guard is not None:
+                self._guard.close()
+            raise
+        self._http: HttpClient | None = None
+        self._registries: dict[str, Registry] = {}
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._http is not None:
+            self._http.close()
+        if self._guard is not None:
+            self._guard.close()  # closing the file releases the lock
+
+    def clean(self, folders: list[Path]) -> None:
+        """Remove what interrupted runs left in the folders this run will touch."""
+        clean_stale(self.project.root)
+        for folder in {self.project.canonical, *folders}:
+            clean_stale(folder)
+
+    def registry(self, spec: str | None = None) -> Registry:
+        """`spec` as recorded in a lock entry, or None for the configured registry."""
+        from skillreg.registry.client import open_registry, registry_id
+
+        raw, base = spec or self.options.registry or "", self.options.cwd
+        if not raw:
+            raw, base = choose_registry(None, self.options.cwd)
+        key = raw if raw == BUILTIN else registry_id(raw, base)
+        if key not in self._registries:
+            where = str(resolve_builtin()) if raw == BUILTIN else raw
+            http = self._client() if key.startswith(("http://", "https://")) else None
+            opened = open_registry(
+                where,
+                base=base,
+                cache_dir=user_cache_dir(),
+                http=http,
+                offline=self.options.offline,
+            )
+            opened.recorded = key
+            self._registries[key] = opened
+        return self._registries[key]
+
+    def _client(self) -> HttpClient:
+        if self._http is None:
+            from skillreg.registry.http import HttpClient, HttpSettings
+
+            settings = HttpSettings.from_env(token=registry_token())
+            self._http = HttpClient(settings, progress=self.options.progress)
+        return self._http
+
+
+def _project_guard(root: Path) -> IO[bytes] | None:
+    """An exclusive lock for writers of one project, so two installs never lose a lock entry.
+
+    The lock file lives in the user cache (keyed by the project's path), not in the project.
+    Where `fcntl` does not exist (Windows), runs are not serialised.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    import hashlib
+
+    folder = user_cache_dir() / "locks"
+    key = hashlib.sha256(str(root).encode()).hexdigest()[:32]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / f"{key}.lock", "ab")  # noqa: SIM115 -- held for the session
+    except OSError:
+        return None  # an unwritable cache must not stop installs; they are just not serialised
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    return handle

@@ -1,0 +1,104 @@
+"""Looking without changing: installed skills and their state, outdated ones, a skill's versions,
+and search over a registry's catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from skillreg.errors import NotFoundError
+from skillreg.install.atomic import fs_errors
+from skillreg.install.resolve import check_name, pick_version
+from skillreg.install.session import InstallOptions, Session
+from skillreg.install.targets import entry_status
+from skillreg.semver_range import parse_version
+
+if TYPE_CHECKING:
+    from skillreg.registry.model import SkillDocument
+
+
+@dataclass(frozen=True)
+class InstalledRow:
+    name: str
+    version: str
+    status: str  # ok | modified | missing
+    agents: tuple[str, ...]
+    scope: str
+    mode: str
+    registry: str
+
+
+@dataclass(frozen=True)
+class OutdatedRow:
+    name: str
+    current: str
+    wanted: str  # newest within the manifest's range
+    latest: str  # newest release overall
+
+
+def list_installed(options: InstallOptions) -> list[InstalledRow]:
+    with fs_errors(), Session(options) as session:
+        return [
+            InstalledRow(
+                e.name,
+                e.version,
+                entry_status(session.project, e),
+                tuple(e.agents),
+                e.scope,
+                e.mode,
+                e.registry,
+            )
+            for e in session.lock.skills
+        ]
+
+
+def _newest(doc: SkillDocument, spec: str, fallback: str) -> str:
+    try:
+        return pick_version(doc, spec).version
+    except NotFoundError:
+        return fallback
+
+
+def outdated(options: InstallOptions) -> list[OutdatedRow]:
+    rows: list[OutdatedRow] = []
+    with fs_errors(), Session(options) as session:
+        for entry in session.lock.skills:
+            doc = session.registry(entry.registry).document(entry.name)
+            wanted = _newest(doc, session.requests.get(entry.name, ""), entry.version)
+            latest = _newest(doc, "", entry.version)
+            if entry.version != wanted or entry.version != latest:
+                rows.append(OutdatedRow(entry.name, entry.version, wanted, latest))
+    return rows
+
+
+def info(options: InstallOptions, name: str) -> dict[str, Any]:
+    """The skill's document as plain data, newest version first, plus its deprecation."""
+    with fs_errors(), Session(options) as session:
+        registry = session.registry()
+        doc = registry.document(check_name(name))
+        parsed = {v: p for v in doc.versions if (p := parse_version(v)) is not None}
+        order = sorted(parsed, key=parsed.__getitem__, reverse=True)
+        versions = [{"version": v, **doc.versions[v].model_dump(mode="json")} for v in order]
+        return {
+            "name": doc.name,
+            "registry": registry.recorded,
+            "serial": doc.serial,
+            "tags": dict(doc.tags),
+            "deprecated": doc.deprecated.message if doc.deprecated else None,
+            "versions": versions,
+        }
+
+
+def search(options: InstallOptions, query: str) -> list[dict[str, Any]]:
+    """Catalog entries whose name or description contains every word of `query`."""
+    words = query.casefold().split()
+    with fs_errors(), Session(options) as session:
+        catalog = session.registry().catalog()
+    hits = [
+        entry
+        for entry in catalog.skills
+        if all(w in f"{entry.name} {entry.description}".casefold() for w in words)
+    ]
+    # Name matches first: someone typing a name wants that skill at the top.
+    hits.sort(key=lambda e: (not all(w in e.name for w in words), e.name))
+    return [entry.model_dump(mode="json") for entry in hits]

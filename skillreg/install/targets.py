@@ -1,0 +1,92 @@
+"""Which folders a skill lands in, and whether each of them is in the state the lock describes.
+
+The canonical copy is ``<shared>/<name>``; every agent whose folder differs from the shared one, and
+every ``--dir`` folder, gets a relative link to it (or a copy). With no ``--agent``: the configured
+default (``[install] agents``), else the agents whose folders already exist, else the shared folder
+alone. A skill already installed keeps its folders; new ``--agent``/``--dir`` ones are added.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillreg import agents
+from skillreg.install.place import folder_status
+from skillreg.install.project import Project, default_agents
+from skillreg.lock import LockEntry
+
+
+@dataclass(frozen=True)
+class Targets:
+    agents: tuple[str, ...]
+    dirs: tuple[str, ...]  # as recorded (relative to the project root when inside it)
+    mode: str  # "link" or "copy"
+
+
+def choose_targets(
+    project: Project, cwd: Path, *, agent_ids: tuple[str, ...], dirs: tuple[str, ...], copy: bool
+) -> Targets:
+    for agent_id in agent_ids:
+        agents.get_agent(agent_id)
+    chosen = list(agent_ids)
+    if not agent_ids and not dirs:
+        configured = default_agents(cwd)
+        if configured is not None:
+            chosen = configured
+        else:
+            chosen = agents.detect_agents(scope=project.scope, root=project.root)
+    recorded = tuple(project.relative(cwd / d) for d in dirs)
+    return Targets(tuple(sorted(set(chosen))), recorded, "copy" if copy else "link")
+
+
+def merged(existing: LockEntry | None, requested: Targets, explicit: bool) -> Targets:
+    """Targets for a skill that may already be installed: keep its folders, add explicit ones."""
+    if existing is None:
+        return requested
+    kept = Targets(tuple(existing.agents), tuple(existing.dirs), existing.mode)
+    if not explicit:
+        return kept
+    return Targets(
+        tuple(sorted({*kept.agents, *requested.agents})),
+        tuple(sorted({*kept.dirs, *requested.dirs})),
+        requested.mode if requested.mode == "copy" else kept.mode,
+    )
+
+
+def target_paths(project: Project, name: str, agent_ids: list[str], dirs: list[str]) -> list[Path]:
+    """Every non-canonical folder where skill `name` appears, without duplicates."""
+    paths: list[Path] = []
+    for agent_id in agent_ids:
+        folder = agents.skills_dir(
+            agents.get_agent(agent_id), scope=project.scope, root=project.root
+        )
+        if folder != project.canonical:
+            paths.append(folder / name)
+    paths.extend(project.absolute(d) / name for d in dirs)
+    unique: dict[str, Path] = {}
+    for path in paths:
+        unique.setdefault(os.path.normpath(path), path)
+    return [p for key, p in unique.items() if key != os.path.normpath(project.canonical / name)]
+
+
+def entry_paths(project: Project, entry: LockEntry) -> list[Path]:
+    return target_paths(project, entry.name, entry.agents, entry.dirs)
+
+
+def entry_status(project: Project, entry: LockEntry) -> str:
+    """ "ok", "modified" or "missing" for the canonical copy and every link or copy of it."""
+    canonical = project.canonical / entry.name
+    status = folder_status(canonical, entry.sha256)
+    if status != "ok":
+        return status
+    for target in entry_paths(project, entry):
+        if target.is_symlink():
+            if os.path.realpath(target) != os.path.realpath(canonical):
+                return "missing"
+            continue
+        status = folder_status(target, entry.sha256)
+        if status != "ok":
+            return status
+    return "ok"

@@ -1,0 +1,12 @@
+"""Linting skills: options in, a report of findings out (`run_lint`).
+
+The engine lives in `skillreg.lint.runner`; rules in `field_rules`, `body_rules`, `schema_rules`;
+their catalogue in `catalog`; profiles in `profiles`; config in `settings`.
+"""
+
+from __future__ import annotations
+
+from skillreg.lint.model import LintOptions, LintReport
+from skillreg.lint.runner import run_lint
+
+__all__ = ["LintOptions", "LintReport", "run_lint"]

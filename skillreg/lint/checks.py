@@ -1,0 +1,97 @@
+"""One file's checks: parse it, run the schema, field and body rules, collect suppressions.
+
+This is the unit of work the runner farms out to processes, so everything here is picklable and
+independent of other files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillreg.diagnostics import Diagnostic
+from skillreg.frontmatter import Key
+from skillreg.lint import suppress
+from skillreg.lint.body_rules import body_findings
+from skillreg.lint.field_rules import delimiter_findings, name_findings
+from skillreg.lint.profiles import Profile
+from skillreg.lint.schema_check import Checker, compiled
+from skillreg.lint.schema_rules import schema_findings
+from skillreg.markdown import Body
+from skillreg.skill import FALLBACK_FILE, SKILL_FILE, ParsedSkill, parse_skill
+from skillreg.syntax_rules import MISSING_SKILL_FILE, finding
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every file is checked against; `slim` trims kept skills to bound memory."""
+
+    profile: Profile
+    max_bytes: int
+    slim: bool = False
+
+
+@dataclass(frozen=True)
+class FileResult:
+    skill: ParsedSkill
+    diagnostics: list[Diagnostic]
+    directives: tuple[suppress.Directive, ...]
+
+
+_LAST: list[tuple[Profile, Checker]] = []  # the profile of the current run and its checker
+
+
+def checker_for(profile: Profile) -> Checker:
+    """The profile's compiled schema checker (built once per process per schema)."""
+    if not _LAST or _LAST[0][0] is not profile:
+        _LAST[:] = [(profile, compiled(profile.schema_key))]
+    return _LAST[0][1]
+
+
+def check_file(path: Path, plan: Plan) -> FileResult:
+    if path.name not in (SKILL_FILE, FALLBACK_FILE) and path.is_file():
+        display = str(path)
+        message = f"{path.name} is not a {SKILL_FILE} (give the skill's folder or its {SKILL_FILE})"
+        skill = ParsedSkill(path, path.parent, None, None, None)
+        return FileResult(skill, [finding(MISSING_SKILL_FILE, display, 1, 1, message)], ())
+    skill = parse_skill(path, max_bytes=plan.max_bytes)
+    found = list(skill.diagnostics)
+    fm = skill.frontmatter
+    if fm is not None and isinstance(fm.data, dict):
+        found.extend(schema_findings(fm, checker_for(plan.profile), skill.display))
+        found.extend(name_findings(skill, fm))
+        found.extend(delimiter_findings(skill, fm))
+    if skill.body is not None and skill.source is not None:
+        found.extend(body_findings(skill, skill.body, plan.profile))
+    directives = suppress.collect(skill)
+    if plan.slim:
+        skill = slim(skill, plan.profile.related_section or "Related Skills")
+    return FileResult(skill, found, directives)
+
+
+def slim(skill: ParsedSkill, section_title: str) -> ParsedSkill:
+    """`skill` with only what cross-skill checks read: the frontmatter values, the `name` entry,
+    the level-1/2 headings and one section's lines (the body then starts at that section).
+    Results cross process boundaries, and pickling whole outlines costs more than parsing them."""
+    body, source, fm = skill.body, skill.source, skill.frontmatter
+    if body is None or source is None:
+        return skill
+    section = body.section(section_title)
+    kept = Body((), body.last_line + 1, tuple(h for h in body.headings if h.level <= 2), (), (), ())
+    if section is not None:  # the body now starts at the section: its lines keep their numbers
+        start = section.first_line - body.first_line
+        lines = body.lines[start : section.last_line - body.first_line + 1]
+        blocks = tuple(
+            b
+            for b in body.code_blocks
+            if b.last_line >= section.first_line and b.first_line <= section.last_line
+        )
+        kept = Body(lines, section.first_line, kept.headings, (), (), blocks)
+    if fm is not None:
+        wanted: tuple[Key, ...] = ((), ("name",))
+        entries = {key: fm.entries[key] for key in wanted if key in fm.entries}
+        fm = dataclasses.replace(fm, entries=entries)
+    return dataclasses.replace(
+        skill, source=dataclasses.replace(source, text=""), body=kept, frontmatter=fm
+    )

@@ -1,0 +1,48 @@
+"""Rule documentation for `skill rules`: a table, one rule explained, or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from skillreg.diagnostics import Rule
+from skillreg.errors import UsageError
+from skillreg.lint import catalog
+
+
+def select_rules(code_or_name: str | None) -> list[Rule]:
+    if code_or_name is None:
+        return list(catalog.all_rules().values())
+    rule = catalog.lookup(code_or_name)
+    if rule is None:
+        raise UsageError(f"unknown rule {code_or_name!r} (run `skill rules` for the list)")
+    return [rule]
+
+
+def rule_table(rules: Sequence[Rule]) -> str:
+    width = max((len(r.name) for r in rules), default=4)
+    lines = [f"{'CODE':<6} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY"]
+    lines += [f"{r.code:<6} {r.name:<{width}} {r.severity.label:<8} {r.summary}" for r in rules]
+    return "\n".join(lines) + "\n"
+
+
+def describe(rule: Rule) -> str:
+    return (
+        f"{rule.code} {rule.name} (default severity: {rule.severity.label})\n\n"
+        f"{rule.summary}\n\nWhy: {rule.rationale}\n\nFix: {rule.help}\n"
+    )
+
+
+def rules_json(rules: Sequence[Rule]) -> str:
+    items = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity.label,
+            "summary": r.summary,
+            "rationale": r.rationale,
+            "help": r.help,
+        }
+        for r in rules
+    ]
+    return json.dumps(items, indent=2, ensure_ascii=False)

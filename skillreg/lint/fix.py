@@ -1,0 +1,85 @@
+"""`--fix`: safe, mechanical rewrites that never change what a file means.
+
+Removes a UTF-8 BOM, turns CRLF into LF, and quotes an unquoted `version` whose text is a
+SemVer-like number (`version: 1.0` -> `version: "1.0"`): the value every YAML 1.1 reader turns into
+a float was meant as the string the author typed. Files are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from skillreg.errors import SourceError
+from skillreg.frontmatter import Frontmatter
+from skillreg.skill import ParsedSkill
+
+_SEMVERISH = re.compile(r"\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]+)?")
+_NUMERIC_TAGS = frozenset({"int", "float"})
+
+
+def fixed_text(skill: ParsedSkill) -> str | None:
+    """The file's fixed text, or None when nothing needs fixing."""
+    source = skill.source
+    if source is None:
+        return None
+    text = source.text  # already BOM-free with LF line endings
+    if skill.frontmatter is not None:
+        text = _quote_versions(text, skill.frontmatter)
+    changed = source.bom or source.crlf or text != source.text
+    return text if changed else None
+
+
+def _quote_versions(text: str, fm: Frontmatter) -> str:
+    edits = []
+    for key, entry in fm.entries.items():
+        if (
+            key
+            and key[-1] == "version"
+            and entry.plain
+            and entry.tag in _NUMERIC_TAGS
+            and entry.raw is not None
+            and entry.span.line == entry.span.end_line
+            and _SEMVERISH.fullmatch(entry.raw)
+        ):
+            edits.append(entry.span)
+    if not edits:
+        return text
+    lines = text.split("\n")
+    for span in sorted(edits, key=lambda s: (s.line, s.col), reverse=True):
+        line = lines[span.line - 1]
+        start, end = span.col - 1, span.end_col - 1
+        lines[span.line - 1] = f'{line[:start]}"{line[start:end]}"{line[end:]}'
+    return "\n".join(lines)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` (UTF-8): readers see the old or the new file, never half."""
+    folder = path.parent
+    mode = os.stat(path).st_mode & 0o7777
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def fix_skill(skill: ParsedSkill) -> bool:
+    """Apply the fixes to `skill`'s file; True when the file was rewritten."""
+    text = fixed_text(skill)
+    if text is None:
+        return False
+    try:
+        write_atomic(skill.path, text)
+    except OSError as exc:
+        message = f"{skill.display}: cannot write the fixed file: {exc.strerror or exc}"
+        raise SourceError(message, path=skill.path) from None
+    return True

@@ -1,0 +1,71 @@
+"""The lint run's inputs and result: `LintOptions` in, `LintReport` out.
+
+Renderers (`skillreg.report`) and callers (publish, install) code against these two values only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skillreg.diagnostics import Diagnostic, Severity
+from skillreg.skill import ParsedSkill
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """What to lint against; every field left at its default defers to the project config.
+
+    `profile` is a profile name or a path to a profile file. `select`/`ignore`/`extend_select`
+    take codes, rule names or code prefixes ("SK2"). `config` is an explicit config file (else
+    the nearest one above `cwd` is used unless `use_config` is False).
+    """
+
+    profile: str | None = None
+    known_names: frozenset[str] = frozenset()
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None  # None: the config's `fail-on`, else error
+    fix: bool = False
+    config: Path | None = None
+    use_config: bool = True
+    cwd: Path | None = None
+    max_file_size: int | None = None
+    jobs: int | None = None  # None: automatic (parallel only for large trees)
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """Every finding of one run, sorted by path, line, column and code.
+
+    `skills` are the parsed skills in path order. On large runs (work shared between processes,
+    or over 2,000 files) they keep only what cross-skill checks read: `source.text` is empty,
+    the frontmatter keeps its values but only the `name` entry, and the body holds the level-1/2
+    headings and the lines of the profile's related section (see `skillreg.lint.checks.slim`).
+    """
+
+    diagnostics: list[Diagnostic]
+    skills: list[ParsedSkill]
+    profile: str = "agentskills"
+    fail_on: Severity = Severity.ERROR
+    fixed: list[str] = field(default_factory=list)  # paths rewritten by --fix
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity >= Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def failed(self) -> bool:
+        """True when some finding is at or above `fail_on` (exit code 1)."""
+        return any(d.severity >= self.fail_on for d in self.diagnostics)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per severity label ("error", "warning", "info")."""
+        counter = Counter(d.severity.label for d in self.diagnostics)
+        return {s.label: counter.get(s.label, 0) for s in sorted(Severity, reverse=True)}
+
+    @property
+    def files(self) -> int:
+        return len(self.skills)

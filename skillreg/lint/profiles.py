@@ -1,0 +1,153 @@
+"""Lint profiles: a frontmatter JSON Schema plus body requirements, loaded from data files.
+
+A profile file is JSON (see ``schema/profile.schema.json``): ``name``, optional ``extends`` (a
+profile name or a path relative to the file), ``frontmatter`` (JSON Schema 2020-12) and ``body``.
+An extending profile's schema is checked together with its parent's (``allOf``) and its body
+settings override the parent's key by key. Built-in profiles ship in ``schema/profiles/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skillreg.errors import ConfigError
+from skillreg.lint.schema_check import regex_problem
+
+DEFAULT_PROFILE = "agentskills"
+_BODY_DEFAULTS: dict[str, Any] = {
+    "require_single_h1": False,
+    "required_sections": [],
+    "related_section": None,
+    "max_lines": 500,
+    "max_tokens": 5000,
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    path: Path
+    frontmatter: Mapping[str, Any]  # the full JSON Schema (parents included)
+    require_single_h1: bool = False
+    required_sections: tuple[str, ...] = ()
+    related_section: str | None = None  # when set, references are checked even for one skill
+    max_lines: int = 500
+    max_tokens: int = 5000
+
+    @property
+    def schema_key(self) -> str:
+        """The schema as canonical JSON: what compiled checkers are cached by."""
+        return json.dumps(self.frontmatter, sort_keys=True)
+
+
+def schema_dir() -> Path:
+    """Where the shipped schemas are: inside the wheel, or the repository's ``schema/``."""
+    package = Path(__file__).resolve().parent.parent
+    bundled = package / "_schema"
+    return bundled if bundled.is_dir() else package.parent / "schema"
+
+
+def builtin_profiles() -> dict[str, Path]:
+    folder = schema_dir() / "profiles"
+    return {p.stem: p for p in sorted(folder.glob("*.json"))}
+
+
+def resolve_profile(
+    spec: str | None, named: Mapping[str, Path] | None = None, base: Path | None = None
+) -> Profile:
+    """The profile `spec` names: a configured name, a built-in name, or a path (from `base`)."""
+    return _load(_locate(spec or DEFAULT_PROFILE, named or {}, base or Path.cwd()), ())
+
+
+def _locate(spec: str, named: Mapping[str, Path], base: Path) -> Path:
+    if spec in named:
+        return named[spec]
+    builtin = builtin_profiles()
+    if spec in builtin:
+        return builtin[spec]
+    if spec.endswith(".json") or "/" in spec or "\\" in spec:
+        return (base / spec).resolve()
+    choices = ", ".join(sorted({*builtin, *named}))
+    raise ConfigError(
+        f"unknown profile {spec!r} (known: {choices}; or give a path to a .json file)"
+    )
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
+    resolved = path.resolve()
+    if resolved in chain:
+        raise ConfigError(f"{path}: profile extends itself (through {chain[-1]})", path=path)
+    data = _read(resolved)
+    parent: Profile | None = None
+    if isinstance(data.get("extends"), str):
+        parent_path = _locate(data["extends"], {}, resolved.parent)
+        parent = _load(parent_path, (*chain, resolved))
+    schema: Mapping[str, Any] = data.get("frontmatter", {})
+    if parent is not None:
+        schema = {"allOf": [parent.frontmatter, schema]}
+    body = dict(_BODY_DEFAULTS)
+    if parent is not None:
+        body.update(_body_of(parent))
+    body.update(data.get("body", {}))
+    return Profile(
+        name=str(data["name"]),
+        path=resolved,
+        frontmatter=schema,
+        require_single_h1=bool(body["require_single_h1"]),
+        required_sections=tuple(body["required_sections"]),
+        related_section=body["related_section"],
+        max_lines=int(body["max_lines"]),
+        max_tokens=int(body["max_tokens"]),
+    )
+
+
+def _body_of(profile: Profile) -> dict[str, Any]:
+    return {
+        "require_single_h1": profile.require_single_h1,
+        "required_sections": list(profile.required_sections),
+        "related_section": profile.related_section,
+        "max_lines": profile.max_lines,
+        "max_tokens": profile.max_tokens,
+    }
+
+
+@cache
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: profile file not found", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read profile: {exc}", path=path) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: profile is not valid JSON: {exc}", path=path) from None
+    if path.parent != schema_dir() / "profiles":  # built-ins are checked by the test suite
+        _validate_profile(path, data)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a profile must be a JSON object", path=path)
+    return data
+
+
+def _validate_profile(path: Path, data: Any) -> None:
+    """A user's profile file must match profile.schema.json and hold a valid JSON Schema."""
+    import jsonschema  # type: ignore[import-untyped]  # no stubs installed
+
+    meta = json.loads((schema_dir() / "profile.schema.json").read_text(encoding="utf-8"))
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(meta).iter_errors(data)
+    )
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ConfigError(f"{path}: invalid profile at {where}: {error.message}", path=path)
+    try:
+        jsonschema.Draft202012Validator.check_schema(data.get("frontmatter", {}))
+    except jsonschema.exceptions.SchemaError as exc:
+        raise ConfigError(f"{path}: invalid frontmatter schema: {exc.message}", path=path) from None
+    problem = regex_problem(data.get("frontmatter", {}))
+    if problem:
+        raise ConfigError(f"{path}: invalid frontmatter schema: {problem}", path=path)

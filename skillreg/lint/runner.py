@@ -1,0 +1,161 @@
+"""The lint engine: files -> parse -> rules (in parallel on large trees) -> selected findings.
+
+Per-file work (parse, schema, field and body rules, suppression comments) is shared with forked
+processes (`skillreg.lint.parallel`) when there are many files and idle cores; cross-skill
+reference checks, selection, suppression and severity overrides run afterwards in this process,
+so results do not depend on how the work was split.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillreg.config import ConfigFile, find_project_config, load_config_file
+from skillreg.diagnostics import Diagnostic, Severity
+from skillreg.lint import parallel, suppress
+from skillreg.lint.checks import FileResult, Plan, check_file
+from skillreg.lint.model import LintOptions, LintReport
+from skillreg.lint.profiles import resolve_profile
+from skillreg.lint.selection import Selection, build_selection, excluded
+from skillreg.lint.settings import LintSettings, parse_settings
+from skillreg.skill import ParsedSkill
+from skillreg.workspace import find_skill_files
+
+PARALLEL_MIN = 200  # below this, starting processes costs more than it saves
+SLIM_MIN = 2000  # above this, keeping every parsed body would cost hundreds of MB
+_CHUNK = 32
+
+
+@dataclass(frozen=True)
+class _Setup:
+    settings: LintSettings
+    plan: Plan
+    selection: Selection
+    known_names: frozenset[str]
+    fail_on: Severity
+
+
+def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
+    """Lint the skills under `paths` (the current folder when empty).
+
+    Findings about the skills are data in the report, never exceptions. Raises `UsageError` for a
+    path that does not exist or an unknown rule in `options`, `ConfigError` for an invalid config
+    section or profile, and `SourceError` when `--fix` cannot write a file.
+    """
+    busy = parallel.busy_now()  # sampled again later: a blip is not a busy core
+    cwd = options.cwd or Path.cwd()
+    setup = _setup(options, cwd)
+    files = _discover(list(paths) or [cwd], setup.settings)
+    fixed = _fix(files, setup.plan) if options.fix else []
+    jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
+    results = _check_all(files, setup.plan, jobs)
+    skills = [result.skill for result in results]
+    by_file = _references(skills, setup)
+    diagnostics: list[Diagnostic] = []
+    for result in results:
+        display = result.skill.display
+        enabled = setup.selection.enabled_for(display)
+        found = setup.selection.keep([*result.diagnostics, *by_file.get(display, ())], enabled)
+        found = suppress.apply(found, result.directives, display, enabled)
+        diagnostics.extend(setup.selection.finish(found, enabled))
+    diagnostics.sort()
+    return LintReport(diagnostics, skills, setup.plan.profile.name, setup.fail_on, fixed)
+
+
+def _setup(options: LintOptions, cwd: Path) -> _Setup:
+    config = _config(options, cwd)
+    settings = parse_settings(config, cwd)
+    base = cwd if options.profile else settings.root
+    profile = resolve_profile(options.profile or settings.profile, settings.profiles, base)
+    max_bytes = options.max_file_size or settings.max_file_size
+    return _Setup(
+        settings=settings,
+        plan=Plan(profile, max_bytes, slim=False),
+        selection=build_selection(settings, options.select, options.ignore),
+        known_names=options.known_names | settings.known_names,
+        fail_on=options.fail_on or settings.fail_on or Severity.ERROR,
+    )
+
+
+def _discover(paths: list[Path], settings: LintSettings) -> list[Path]:
+    """The files to lint; `exclude` drops found files, never a file named on the command line."""
+    files = find_skill_files(paths)
+    if not settings.exclude:
+        return files
+    named = {os.path.normpath(str(p)) for p in paths if p.is_file()}
+    return [
+        file
+        for file in files
+        if os.path.normpath(str(file)) in named
+        or not excluded(str(file), settings.exclude, settings.root)
+    ]
+
+
+def _config(options: LintOptions, cwd: Path) -> ConfigFile:
+    if options.config is not None:
+        return load_config_file(options.config)
+    return find_project_config(cwd) if options.use_config else ConfigFile()
+
+
+def _fix(files: list[Path], plan: Plan) -> list[str]:
+    from skillreg.lint.fix import fix_skill
+    from skillreg.skill import parse_skill
+
+    fixed = []
+    for file in files:
+        skill = parse_skill(file, max_bytes=plan.max_bytes)
+        if fix_skill(skill):
+            fixed.append(skill.display)
+    return fixed
+
+
+def _check_all(files: list[Path], plan: Plan, jobs: int) -> list[FileResult]:
+    """Check every file, sharing the work with forked processes when there are many files and
+    idle cores. Skills that cross processes, or are many, are slimmed (see `checks.slim`)."""
+    chunks = chunked(files)
+    if len(files) > PARALLEL_MIN and jobs > 1 and parallel.can_fork():
+        slim = Plan(plan.profile, plan.max_bytes, slim=True)
+        parts = parallel.run_chunks(functools.partial(_check_chunk, plan=slim), chunks, jobs)
+    else:
+        if len(files) > SLIM_MIN:
+            plan = Plan(plan.profile, plan.max_bytes, slim=True)
+        parts = [_check_chunk(chunk, plan) for chunk in chunks]
+    return [result for part in parts for result in part]
+
+
+def chunked(files: list[Path]) -> list[list[Path]]:
+    """Chunks of `_CHUNK` files, bigger when there would be more than the pipe holds."""
+    size = max(_CHUNK, -(-len(files) // parallel.MAX_CHUNKS))
+    return [files[i : i + size] for i in range(0, len(files), size)]
+
+
+def _check_chunk(files: list[Path], plan: Plan) -> list[FileResult]:
+    """Check `files` with the cyclic GC paused: parsing allocates many small acyclic objects
+    that would trigger collections for nothing (~5-10%); re-enabling it collects any cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [check_file(file, plan) for file in files]
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _references(skills: list[ParsedSkill], setup: _Setup) -> dict[str, list[Diagnostic]]:
+    title = setup.plan.profile.related_section
+    if len(skills) < 2 and not setup.known_names and title is None:
+        return {}
+    from skillreg.refs import check_references
+
+    by_file: dict[str, list[Diagnostic]] = {}
+    found = check_references(
+        skills, known_names=setup.known_names, section_title=title or "Related Skills"
+    )
+    for diag in found:
+        by_file.setdefault(diag.path, []).append(diag)
+    return by_file

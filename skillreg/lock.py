@@ -1,0 +1,104 @@
+"""The lockfile ``skills.lock``: what is installed, exactly, so it can be restored byte for byte.
+
+Sorted JSON with no timestamps, so two installs of the same thing write the same file and diffs
+stay readable. One entry per skill name; `sha256` is the bundle's digest and is checked again on
+every restore. The JSON Schema in ``schema/lockfile.schema.json`` is generated from `Lockfile`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from skillreg.errors import LockError
+from skillreg.install.atomic import atomic_write_text
+
+LOCK_FILE = "skills.lock"
+LOCK_VERSION = 1
+
+
+class LockEntry(BaseModel):
+    """One installed skill and where it went."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="the skill's registry name")
+    version: str = Field(description="the exact version installed")
+    registry: str = Field(description="URL, or absolute folder path, of the registry it came from")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the bundle (.tar.gz)")
+    size: int = Field(ge=0, description="bytes of the bundle")
+    agents: list[str] = Field(
+        default_factory=list, description="agent ids linked to it; [] = the shared folder only"
+    )
+    dirs: list[str] = Field(
+        default_factory=list, description="extra --dir folders (relative to the project root)"
+    )
+    scope: Literal["project", "global"] = Field(default="project")
+    mode: Literal["link", "copy"] = Field(
+        default="link", description="how agent folders get it (copy where a link failed too)"
+    )
+
+
+class Lockfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lock_version: Literal[1] = 1
+    skills: list[LockEntry] = Field(default_factory=list, description="sorted by name")
+
+    @field_validator("skills")
+    @classmethod
+    def _unique_sorted(cls, skills: list[LockEntry]) -> list[LockEntry]:
+        names = [entry.name for entry in skills]
+        if len(set(names)) != len(names):
+            raise ValueError("a skill name appears twice")
+        return sorted(skills, key=lambda entry: entry.name)
+
+    def get(self, name: str) -> LockEntry | None:
+        return next((entry for entry in self.skills if entry.name == name), None)
+
+    def with_entries(self, entries: list[LockEntry]) -> Lockfile:
+        """A copy where `entries` replace any entries of the same names."""
+        replaced = {entry.name for entry in entries}
+        kept = [entry for entry in self.skills if entry.name not in replaced]
+        return Lockfile(skills=[*kept, *entries])
+
+    def without(self, names: set[str]) -> Lockfile:
+        return Lockfile(skills=[entry for entry in self.skills if entry.name not in names])
+
+
+def render_lock(lock: Lockfile) -> str:
+    return json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+
+def read_lock(path: Path) -> Lockfile:
+    """The lockfile at `path`; an empty one when there is none yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lockfile()
+    except OSError as exc:
+        raise LockError(f"{path}: cannot read lockfile: {exc.strerror}", path=path) from None
+    try:
+        return Lockfile.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top)"
+        raise LockError(
+            f"{path}: invalid lockfile at {where}: {first['msg']} (fix it, or delete it and"
+            " reinstall)",
+            path=path,
+        ) from None
+
+
+def write_lock(path: Path, lock: Lockfile) -> None:
+    atomic_write_text(path, render_lock(lock))
+
+
+def lock_schema() -> dict[str, Any]:
+    """The JSON Schema published as ``schema/lockfile.schema.json``."""
+    schema = Lockfile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,85 @@
+"""The project manifest: which skills a project asks for, and the version range of each.
+
+``skills.toml`` holds a ``[skills]`` table (``backend-developer = "^1.0.0"``). A project with a
+``pyproject.toml`` and no ``skills.toml`` keeps the same table as ``[tool.skill.skills]`` there.
+Edits go through tomlkit so the user's comments and layout survive; writes are atomic.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skillreg.errors import LockError
+from skillreg.install.atomic import atomic_write_text
+
+MANIFEST_FILE = "skills.toml"
+PYPROJECT = "pyproject.toml"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    in_pyproject: bool
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return ("tool", "skill", "skills") if self.in_pyproject else ("skills",)
+
+
+def locate_manifest(root: Path) -> Manifest:
+    """``skills.toml`` if present, else a ``pyproject.toml``, else a new ``skills.toml``."""
+    own = root / MANIFEST_FILE
+    if own.is_file():
+        return Manifest(own, False)
+    pyproject = root / PYPROJECT
+    if pyproject.is_file():
+        return Manifest(pyproject, True)
+    return Manifest(own, False)
+
+
+def read_requests(manifest: Manifest) -> dict[str, str]:
+    """Skill name -> range string, as recorded."""
+    try:
+        data: Any = tomllib.loads(manifest.path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LockError(
+            f"{manifest.path}: cannot read manifest: {exc}", path=manifest.path
+        ) from None
+    for key in manifest.keys:
+        data = data.get(key, {}) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        where = ".".join(manifest.keys)
+        raise LockError(
+            f"{manifest.path}: [{where}] must map skill names to range strings", path=manifest.path
+        )
+    return dict(data)
+
+
+def update_requests(
+    manifest: Manifest, *, set_: dict[str, str] | None = None, remove: set[str] | None = None
+) -> None:
+    """Add or change requests in `set_`, drop names in `remove`; keeps formatting elsewhere."""
+    import tomlkit
+
+    read_requests(manifest)  # validates the current file before we edit it
+    try:
+        document = tomlkit.parse(manifest.path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        document = tomlkit.document()
+    table: Any = document
+    for key in manifest.keys:
+        if key not in table:
+            # Nested pyproject tables stay implicit so no empty [tool] header appears.
+            table[key] = tomlkit.table(is_super_table=key != manifest.keys[-1])
+        table = table[key]
+    for name, spec in sorted((set_ or {}).items()):
+        table[name] = spec
+    for name in remove or set():
+        if name in table:
+            del table[name]
+    atomic_write_text(manifest.path, tomlkit.dumps(document))

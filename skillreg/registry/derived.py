@@ -1,0 +1,156 @@
+"""Derived files: ``catalog.json`` and ``index.html``, computed from the per-skill documents only.
+
+Nothing a client needs to install reads them, so they may be rebuilt at any time (`reindex`). A
+publish updates just the entries of the skills it touched, under the registry-wide lock, reading
+each document after its own write: whichever publisher updates last writes the current state.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from skillreg.errors import RegistryError
+from skillreg.registry.model import (
+    CATALOG_FILE,
+    HTML_FILE,
+    NAME_PATTERN,
+    Catalog,
+    CatalogEntry,
+    SkillDocument,
+    index_path,
+)
+from skillreg.registry.store import FolderRegistry
+
+
+def catalog_entry(doc: SkillDocument) -> CatalogEntry:
+    """A skill's one-line summary: the description of `latest` (else of the newest version)."""
+    latest = doc.tags.get("latest")
+    shown = latest if latest in doc.versions else _newest(doc.versions)
+    description = doc.versions[shown].description if shown else ""
+    first = description.strip().splitlines()[0].strip() if description.strip() else ""
+    return CatalogEntry(
+        name=doc.name, description=first, latest=latest, deprecated=doc.deprecated is not None
+    )
+
+
+def _newest(versions: Iterable[str]) -> str | None:
+    import semver
+
+    parsed = [semver.Version.parse(v) for v in versions]
+    return str(max(parsed)) if parsed else None
+
+
+def render_catalog(catalog: Catalog) -> bytes:
+    """The catalog's JSON: sorted keys like every file we write, but one skill per line.
+
+    Written by hand because it is the one file every publish rewrites whole: an indented
+    ``json.dumps`` takes the pure-Python encoder, and even one C-encoded dump per entry costs tens
+    of milliseconds at 10,000 skills. Names and versions match [a-z0-9.+-] patterns and need no
+    escaping; descriptions go through the JSON string encoder.
+    """
+    string = json.JSONEncoder(ensure_ascii=False).encode
+    lines = [
+        f'{{"deprecated": {"true" if e.deprecated else "false"}, '
+        f'"description": {string(e.description)}, '
+        f'"latest": {f"{chr(34)}{e.latest}{chr(34)}" if e.latest else "null"}, "name": "{e.name}"}}'
+        for e in catalog.skills
+    ]
+    body = ",\n    ".join(lines)
+    skills = f"[\n    {body}\n  ]" if lines else "[]"
+    return f'{{\n  "format_version": {catalog.format_version},\n  "skills": {skills}\n}}\n'.encode()
+
+
+def render_html(catalog: Catalog) -> bytes:
+    """A static page listing every skill, linking each name to its document."""
+    rows = []
+    for entry in catalog.skills:
+        # Names and versions are validated against [a-z0-9.+-] patterns: nothing to escape.
+        note = " <em>(deprecated)</em>" if entry.deprecated else ""
+        rows.append(
+            f'<tr><td><a href="{index_path(entry.name)}">{entry.name}</a>{note}</td>'
+            f"<td>{entry.latest or '-'}</td><td>{html.escape(entry.description)}</td></tr>"
+        )
+    page = (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Skill registry</title>\n</head>\n<body>\n"
+        f"<h1>Skill registry</h1>\n<p>{len(rows)} skills. Machine-readable: "
+        f'<a href="registry.json">registry.json</a>, <a href="{CATALOG_FILE}">{CATALOG_FILE}</a>.'
+        "</p>\n<table>\n<thead><tr><th>Skill</th><th>Latest</th><th>Description</th></tr></thead>"
+        "\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</body>\n</html>\n"
+    )
+    return page.encode()
+
+
+def read_catalog(reg: FolderRegistry) -> Catalog | None:
+    """The catalog on disk, or None when it is missing or unreadable (then it is rebuilt)."""
+    from pydantic import ValidationError
+
+    try:
+        return Catalog.model_validate_json((reg.root / CATALOG_FILE).read_bytes())
+    except (OSError, ValidationError):
+        return None
+
+
+def write_derived(reg: FolderRegistry, catalog: Catalog) -> list[str]:
+    """Write both derived files; the paths whose bytes changed."""
+    changed = []
+    if reg.write_file(CATALOG_FILE, render_catalog(catalog)):
+        changed.append(CATALOG_FILE)
+    if reg.write_file(HTML_FILE, render_html(catalog)):
+        changed.append(HTML_FILE)
+    return changed
+
+
+def update_derived(reg: FolderRegistry, names: Iterable[str]) -> list[str]:
+    """Refresh the entries of `names` from their documents; a full rebuild if the catalog is bad.
+
+    The caller holds no skill lock; this takes the registry lock.
+    """
+    with reg.registry_lock():
+        catalog = read_catalog(reg)
+        if catalog is None:
+            return write_derived(reg, build_catalog(reg))
+        entries = {e.name: e for e in catalog.skills}
+        for name in set(names):
+            doc = reg.read_doc(name)
+            if doc is None:
+                entries.pop(name, None)
+            else:
+                entries[name] = catalog_entry(doc)
+        return write_derived(reg, Catalog(skills=[entries[n] for n in sorted(entries)]))
+
+
+def build_catalog(reg: FolderRegistry) -> Catalog:
+    """The catalog computed from every document under ``index/``."""
+    entries = []
+    for path in iter_documents(reg.root):
+        name = path.name.removesuffix(".json")
+        doc = reg.read_doc(name) if re.fullmatch(NAME_PATTERN, name) else None
+        if doc is None or reg.root / index_path(doc.name) != path:
+            raise RegistryError(
+                f"{path}: not a skill document where its name puts it; move or remove it",
+                path=path,
+            )
+        entries.append(catalog_entry(doc))
+    return Catalog(skills=sorted(entries, key=lambda e: e.name))
+
+
+def rebuild_derived(reg: FolderRegistry) -> list[str]:
+    """`reindex`: recompute every derived file from the documents."""
+    reg.require()
+    with reg.registry_lock():
+        return write_derived(reg, build_catalog(reg))
+
+
+def iter_documents(root: Path) -> Iterator[Path]:
+    """Every ``*.json`` under ``index/`` (temp files, which start with a dot, are skipped)."""
+    for dirpath, dirnames, filenames in os.walk(root / "index"):
+        dirnames.sort()
+        for fname in sorted(filenames):
+            if fname.endswith(".json") and not fname.startswith("."):
+                yield Path(dirpath, fname)

@@ -1,0 +1,132 @@
+"""Changes to a per-skill document: adding a version, yanking, deprecating, recomputing tags.
+
+Every change raises the document's `serial` by one; an edit that changes nothing writes nothing
+and keeps the serial. Edits run under the skill's lock, then refresh the derived files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from skillreg.errors import NotFoundError, UsageError
+from skillreg.registry.model import Deprecation, SkillDocument, VersionEntry
+
+
+@dataclass(frozen=True)
+class EditResult:
+    name: str
+    changed: bool
+    serial: int
+    summary: str  # one line for the user
+
+
+def latest_version(versions: dict[str, VersionEntry]) -> str | None:
+    """The highest version that is not yanked, preferring releases over pre-releases."""
+    import semver
+
+    live = [semver.Version.parse(v) for v, e in versions.items() if not e.yanked]
+    releases = [v for v in live if not v.prerelease]
+    pool = releases or live
+    return str(max(pool)) if pool else None
+
+
+def retag(doc: SkillDocument) -> dict[str, str]:
+    """`doc.tags` with `latest` recomputed and tags pointing at unknown versions dropped."""
+    tags = {k: v for k, v in doc.tags.items() if k != "latest" and v in doc.versions}
+    latest = latest_version(doc.versions)
+    if latest:
+        tags["latest"] = latest
+    return tags
+
+
+def add_version(
+    doc: SkillDocument | None, name: str, version: str, entry: VersionEntry
+) -> SkillDocument:
+    """`doc` (or a new document) with one more version; the caller checked it is new."""
+    base = doc or SkillDocument(name=name, serial=1)
+    updated = base.model_copy(
+        update={
+            "versions": {**base.versions, version: entry},
+            "serial": base.serial + 1 if doc else 1,
+        }
+    )
+    return updated.model_copy(update={"tags": retag(updated)})
+
+
+def bump(doc: SkillDocument, **changes: object) -> SkillDocument:
+    """`doc` with `changes`, tags recomputed and the serial raised; unchanged when nothing moved."""
+    updated = doc.model_copy(update=changes)
+    updated = updated.model_copy(update={"tags": retag(updated)})
+    if updated == doc:
+        return doc
+    return updated.model_copy(update={"serial": doc.serial + 1})
+
+
+def set_yanked(
+    version: str, yanked: bool, reason: str | None
+) -> Callable[[SkillDocument], SkillDocument]:
+    def edit(doc: SkillDocument) -> SkillDocument:
+        entry = doc.versions.get(version)
+        if entry is None:
+            known = ", ".join(sorted(doc.versions)) or "none"
+            raise NotFoundError(f"{doc.name}@{version} is not published (versions: {known})")
+        new_entry = entry.model_copy(
+            update={"yanked": yanked, "yanked_reason": (reason or None) if yanked else None}
+        )
+        return bump(doc, versions={**doc.versions, version: new_entry})
+
+    return edit
+
+
+def set_deprecated(message: str | None, undo: bool) -> Callable[[SkillDocument], SkillDocument]:
+    def edit(doc: SkillDocument) -> SkillDocument:
+        value = None if undo else Deprecation(message=message or "")
+        return bump(doc, deprecated=value)
+
+    return edit
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """``NAME@VERSION`` as a pair; a `UsageError` naming the expected form otherwise."""
+    name, sep, version = spec.partition("@")
+    if not sep or not name or not version:
+        raise UsageError(f"{spec!r}: expected NAME@VERSION, e.g. backend-developer@1.0.0")
+    return name, version
+
+
+def apply_edit(
+    target: str, name: str, edit: Callable[[SkillDocument], SkillDocument], done: str
+) -> EditResult:
+    """Apply `edit` to `name`'s document in the registry `target`, under the skill's lock."""
+    from skillreg.registry.derived import update_derived
+    from skillreg.registry.store import FolderRegistry, registry_folder
+
+    reg = FolderRegistry(registry_folder(target))
+    reg.require()
+    with reg.skill_lock(name):
+        doc = reg.read_doc(name)
+        if doc is None:
+            raise NotFoundError(f"{name}: no such skill in {target}")
+        updated = edit(doc)
+        if updated is not doc:
+            reg.write_doc(updated)
+    update_derived(reg, [name])
+    if updated is doc:
+        return EditResult(name, False, doc.serial, f"{name}: already {done}; nothing changed")
+    return EditResult(name, True, updated.serial, f"{name}: {done} (serial {updated.serial})")
+
+
+def yank(target: str, spec: str, reason: str | None = None) -> EditResult:
+    name, version = parse_spec(spec)
+    return apply_edit(target, name, set_yanked(version, True, reason), f"{version} yanked")
+
+
+def unyank(target: str, spec: str) -> EditResult:
+    name, version = parse_spec(spec)
+    return apply_edit(target, name, set_yanked(version, False, None), f"{version} not yanked")
+
+
+def deprecate(target: str, name: str, message: str | None = None, undo: bool = False) -> EditResult:
+    done = "not deprecated" if undo else "deprecated"
+    return apply_edit(target, name, set_deprecated(message, undo), done)

@@ -1,0 +1,262 @@
+"""HTTP for registries: timeouts, retries with backoff, bearer tokens, strict bodies, progress.
+
+One GET at a time, each either a whole verified body, a 304, or one `RegistryError` line naming the
+URL. Retried: connection failures, timeouts, bodies cut short, 5xx and 429 (honouring
+``Retry-After``). Never retried: 4xx, TLS failures. The token is only ever put in a header; no
+message built here contains it.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from skillreg import __version__
+from skillreg.errors import IntegrityError, NotFoundError, RegistryError
+
+if TYPE_CHECKING:
+    import httpx
+
+BACKOFF_ENV = "SKILL_HTTP_BACKOFF"  # seconds before the first retry; tests set it tiny
+
+
+class ProgressSink(Protocol):
+    def advance(self, nbytes: int) -> None: ...
+    def close(self) -> None: ...
+
+
+#: Called as ``factory(label, total_bytes_or_None)`` when a download starts.
+ProgressFactory = Callable[[str, int | None], ProgressSink]
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    timeout: float = 20.0
+    retries: int = 3  # attempts after the first
+    backoff: float = 0.5  # doubles on each retry
+    max_wait: float = 30.0  # cap on any single wait, Retry-After included
+    max_body: int = 64 * 1024 * 1024  # for bodies of unknown size: an index file is never this big
+    token: str | None = None
+
+    @classmethod
+    def from_env(cls, token: str | None = None) -> HttpSettings:
+        raw = os.environ.get(BACKOFF_ENV)
+        try:
+            backoff = float(raw) if raw else cls.backoff
+        except ValueError:
+            backoff = cls.backoff
+        return cls(backoff=backoff, token=token)
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int  # 200, or 304 when the ETag sent still matches
+    body: bytes
+    etag: str | None
+
+
+class _Retry(Exception):
+    def __init__(self, error: RegistryError, wait: float | None = None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.wait = wait
+
+
+class HttpClient:
+    def __init__(self, settings: HttpSettings, progress: ProgressFactory | None = None) -> None:
+        import httpx
+
+        self.settings = settings
+        self.progress = progress
+        self.requests = 0  # counted for benchmarks and tests
+        self._client = httpx.Client(
+            timeout=settings.timeout,
+            follow_redirects=True,  # httpx drops Authorization when a redirect changes origin
+            headers={"User-Agent": f"skillreg/{__version__}"},
+            transport=_lazy_transport(),
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        size: int | None = None,
+        label: str | None = None,
+    ) -> HttpResult:
+        """GET `url`; `size` (when known) caps the body and must match; `label` shows progress."""
+        last: _Retry | None = None
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return self._once(url, etag, size, label)
+            except _Retry as retry:
+                last = retry
+                if attempt < self.settings.retries:
+                    wait = self.settings.backoff * 2**attempt if retry.wait is None else retry.wait
+                    time.sleep(min(wait, self.settings.max_wait))
+        assert last is not None
+        raise last.error
+
+    def _headers(self, etag: str | None) -> dict[str, str]:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if self.settings.token:
+            headers["Authorization"] = f"Bearer {self.settings.token}"
+        return headers
+
+    def _once(self, url: str, etag: str | None, size: int | None, label: str | None) -> HttpResult:
+        import httpx
+
+        self.requests += 1
+        try:
+            with self._client.stream("GET", url, headers=self._headers(etag)) as response:
+                if response.status_code == 304 and etag:
+                    return HttpResult(304, b"", etag)
+                _check_status(url, response)
+                body = self._read_body(url, response, size, label)
+                return HttpResult(200, body, response.headers.get("ETag"))
+        except httpx.TimeoutException:
+            raise _Retry(
+                RegistryError(f"{url}: timed out after {self.settings.timeout:g}s", url=url)
+            ) from None
+        except httpx.ConnectError as exc:
+            raise _connect_error(url, exc) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _Retry(
+                RegistryError(
+                    f"{url}: connection dropped before the whole body arrived ({exc})", url=url
+                )
+            ) from None
+        except httpx.HTTPError as exc:
+            raise RegistryError(f"{url}: request failed: {exc}", url=url) from None
+
+    def _read_body(
+        self, url: str, response: httpx.Response, size: int | None, label: str | None
+    ) -> bytes:
+        declared = _declared_length(response)
+        if size is not None and declared is not None and declared != size:
+            raise IntegrityError(
+                f"{url}: server sends {declared} bytes but the registry records {size}", url=url
+            )
+        cap = self.settings.max_body if size is None else size
+        sink = self.progress(label, declared or size) if label and self.progress else None
+        chunks: list[bytes] = []
+        received = 0
+        try:
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+                if received > cap:
+                    raise IntegrityError(
+                        f"{url}: body is larger than {_expected(size, cap)}", url=url
+                    )
+                chunks.append(chunk)
+                if sink:
+                    sink.advance(len(chunk))
+        finally:
+            if sink:
+                sink.close()
+        if declared is not None and received != declared:
+            raise _Retry(
+                RegistryError(f"{url}: truncated body ({received} of {declared} bytes)", url=url)
+            )
+        return b"".join(chunks)
+
+
+def _lazy_transport() -> httpx.BaseTransport:
+    """A transport that loads CA certificates only when an https:// URL is first fetched.
+
+    Building httpx's default transport loads the CA bundle (~70 ms), which a plain-http or
+    fully cached run never needs; start-up time is a feature.
+    """
+    import httpx
+
+    class Lazy(httpx.BaseTransport):
+        def __init__(self) -> None:
+            self._by_scheme: dict[str, httpx.HTTPTransport] = {}
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            scheme = request.url.scheme
+            if scheme not in self._by_scheme:
+                # Plain http never does TLS; a context with no CA loaded fails closed if it did.
+                plain = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                verify: ssl.SSLContext | bool = True if scheme == "https" else plain
+                self._by_scheme[scheme] = httpx.HTTPTransport(verify=verify)
+            return self._by_scheme[scheme].handle_request(request)
+
+        def close(self) -> None:
+            for transport in self._by_scheme.values():
+                transport.close()
+
+    return Lazy()
+
+
+def _expected(size: int | None, cap: int) -> str:
+    return f"the recorded {size} bytes" if size is not None else f"{cap} bytes; refusing it"
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    """Content-Length of the body as we will see it (none when the server compresses on the fly)."""
+    if response.headers.get("Content-Encoding", "identity") != "identity":
+        return None
+    raw = response.headers.get("Content-Length")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _check_status(url: str, response: httpx.Response) -> None:
+    status = response.status_code
+    if status == 200:
+        return
+    if status == 429 or status >= 500:
+        raise _Retry(
+            RegistryError(
+                f"{url}: server answered {status} (gave up after retries)", url=url, status=status
+            ),
+            _retry_after(response.headers.get("Retry-After")),
+        )
+    if status == 404:
+        raise NotFoundError(f"{url}: not found (404)", url=url, status=status)
+    if status in (401, 403):
+        raise RegistryError(
+            f"{url}: access denied ({status}); set SKILL_REGISTRY_TOKEN or [install] token",
+            url=url,
+            status=status,
+        )
+    raise RegistryError(f"{url}: unexpected HTTP status {status}", url=url, status=status)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _connect_error(url: str, exc: Exception) -> Exception:
+    text = str(exc)
+    if isinstance(exc.__cause__, ssl.SSLError) or "SSL" in text or "CERTIFICATE" in text:
+        return RegistryError(
+            f"{url}: TLS failure ({text}); check the certificate or the URL", url=url
+        )
+    if (
+        "Name or service not known" in text
+        or "nodename nor servname" in text
+        or "getaddrinfo" in text
+    ):
+        return _Retry(
+            RegistryError(f"{url}: cannot resolve the host name (DNS): check the URL", url=url)
+        )
+    return _Retry(RegistryError(f"{url}: cannot connect ({text})", url=url))

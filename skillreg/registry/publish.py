@@ -1,0 +1,265 @@
+"""Publishing skills into a folder registry: lint gate, plan, then bundle / document / derived.
+
+Nothing is written until every skill passed the lint gate and every version was checked against
+the registry: the same bytes again are a no-op, other bytes under a published version are refused.
+Each skill is then written under its own lock (bundle create-only, then its document), and the
+derived files last. A publisher killed part-way leaves at worst an orphan bundle or a catalog that
+lags its documents; running the same publish again completes the job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from skillreg.bundle import Bundle, build_bundle, check_identity, collect_files
+from skillreg.diagnostics import Diagnostic
+from skillreg.errors import PublishError
+from skillreg.registry.model import (
+    CATALOG_FILE,
+    HTML_FILE,
+    ROOT_FILE,
+    VersionEntry,
+    blob_path,
+    index_path,
+)
+from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
+
+if TYPE_CHECKING:
+    from skillreg.skill import ParsedSkill
+
+
+class LintRefusal(PublishError):
+    """Publishing refused because of lint errors; `diagnostics` says which."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = tuple(diagnostics)
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    registry: str  # a folder or a file:// URL
+    dry_run: bool = False
+    profile: str | None = None  # lint profile; None lets lint pick from config
+
+
+@dataclass(frozen=True)
+class Planned:
+    bundle: Bundle
+    entry: VersionEntry
+    new: bool  # False: this exact version is already published (a no-op)
+
+    @property
+    def spec(self) -> str:
+        return f"{self.bundle.name}@{self.bundle.version}"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    registry: Path
+    published: tuple[str, ...]  # name@version added (or that would be, on a dry run)
+    unchanged: tuple[str, ...]  # name@version already there with the same contents
+    written: tuple[str, ...]  # registry-relative paths written (or that would be)
+    dry_run: bool
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
+    """Lint, pack and publish the skills found under `paths` into `options.registry`."""
+    reg = FolderRegistry(registry_folder(options.registry))
+    if reg.exists():
+        reg.require()
+    else:
+        reg.check_creatable()
+    skills = discover(paths)
+    related = {s.path: related_names(s) for s in skills}
+    warnings = lint_gate(skills, related, reg, options.profile)
+    plan = make_plan(skills, related, reg)
+    if options.dry_run:
+        return _result(reg, plan, _would_write(reg, plan), True, warnings)
+    return _result(reg, plan, execute(reg, plan), False, warnings)
+
+
+def _result(
+    reg: FolderRegistry,
+    plan: list[Planned],
+    written: list[str],
+    dry_run: bool,
+    warnings: list[Diagnostic],
+) -> PublishResult:
+    return PublishResult(
+        registry=reg.root,
+        published=tuple(p.spec for p in plan if p.new),
+        unchanged=tuple(p.spec for p in plan if not p.new),
+        written=tuple(dict.fromkeys(written)),
+        dry_run=dry_run,
+        warnings=tuple(warnings),
+    )
+
+
+def discover(paths: Sequence[Path]) -> list[ParsedSkill]:
+    """Every skill at or under `paths`: a SKILL.md, a skill folder, or a folder of skill folders."""
+    from skillreg.skill import parse_skill
+    from skillreg.workspace import find_skill_files
+
+    return [parse_skill(p) for p in find_skill_files(paths)]
+
+
+def related_names(skill: ParsedSkill) -> list[str]:
+    """The names under the skill's Related Skills section, sorted and unique."""
+    from skillreg.refs import related_references
+
+    return sorted({ref.name for ref in related_references(skill)})
+
+
+def lint_gate(
+    skills: list[ParsedSkill],
+    related: dict[Path, list[str]],
+    reg: FolderRegistry,
+    profile: str | None,
+) -> list[Diagnostic]:
+    """Refuse (`LintRefusal`) when any skill has a lint error or names an unknown skill.
+
+    Returns the warnings. A related name resolves when it is being published now or already has
+    a document in the target registry (looked up per name, so the cost does not grow with the
+    registry).
+    """
+    from skillreg.diagnostics import Severity
+
+    batch = {s.name for s in skills if s.name}
+    wanted = {n for names in related.values() for n in names} - batch
+    known = frozenset(n for n in wanted if reg.has_skill(n))
+    diagnostics = _run_lint(skills, known, profile)
+    errors = [d for d in diagnostics if d.severity >= Severity.ERROR]
+    for skill in skills:
+        own = [d.message for d in errors if d.path == skill.display]
+        missing = sorted(
+            n for n in set(related[skill.path]) - batch - known if not any(n in m for m in own)
+        )
+        if missing:  # lint did not say it (a rule turned off, say): publishing still refuses
+            errors.append(_unresolved(skill, missing))
+    if errors:
+        count = len({d.path for d in errors})
+        raise LintRefusal(
+            f"refused: lint errors in {count} skill(s); fix them and publish again", errors
+        )
+    return [d for d in diagnostics if d.severity < Severity.ERROR]
+
+
+def _run_lint(
+    skills: list[ParsedSkill], known: frozenset[str], profile: str | None
+) -> list[Diagnostic]:
+    from skillreg.lint import LintOptions, run_lint
+
+    report = run_lint([s.path for s in skills], LintOptions(profile=profile, known_names=known))
+    return list(report.diagnostics)
+
+
+def _unresolved(skill: ParsedSkill, missing: list[str]) -> Diagnostic:
+    from skillreg.diagnostics import Severity
+
+    return Diagnostic(
+        path=skill.display,
+        line=1,
+        col=1,
+        code="PUBLISH",
+        rule="unresolved-related-skill",
+        severity=Severity.ERROR,
+        message="Related Skills names skills found neither in this publish nor in the "
+        f"registry: {', '.join(missing)}",
+    )
+
+
+def make_plan(
+    skills: list[ParsedSkill], related: dict[Path, list[str]], reg: FolderRegistry
+) -> list[Planned]:
+    """Pack every skill and check it against the registry; refuse changed published versions."""
+    published = now_rfc3339()
+    plan: dict[str, Planned] = {}
+    for skill in skills:
+        name, version = check_identity(skill.name, skill.version, skill.path)
+        bundle = build_bundle(name, version, collect_files(skill.folder))
+        entry = VersionEntry(
+            sha256=bundle.sha256,
+            size=bundle.size,
+            tar_sha256=bundle.tar_sha256,
+            tar_size=bundle.tar_size,
+            description=skill.description or "",
+            related=related[skill.path],
+            published=published,
+        )
+        earlier = plan.get(f"{name}@{version}")
+        if earlier and earlier.bundle.tar_sha256 != bundle.tar_sha256:
+            raise PublishError(
+                f"{name}@{version}: {skill.folder} and another folder give different contents"
+            )
+        plan[f"{name}@{version}"] = Planned(bundle, entry, _is_new(reg, bundle, str(skill.path)))
+    return list(plan.values())
+
+
+def _is_new(reg: FolderRegistry, bundle: Bundle, where: str) -> bool:
+    doc = reg.read_doc(bundle.name)
+    existing = doc.versions.get(bundle.version) if doc else None
+    if existing is None:
+        return True
+    # The tar digest decides: a different zlib may compress the same tar to other bytes.
+    if existing.tar_sha256 == bundle.tar_sha256:
+        return False
+    import semver
+
+    raise PublishError(
+        f"{bundle.name}@{bundle.version} is already published with different contents "
+        f"({where}); bump metadata.version (e.g. to "
+        f"{semver.Version.parse(bundle.version).bump_patch()}) and publish again"
+    )
+
+
+def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
+    """Write the plan: per skill bundle then document (under its lock), then derived files."""
+    from skillreg.registry.derived import update_derived
+
+    written = [ROOT_FILE] if reg.ensure_root() else []
+    for item in plan:
+        written += _write_one(reg, item)
+    # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left behind.
+    written += update_derived(reg, sorted({p.bundle.name for p in plan}))
+    return written
+
+
+def _write_one(reg: FolderRegistry, item: Planned) -> list[str]:
+    from skillreg.registry.edit import add_version
+
+    b = item.bundle
+    written = []
+    with reg.skill_lock(b.name):
+        doc = reg.read_doc(b.name)
+        pause_point("before-doc")  # tests widen the read-modify-write window here
+        existing = doc.versions.get(b.version) if doc else None
+        if existing is not None:  # published before, or by another publisher just now
+            _is_new(reg, b, "by another publisher just now")  # raises if its bytes differ
+            # Same bytes: put back a bundle that was deleted or damaged since.
+            if existing.sha256 == b.sha256 and reg.write_blob(b.data, b.sha256):
+                written.append(blob_path(b.sha256))
+            return written
+        if reg.write_blob(b.data, b.sha256):
+            written.append(blob_path(b.sha256))
+        pause_point("after-blob")
+        reg.write_doc(add_version(doc, b.name, b.version, item.entry))
+        written.append(index_path(b.name))
+        pause_point("after-doc")
+    return written
+
+
+def _would_write(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
+    paths = [] if reg.exists() else [ROOT_FILE]
+    for item in plan:
+        if item.new:
+            if not (reg.root / blob_path(item.bundle.sha256)).is_file():
+                paths.append(blob_path(item.bundle.sha256))
+            paths.append(index_path(item.bundle.name))
+    if any(p.new for p in plan):
+        paths += [CATALOG_FILE, HTML_FILE]
+    return paths

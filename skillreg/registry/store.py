@@ -1,0 +1,303 @@
+"""A registry in a local folder: locks, atomic and create-only writes, reading and writing files.
+
+Writers follow one order so that a reader (or a publisher killed at any moment) never sees a
+document that points at a missing or partial file: the bundle first (create-only, content
+addressed), then the per-skill document (atomic replace), then the derived files.
+
+Locks are ``fcntl.flock`` on files under ``.locks/``: the kernel drops them when a holder dies,
+even by SIGKILL, so a killed publisher never leaves a stale lock behind. A per-skill lock guards
+each document's read-modify-write; one registry-wide lock guards the derived files. A process
+takes a skill lock before the registry lock, never the other way round.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from skillreg.bundle import dump_json
+from skillreg.errors import IntegrityError, RegistryError, UsageError
+from skillreg.registry.model import (
+    FORMAT,
+    FORMAT_VERSION,
+    NAME_PATTERN,
+    ROOT_FILE,
+    RegistryRoot,
+    SkillDocument,
+    blob_path,
+    index_path,
+    index_prefix,
+)
+
+LOCK_DIR = ".locks"
+PAUSE_ENV = "SKILLREG_TEST_PAUSE_AT"  # test hook: "<step>" to sleep at that step
+PAUSE_SIGNAL_ENV = "SKILLREG_TEST_PAUSE_SIGNAL"  # test hook: file created when the pause starts
+PAUSE_SECONDS_ENV = "SKILLREG_TEST_PAUSE_SECONDS"  # test hook: how long to pause (default 60)
+
+
+def registry_folder(target: str) -> Path:
+    """A registry given as a folder path or a ``file://`` URL; remote URLs are read-only here."""
+    if "://" not in target:
+        return Path(target)
+    url = urlparse(target)
+    if url.scheme != "file":
+        raise UsageError(
+            f"{target}: can only write to a folder or a file:// URL; publish to a local copy "
+            "and upload its files to the static host"
+        )
+    if url.netloc not in ("", "localhost"):
+        raise UsageError(f"{target}: file:// URLs must name a local path (file:///path)")
+    return Path(unquote(url.path))
+
+
+def check_name(name: str) -> None:
+    """Refuse a name that is not a skill name before it becomes part of a path."""
+    if len(name) > 64 or not re.fullmatch(NAME_PATTERN, name):
+        raise UsageError(
+            f"{name!r} is not a skill name (lowercase letters, digits and single hyphens)"
+        )
+
+
+def pause_point(step: str) -> None:
+    """Test hook: sleep at `step` when SKILLREG_TEST_PAUSE_AT names it, so a test can kill us."""
+    if os.environ.get(PAUSE_ENV) != step:
+        return
+    signal_file = os.environ.get(PAUSE_SIGNAL_ENV)
+    if signal_file:
+        Path(signal_file).touch()
+    time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
+
+
+def now_rfc3339() -> str:
+    """UTC now, or SOURCE_DATE_EPOCH when set (reproducible registries)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in seconds") from None
+    else:
+        moment = datetime.now(tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class FolderRegistry:
+    """The files of one registry under `root`; paths are the ones `model` defines."""
+
+    root: Path
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return (self.root / ROOT_FILE).is_file()
+
+    def require(self) -> RegistryRoot:
+        """The root document; a `RegistryError` when `root` is not a registry."""
+        path = self.root / ROOT_FILE
+        if not path.is_file():
+            raise RegistryError(
+                f"{self.root}: not a registry (no {ROOT_FILE}); publish a skill to create one",
+                path=self.root,
+            )
+        from pydantic import ValidationError
+
+        try:
+            root = RegistryRoot.model_validate_json(path.read_bytes())
+        except ValidationError as exc:
+            raise RegistryError(f"{path}: invalid: {describe_error(exc)}", path=path) from None
+        except OSError as exc:
+            raise RegistryError(f"{path}: cannot read: {exc.strerror}", path=path) from None
+        if (root.format, root.format_version) != (FORMAT, FORMAT_VERSION):
+            raise RegistryError(
+                f"{path}: format {root.format} v{root.format_version} is not one this skillreg "
+                f"writes ({FORMAT} v{FORMAT_VERSION}); upgrade skillreg",
+                path=path,
+            )
+        return root
+
+    def has_skill(self, name: str) -> bool:
+        return bool(re.fullmatch(NAME_PATTERN, name)) and (self.root / index_path(name)).is_file()
+
+    def read_doc(self, name: str) -> SkillDocument | None:
+        """The skill's document, None when it has never been published."""
+        check_name(name)
+        path = self.root / index_path(name)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise RegistryError(f"{path}: cannot read: {exc.strerror}", path=path) from None
+        from pydantic import ValidationError
+
+        try:
+            doc = SkillDocument.model_validate_json(raw)
+        except ValidationError as exc:
+            raise RegistryError(f"{path}: invalid: {describe_error(exc)}", path=path) from None
+        if doc.name != name:
+            raise RegistryError(f"{path}: names skill {doc.name!r}, expected {name!r}", path=path)
+        return doc
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def ensure_root(self) -> bool:
+        """Create ``registry.json`` in an empty or missing folder; True when it was created."""
+        if self.exists():
+            self.require()
+            return False
+        self.check_creatable()
+        with self.registry_lock():  # first publishers racing to create the same registry
+            if self.exists():
+                return False
+            return self.write_file(ROOT_FILE, dump_json(RegistryRoot().model_dump(mode="json")))
+
+    def check_creatable(self) -> None:
+        """Refuse to turn a folder holding other (visible) files into a registry.
+
+        Hidden entries are allowed: ``.git``, our ``.locks`` and the temp file of a publisher
+        that is creating this registry right now.
+        """
+        if self.root.exists() and not self.root.is_dir():
+            raise RegistryError(f"{self.root}: not a folder", path=self.root)
+        if self.root.is_dir() and any(not p.name.startswith(".") for p in self.root.iterdir()):
+            raise RegistryError(
+                f"{self.root}: folder is not empty and has no {ROOT_FILE}; choose an empty "
+                "folder for a new registry",
+                path=self.root,
+            )
+
+    def write_doc(self, doc: SkillDocument) -> bool:
+        return self.write_file(index_path(doc.name), dump_json(doc.model_dump(mode="json")))
+
+    def write_blob(self, data: bytes, sha256: str) -> bool:
+        """Create the bundle at its content address; True when it was created.
+
+        An existing file with the right digest is left alone. One with the wrong digest (edited
+        or damaged) is replaced: its address says which bytes belong there.
+        """
+        rel = blob_path(sha256)
+        target = self.root / rel
+        if target.is_file() and _sha256_of(target) == sha256:
+            return False
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise IntegrityError(f"{rel}: bundle bytes do not match their digest")
+        return self.write_file(rel, data, force=True)
+
+    def write_file(self, rel: str, data: bytes, *, force: bool = False) -> bool:
+        """Atomically make `rel` hold `data` (temp file + rename); False when it already did."""
+        target = self.root / rel
+        if not force and _same_bytes(target, data):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise RegistryError(f"{target}: cannot write: {exc.strerror}", path=target) from None
+        return True
+
+    def sweep_temp_files(self, min_age: float = 600.0) -> list[str]:
+        """Remove temp files left by killed writers; the paths removed.
+
+        A temp file is ``.{target}.{pid}.tmp``. It is removed only when its writer is gone from
+        this machine and it is older than `min_age` seconds, so a live publisher (even on another
+        machine sharing the folder) is never robbed of its file mid-write.
+        """
+        removed = []
+        now = time.time()
+        for dirpath, _dirs, filenames in os.walk(self.root):
+            if LOCK_DIR in Path(dirpath).relative_to(self.root).parts:
+                continue
+            for fname in filenames:
+                match = _TEMP_RE.match(fname)
+                path = Path(dirpath, fname)
+                if match and not _alive(int(match[1])) and now - path.stat().st_mtime > min_age:
+                    path.unlink(missing_ok=True)
+                    removed.append(path.relative_to(self.root).as_posix())
+        return sorted(removed)
+
+    # -- locks -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def skill_lock(self, name: str) -> Iterator[None]:
+        """Exclusive right to rewrite one skill's document."""
+        check_name(name)
+        with self._flock(f"{LOCK_DIR}/skills/{index_prefix(name)}/{name}.lock"):
+            yield
+
+    @contextlib.contextmanager
+    def registry_lock(self) -> Iterator[None]:
+        """Exclusive right to rewrite the derived files."""
+        with self._flock(f"{LOCK_DIR}/registry.lock"):
+            yield
+
+    @contextlib.contextmanager
+    def _flock(self, rel: str) -> Iterator[None]:
+        path = self.root / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise RegistryError(f"{path}: cannot create lock: {exc.strerror}", path=path) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+
+_TEMP_RE = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but belongs to someone else
+        return True
+    return True
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line about `exc`: a pydantic error's first location and message, else its text."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__

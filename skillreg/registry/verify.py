@@ -1,0 +1,181 @@
+"""Checking a folder registry end to end (`verify`) and rebuilding its derived files (`reindex`).
+
+`verify` reads every per-skill document and every bundle it references: each file must exist,
+match its recorded size and digests (of the ``.tar.gz`` and of the tar inside), and agree with
+the manifest inside it; the derived files must equal what `reindex` would write. Bundles nothing
+references (left by a publisher killed between bundle and document) are reported as info only.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skillreg.diagnostics import Severity
+from skillreg.errors import SkillError
+from skillreg.registry.derived import (
+    catalog_entry,
+    iter_documents,
+    rebuild_derived,
+    render_catalog,
+    render_html,
+)
+from skillreg.registry.model import (
+    CATALOG_FILE,
+    HTML_FILE,
+    Catalog,
+    CatalogEntry,
+    SkillDocument,
+    VersionEntry,
+    blob_path,
+    index_path,
+)
+from skillreg.registry.store import FolderRegistry, describe_error, registry_folder
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    path: str  # relative to the registry root
+    message: str
+
+
+@dataclass
+class VerifyReport:
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    skills: int = 0
+    versions: int = 0
+    blobs: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity >= Severity.ERROR for f in self.findings)
+
+    def error(self, path: str, message: str) -> None:
+        self.findings.append(Finding(Severity.ERROR, path, message))
+
+    def info(self, path: str, message: str) -> None:
+        self.findings.append(Finding(Severity.INFO, path, message))
+
+
+def verify(target: str) -> VerifyReport:
+    """Check the registry at `target` (a folder or file:// URL); raises only if it is none."""
+    reg = FolderRegistry(registry_folder(target))
+    report = VerifyReport(reg.root)
+    try:
+        reg.require()
+    except SkillError as exc:
+        if not reg.exists():
+            raise
+        report.error("registry.json", exc.message)
+    entries: list[CatalogEntry] = []
+    referenced: set[str] = set()
+    for path in iter_documents(reg.root):
+        doc = _check_document(reg, path, report)
+        if doc is None:
+            continue
+        report.skills += 1
+        entries.append(catalog_entry(doc))
+        for version, entry in sorted(doc.versions.items()):
+            report.versions += 1
+            referenced.add(entry.sha256)
+            _check_bundle(reg, doc.name, version, entry, report)
+    _check_blob_folder(reg, referenced, report)
+    _check_derived(reg, Catalog(skills=sorted(entries, key=lambda e: e.name)), report)
+    return report
+
+
+def _check_document(reg: FolderRegistry, path: Path, report: VerifyReport) -> SkillDocument | None:
+    from pydantic import ValidationError
+
+    rel = path.relative_to(reg.root).as_posix()
+    try:
+        doc = SkillDocument.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as exc:
+        report.error(rel, f"invalid skill document: {describe_error(exc)}")
+        return None
+    if index_path(doc.name) != rel:
+        report.error(rel, f"document of {doc.name!r} belongs at {index_path(doc.name)}")
+        return None
+    for tag, version in sorted(doc.tags.items()):
+        if version not in doc.versions:
+            report.error(rel, f"tag {tag!r} points at unknown version {version}")
+    return doc
+
+
+def _check_bundle(
+    reg: FolderRegistry, name: str, version: str, entry: VersionEntry, report: VerifyReport
+) -> None:
+    from skillreg.bundle import read_manifest
+
+    rel = blob_path(entry.sha256)
+    where = f"{name}@{version}"
+    try:
+        data = (reg.root / rel).read_bytes()
+    except OSError:
+        report.error(rel, f"{where}: bundle is missing")
+        return
+    if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+        report.error(rel, f"{where}: bundle bytes do not match the recorded size/sha256")
+        return
+    try:
+        tar = gzip.decompress(data)
+        if len(tar) != entry.tar_size or hashlib.sha256(tar).hexdigest() != entry.tar_sha256:
+            report.error(rel, f"{where}: tar inside does not match the recorded tar_sha256")
+        manifest = read_manifest(data, rel)
+    except (OSError, EOFError, SkillError) as exc:
+        report.error(rel, f"{where}: {describe_error(exc)}")
+        return
+    if (manifest.name, manifest.version) != (name, version):
+        report.error(rel, f"{where}: bundle says {manifest.name}@{manifest.version}")
+
+
+def _check_blob_folder(reg: FolderRegistry, referenced: set[str], report: VerifyReport) -> None:
+    for dirpath, dirnames, filenames in os.walk(reg.root / "blobs"):
+        dirnames.sort()
+        for fname in sorted(filenames):
+            rel = Path(dirpath, fname).relative_to(reg.root).as_posix()
+            digest = fname.removesuffix(".tar.gz")
+            if digest in referenced and rel == blob_path(digest):
+                report.blobs += 1
+            elif fname.startswith("."):
+                report.info(rel, "leftover temporary file from an interrupted write")
+            else:
+                report.info(rel, "orphan bundle: no version references it")
+    for path in iter_temp_documents(reg.root):
+        report.info(path, "leftover temporary file from an interrupted write")
+
+
+def iter_temp_documents(root: Path) -> list[str]:
+    found = []
+    for dirpath, _dirs, filenames in os.walk(root / "index"):
+        found += [
+            Path(dirpath, f).relative_to(root).as_posix() for f in filenames if f.startswith(".")
+        ]
+    return sorted(found)
+
+
+def _check_derived(reg: FolderRegistry, catalog: Catalog, report: VerifyReport) -> None:
+    for rel, expected in (
+        (CATALOG_FILE, render_catalog(catalog)),
+        (HTML_FILE, render_html(catalog)),
+    ):
+        try:
+            actual = (reg.root / rel).read_bytes()
+        except OSError:
+            report.error(rel, "derived file is missing; run `skill registry reindex`")
+            continue
+        if actual != expected:
+            report.error(rel, "derived file is out of date; run `skill registry reindex`")
+
+
+def reindex(target: str) -> tuple[list[str], list[str]]:
+    """Rebuild the derived files of the registry at `target` and sweep temp files left by
+    killed publishers; the paths rewritten and the paths removed."""
+    reg = FolderRegistry(registry_folder(target))
+    written = rebuild_derived(reg)
+    return written, reg.sweep_temp_files()

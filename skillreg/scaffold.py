@@ -1,0 +1,202 @@
+"""Scaffolding: a new skill folder with a ``SKILL.md`` that already passes lint for its profile.
+
+One template per lint profile. ``agentskills`` (the base specification) gets `name`, `description`
+and a short body; ``council`` (the catalog's own format) adds the ``metadata`` block and the five
+sections every council skill carries, each stubbed with an HTML comment saying what belongs there.
+Placeholder values are valid on purpose, so a fresh skill lints clean and the author replaces text
+rather than fixing errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from skillreg.config import find_project_config
+from skillreg.errors import ConfigError, SkillError, UsageError
+from skillreg.install.atomic import atomic_write_text
+
+SKILL_FILE = "SKILL.md"
+DEFAULT_PROFILE = "agentskills"
+MAX_NAME = 64
+MAX_DESCRIPTION = 1024
+_NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Scalars that YAML reads back as the same plain string; anything else is written double-quoted.
+_PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;()'/+-]*[A-Za-z0-9.)]")
+
+
+def check_name(name: str) -> None:
+    """Raise `UsageError` unless `name` is a valid skill name (the base spec's rule, ASCII only)."""
+    if not name:
+        raise UsageError("the skill name is empty")
+    if len(name) > MAX_NAME or not _NAME_RE.fullmatch(name):
+        raise UsageError(
+            f"invalid skill name {name!r}: use 1-{MAX_NAME} lowercase letters a-z, digits and "
+            "single hyphens, not starting or ending with a hyphen (e.g. my-skill)"
+        )
+
+
+def default_profile(start: Path) -> str:
+    """The ``[lint] profile`` of the project config at or above `start`, else ``agentskills``."""
+    config = find_project_config(start)
+    profile = config.section("lint").get("profile", DEFAULT_PROFILE)
+    if not isinstance(profile, str) or not profile:
+        raise ConfigError(f"{config.path}: [lint] profile must be a string", path=config.path)
+    return profile
+
+
+def _yaml_scalar(text: str) -> str:
+    """`text` as a YAML scalar: plain when it reads back unchanged, else double-quoted."""
+    import yaml
+
+    if _PLAIN_RE.fullmatch(text):
+        try:
+            if yaml.safe_load(f"k: {text}") == {"k": text}:
+                return text  # plain keeps the file easy to edit by hand
+        except yaml.YAMLError:
+            pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _title(name: str) -> str:
+    return " ".join(part.capitalize() for part in name.split("-"))
+
+
+def _placeholder_description(name: str) -> str:
+    return (
+        f"Placeholder for the {name} skill; replace it with what the skill does and when an agent "
+        "should use it."
+    )
+
+
+def _agentskills(name: str, description: str) -> str:
+    return f"""---
+name: {name}
+description: {_yaml_scalar(description)}
+---
+
+# {_title(name)}
+
+<!-- Agents load this body once they pick the skill. Keep it under 500 lines; move long
+reference material into files beside SKILL.md and link them with relative paths. -->
+
+Explain here, in a short paragraph, the expertise this skill gives an agent.
+
+## Instructions
+
+- Describe the steps or rules the agent should follow.
+
+## Examples
+
+- Describe a typical request and what a good result looks like.
+"""
+
+
+def _council(name: str, description: str) -> str:
+    return f"""---
+name: {name}
+description: {_yaml_scalar(description)}
+metadata:
+  version: "0.1.0"
+  tier: placeholder-tier
+  category: placeholder-category
+  council: placeholder-council
+---
+
+# {_title(name)}
+
+You embody the perspective of a senior practitioner in this area. Replace this paragraph with the
+persona the agent should adopt and the judgement it should bring.
+
+## When to Apply
+
+<!-- The tasks, questions or files that should make an agent load this skill. -->
+
+Invoke this skill when:
+- Describe the first situation that calls for this skill
+
+## Core Competencies
+
+<!-- The knowledge the skill carries, grouped into numbered ### areas. Decision tables and
+fenced code examples (with a language tag) can follow in sections of their own. -->
+
+### 1. First Area
+- Describe one competency in this area
+
+## Anti-Patterns to Avoid
+
+<!-- Mistakes to steer away from, each paired with what to do instead. -->
+
+| Anti-Pattern | Better Approach |
+|--------------|-----------------|
+| Describe a common mistake | Describe the better approach |
+
+## Constraints
+
+<!-- Hard rules the agent must follow whatever the request says. -->
+
+- Describe one rule the agent must always follow
+
+## Related Skills
+
+<!-- One list item per related skill: the skill name in backticks, then " - " and the reason.
+Alternatives share an item, separated by " / ". Every name must be a skill that exists in this
+catalog or in a registry; nothing is listed yet. -->
+"""
+
+
+TEMPLATES: dict[str, Callable[[str, str], str]] = {
+    "agentskills": _agentskills,
+    "council": _council,
+}
+
+
+def _check_description(description: str) -> None:
+    if not description.strip():
+        raise UsageError("the description is empty")
+    if len(description) > MAX_DESCRIPTION:
+        raise UsageError(
+            f"the description has {len(description)} characters; the limit is {MAX_DESCRIPTION}"
+        )
+    if "---" in description:
+        # The reference validator splits frontmatter on the first `---` anywhere in the file.
+        raise UsageError("the description must not contain '---'")
+
+
+def scaffold_skill(
+    parent: Path,
+    name: str,
+    profile_name: str,
+    *,
+    description: str | None = None,
+    force: bool = False,
+) -> Path:
+    """Create ``<parent>/<name>/SKILL.md`` from the `profile_name` template and return its path.
+
+    Raises `UsageError` for an invalid name, description or profile, and `SkillError` when the
+    folder already holds a ``SKILL.md`` (any letter case) and `force` is false. The file is
+    written atomically, so an interrupted run leaves no half-written skill.
+    """
+    check_name(name)
+    template = TEMPLATES.get(profile_name)
+    if template is None:
+        known = ", ".join(sorted(TEMPLATES))
+        raise UsageError(f"no skill template for profile {profile_name!r} (known: {known})")
+    if description is None:
+        description = _placeholder_description(name)
+    _check_description(description)
+
+    folder = parent / name
+    if folder.exists() and not folder.is_dir():
+        raise SkillError(f"{folder} exists and is not a folder", path=folder)
+    path = folder / SKILL_FILE
+    if not force and folder.is_dir():
+        for existing in folder.iterdir():
+            if existing.name.lower() == SKILL_FILE.lower():
+                raise SkillError(
+                    f"{existing} already exists; use --force to overwrite it", path=existing
+                )
+    atomic_write_text(path, template(name, description))
+    return path

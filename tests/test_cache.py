@@ -1,0 +1,178 @@
+"""The index cache: reuse, invalidation, corruption, and never serving a stale hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from skillreg import cache as cache_mod
+from skillreg import index_scan
+from skillreg.cache import IndexCache
+from skillreg.index import IndexOptions, build_index, dumps
+
+from .conftest import REPO, SEED
+
+FIXTURES = REPO / "tests" / "fixtures" / "related"
+OLD = time.time() - 3600  # well outside the racy window
+
+
+@pytest.fixture
+def trust_fresh_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests write their files just before indexing; only the racy-window tests keep it."""
+    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+
+
+@pytest.fixture
+def tree(tmp_path: Path, trust_fresh_files: None) -> Path:
+    root = tmp_path / "skills"
+    shutil.copytree(SEED, root / "backend-developer")
+    for folder in FIXTURES.iterdir():
+        shutil.copytree(folder, root / folder.name)
+    (root / "python-pro" / "notes.txt").write_text("notes\n", encoding="utf-8")
+    age(root)
+    return root
+
+
+def age(root: Path) -> None:
+    for path in root.rglob("*"):
+        os.utime(path, (OLD, OLD))
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Records every SKILL.md parse (in-process: jobs=1)."""
+    seen: list[Path] = []
+    real = index_scan.summarize
+
+    def counting(path: Path) -> index_scan.SkillSummary:
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(index_scan, "summarize", counting)
+    return seen
+
+
+def index(root: Path) -> str:
+    return dumps(build_index(IndexOptions((root,), jobs=1)))
+
+
+def cache_files() -> list[Path]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "skillreg" / "index"
+    return sorted(folder.glob("*.marshal")) if folder.is_dir() else []
+
+
+def test_warm_run_parses_nothing_and_edit_reparses_one(tree: Path, parses: list[Path]) -> None:
+    first = index(tree)
+    assert len(parses) == 6
+    assert len(cache_files()) == 1
+    assert index(tree) == first
+    assert len(parses) == 6
+    skill = tree / "golang-pro" / "SKILL.md"
+    skill.write_text(skill.read_text() + "\nExtra.\n", encoding="utf-8")
+    os.utime(skill, (OLD + 10, OLD + 10))
+    edited = index(tree)
+    assert parses[6:] == [skill]
+    assert edited != first
+    assert hashlib.sha256(skill.read_bytes()).hexdigest() in edited
+
+
+def test_cache_lives_in_the_user_cache_folder(tree: Path, tmp_path: Path) -> None:
+    index(tree)
+    (path,) = cache_files()
+    assert path.is_relative_to(Path(os.environ["HOME"]))
+
+
+def test_corrupt_or_deleted_cache_is_rebuilt(tree: Path, parses: list[Path]) -> None:
+    first = index(tree)
+    (path,) = cache_files()
+    path.write_bytes(b"\x00garbage")
+    assert index(tree) == first
+    assert len(parses) == 12
+    path.unlink()
+    assert index(tree) == first
+    assert len(parses) == 18
+    assert index(tree) == first
+    assert len(parses) == 18
+
+
+def test_tool_version_invalidates(
+    tree: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index(tree)
+    monkeypatch.setattr(cache_mod, "__version__", "999.0.0")
+    index(tree)
+    assert len(parses) == 12
+
+
+def test_namespace_separates_caches(tree: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    a = IndexCache.open([tree], "profile-a", folder)
+    a.remember_summary("0" * 64, ("x",))
+    a.save()
+    assert IndexCache.open([tree], "profile-b", folder).summary("0" * 64) is None
+    assert IndexCache.open([tree], "profile-a", folder).summary("0" * 64) == ("x",)
+
+
+def test_stat_change_with_same_size_and_mtime_is_rehashed(tree: Path) -> None:
+    index(tree)
+    notes = tree / "python-pro" / "notes.txt"
+    replacement = tree / "python-pro" / "notes.new"
+    replacement.write_text("NOTES\n", encoding="utf-8")  # same size, new inode
+    os.replace(replacement, notes)
+    os.utime(notes, (OLD, OLD))
+    assert hashlib.sha256(b"NOTES\n").hexdigest() in index(tree)
+
+
+@pytest.mark.parametrize("mtime", [OLD, None], ids=["fresh-ctime", "fresh-mtime"])
+def test_fresh_files_are_not_trusted_by_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mtime: float | None
+) -> None:
+    monkeypatch.setattr(cache_mod, "RACY_NS", 2_000_000_000)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("notes\n", encoding="utf-8")
+    os.utime(notes, None if mtime is None else (mtime, mtime))  # either way ctime is now
+    cache = IndexCache.open([tmp_path], "", tmp_path / "c")
+    cache.remember_hash(str(notes), os.stat(notes), "a" * 64)
+    cache.save()
+    again = IndexCache.open([tmp_path], "", tmp_path / "c")
+    assert again.file_hash(str(notes), os.stat(notes)) is None
+
+
+def test_old_files_are_trusted_only_with_identical_stat(tree: Path, tmp_path: Path) -> None:
+    notes = tree / "python-pro" / "notes.txt"
+    cache = IndexCache.open([tree], "", tmp_path / "c")
+    cache.remember_hash(str(notes), os.stat(notes), "a" * 64)
+    cache.save()
+    again = IndexCache.open([tree], "", tmp_path / "c")
+    assert again.file_hash(str(notes), os.stat(notes)) == "a" * 64
+    os.utime(notes, (OLD + 1, OLD + 1))
+    assert again.file_hash(str(notes), os.stat(notes)) is None
+
+
+def test_removed_skills_are_pruned(tree: Path, tmp_path: Path) -> None:
+    index(tree)
+    (path,) = cache_files()
+    size = path.stat().st_size
+    shutil.rmtree(tree / "python-pro")
+    index(tree)
+    assert path.stat().st_size < size
+
+
+def test_unwritable_cache_folder_is_not_an_error(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = Path(os.environ["XDG_CACHE_HOME"])
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the cache folder should be\n", encoding="utf-8")
+    assert index(tree) == dumps(build_index(IndexOptions((tree,), use_cache=False)))
+
+
+def test_parallel_cold_parse_matches_serial(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_scan, "PARALLEL_THRESHOLD", 2)
+    parallel = dumps(build_index(IndexOptions((tree,), use_cache=False, jobs=2)))
+    assert parallel == dumps(build_index(IndexOptions((tree,), use_cache=False, jobs=1)))

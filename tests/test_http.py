@@ -1,0 +1,206 @@
+"""HTTP behaviour against a real, scripted server on 127.0.0.1: retries, ETags, tokens, failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from skillreg.errors import IntegrityError
+from skillreg.registry.http import HttpClient, HttpSettings, _connect_error
+from skillreg.registry.model import blob_path, index_path
+from tests.install_helpers import (
+    RegistryBuilder,
+    Server,
+    drop_fault,
+    read_json,
+    serve,
+    skill,
+    standard_registry,
+    status_fault,
+    tree,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SKILL_HTTP_BACKOFF", "0.001")
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> RegistryBuilder:
+    return standard_registry(tmp_path / "registry")
+
+
+@pytest.fixture
+def server(registry: RegistryBuilder) -> Iterator[Server]:
+    with serve(registry.root) as running:
+        yield running
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    return folder
+
+
+def golang_blob(registry: RegistryBuilder) -> str:
+    doc = read_json(registry.root / index_path("golang-pro"))
+    return blob_path(doc["versions"]["1.0.0"]["sha256"])
+
+
+def test_503_twice_then_200(server: Server, project: Path) -> None:
+    server.fail("registry.json", status_fault(503), status_fault(503))
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert server.paths().count("/registry.json") == 3
+
+
+def test_429_honours_retry_after(server: Server, project: Path) -> None:
+    server.fail(index_path("golang-pro"), status_fault(429, {"Retry-After": "0"}))
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert server.paths().count("/" + index_path("golang-pro")) == 2
+
+
+def test_persistent_5xx_is_one_clear_line(server: Server, project: Path) -> None:
+    server.fail("registry.json", *[status_fault(500)] * 4)
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {server.url}/registry.json: server answered 500 (gave up after retries)\n"
+    )
+    assert list(project.iterdir()) == []
+
+
+def test_drop_mid_body_retried_then_succeeds(
+    registry: RegistryBuilder, server: Server, project: Path
+) -> None:
+    server.fail(golang_blob(registry), drop_fault)
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert server.paths().count("/" + golang_blob(registry)) == 2
+
+
+def test_drop_mid_body_every_time(registry: RegistryBuilder, server: Server, project: Path) -> None:
+    assert skill("install", "python-pro", "--registry", server.url, cwd=project).exit_code == 0
+    before = tree(project)
+    server.fail(golang_blob(registry), *[drop_fault] * 4)
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"error: {server.url}/{golang_blob(registry)}: connection dropped"
+    )
+    assert result.stderr.count("\n") == 1
+    assert server.paths().count("/" + golang_blob(registry)) == 4
+    assert tree(project) == before
+
+
+def test_body_longer_than_recorded_size(
+    registry: RegistryBuilder, server: Server, project: Path
+) -> None:
+    rel = "/" + golang_blob(registry)
+    server.overrides[rel] = (registry.root / rel.lstrip("/")).read_bytes() + b"junk"
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert "but the registry records" in result.stderr
+    assert list(project.iterdir()) == []
+
+
+def test_conditional_get_and_bundle_cache(server: Server, project: Path, tmp_path: Path) -> None:
+    assert skill("install", "golang-pro", "--registry", server.url, cwd=project).exit_code == 0
+    server.log.clear()
+    other = tmp_path / "other"
+    other.mkdir()
+    assert skill("install", "golang-pro", "--registry", server.url, cwd=other).exit_code == 0
+    statuses = [(path.split("/")[1], status) for path, status, _ in server.log]
+    assert statuses == [("registry.json", 304), ("index", 304)]  # bundle came from the cache
+    assert all(h.get("if-none-match") for _, _, h in server.log)
+
+
+def test_offline(server: Server, project: Path, tmp_path: Path) -> None:
+    result = skill("install", "golang-pro", "--offline", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {server.url}/registry.json: not in the cache (run once without --offline)\n"
+    )
+    assert skill("install", "golang-pro", "--registry", server.url, cwd=project).exit_code == 0
+    server.log.clear()
+    other = tmp_path / "other"
+    other.mkdir()
+    result = skill("install", "golang-pro", "--offline", "--registry", server.url, cwd=other)
+    assert result.exit_code == 0, result.stderr
+    assert server.log == []
+
+
+def test_rollback_refused(registry: RegistryBuilder, server: Server, project: Path) -> None:
+    registry.add("golang-pro", "1.1.0").write()  # serial 2
+    assert skill("install", "golang-pro", "--registry", server.url, cwd=project).exit_code == 0
+    doc = read_json(registry.root / index_path("golang-pro"))
+    doc["serial"] = 1
+    del doc["versions"]["1.1.0"]
+    import json
+
+    server.overrides["/" + index_path("golang-pro")] = json.dumps(doc).encode()
+    result = skill("update", "golang-pro", cwd=project)
+    assert result.exit_code == 1
+    assert "serial 1 is lower than 2 seen before" in result.stderr
+
+
+def test_token_sent_and_never_printed(
+    server: Server, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKILL_REGISTRY_TOKEN", "s3cret-token")
+    result = skill("install", "no-such-skill", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert all(h.get("authorization") == "Bearer s3cret-token" for _, _, h in server.log)
+    assert "s3cret-token" not in result.stdout + result.stderr
+
+
+def test_access_denied(server: Server, project: Path) -> None:
+    server.fail("registry.json", status_fault(401))
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert "access denied (401); set SKILL_REGISTRY_TOKEN" in result.stderr
+
+
+def test_connection_refused(project: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = skill("install", "x", "--registry", f"http://127.0.0.1:{port}", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: http://127.0.0.1:{port}/registry.json: cannot connect")
+
+
+def test_error_classification() -> None:
+    dns = _connect_error("http://h/x", httpx.ConnectError("[Errno -2] Name or service not known"))
+    assert "cannot resolve the host name (DNS)" in str(getattr(dns, "error", dns))
+    tls = _connect_error("https://h/x", httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED]"))
+    assert "TLS failure" in str(tls)
+
+
+def test_client_counts_and_caps(registry: RegistryBuilder, server: Server) -> None:
+    client = HttpClient(HttpSettings(backoff=0.001))
+    try:
+        url = f"{server.url}/{golang_blob(registry)}"
+        body = client.get(url).body
+        with pytest.raises(Exception, match="sends"):
+            client.get(url, size=len(body) - 1)
+        assert client.requests == 2
+    finally:
+        client.close()
+
+
+def test_unbounded_index_body_refused(server: Server) -> None:
+    client = HttpClient(HttpSettings(backoff=0.001, max_body=100))
+    try:
+        with pytest.raises(IntegrityError, match="body is larger than 100 bytes; refusing it"):
+            client.get(f"{server.url}/{index_path('golang-pro')}")
+    finally:
+        client.close()

@@ -1,0 +1,106 @@
+"""SIGKILL at random moments never leaves a partial skill folder or a lock entry without files."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from skillreg.install.atomic import TMP_PREFIX
+from skillreg.install.place import folder_status, read_marker
+from skillreg.install.project import locate_project
+from skillreg.install.targets import entry_status
+from skillreg.lock import read_lock
+from tests.install_helpers import RegistryBuilder, make_bundle, serve, skill
+
+SKILLS = ["backend-developer", "python-pro", "golang-pro", "devops-engineer", "data-engineer"]
+FOLDERS = [".agents/skills", ".claude/skills", ".cursor/skills"]
+
+
+def build(root: Path) -> RegistryBuilder:
+    """Two versions of five related skills, each with enough bytes to take a moment to unpack."""
+    rng = random.Random(7)
+    b = RegistryBuilder(root)
+    for version in ("1.0.0", "1.1.0"):
+        for name in SKILLS:
+            extra = {f"data/{i}.txt": rng.randbytes(40_000) for i in range(8)}
+            related = [n for n in SKILLS if n != name] if name == SKILLS[0] else []
+            b.add(name, version, data=make_bundle(name, version, extra), related=related)
+    b.write()
+    return b
+
+
+def check_consistent(project: Path) -> None:
+    """Every lock entry is on disk; every visible folder is complete (hidden temps allowed)."""
+    where = locate_project(project, global_=False)
+    for entry in read_lock(where.lock_path).skills:
+        assert entry_status(where, entry) == "ok", entry.name
+    for rel in FOLDERS:
+        folder = project / rel
+        for child in folder.iterdir() if folder.is_dir() else []:
+            if child.name.startswith("."):
+                assert child.name.startswith(TMP_PREFIX), child
+                continue
+            marker = read_marker(child)
+            assert marker is not None, f"{child} has no marker: partial folder"
+            assert folder_status(child, marker.sha256) == "ok", child
+
+
+def test_sigkill_at_random_points(tmp_path: Path) -> None:
+    build(tmp_path / "registry")
+    project = tmp_path / "project"
+    project.mkdir()
+    rng = random.Random()
+    seed = rng.randrange(1 << 30)
+    rng.seed(seed)
+    env = {**os.environ, "SKILL_HTTP_BACKOFF": "0.001", "PYTHONDONTWRITEBYTECODE": "1"}
+    killed = 0
+    with serve(tmp_path / "registry") as server:
+        for attempt in range(20):
+            version = "1.0.0" if attempt % 2 else "1.1.0"
+            command = [
+                sys.executable,
+                "-m",
+                "skillreg",
+                "install",
+                f"{SKILLS[0]}@{version}",
+                "--with-related",
+                "--agent",
+                "claude-code",
+                "--agent",
+                "cursor",
+                "--registry",
+                server.url,
+            ]
+            proc = subprocess.Popen(
+                command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            time.sleep(rng.uniform(0.1, 0.7))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                killed += 1
+            proc.wait()
+            check_consistent(project)
+        result = skill(
+            "install",
+            f"{SKILLS[0]}@1.1.0",
+            "--with-related",
+            "--agent",
+            "claude-code",
+            "--agent",
+            "cursor",
+            "--registry",
+            server.url,
+            cwd=project,
+        )
+    assert result.exit_code == 0, (seed, result.stderr)
+    assert killed >= 5, f"seed {seed}: only {killed} runs were killed; the test proves little"
+    check_consistent(project)
+    lock = read_lock(project / "skills.lock")
+    assert {e.name for e in lock.skills} == set(SKILLS), seed
+    leftovers = [p for p in project.rglob(f"{TMP_PREFIX}*")]
+    assert leftovers == [], seed

@@ -1,0 +1,43 @@
+"""Folder cases: tests/lint_cases/<case>/SKILL.md gives exactly the listed (code, line, col)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skillreg.lint import LintOptions, run_lint
+
+CASES = Path(__file__).parent / "lint_cases"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_case(case: str, tmp_path: Path) -> None:
+    folder = tmp_path / case
+    shutil.copytree(CASES / case, folder)  # a copy: the folder name is part of the check
+    spec = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    options = LintOptions(
+        profile=spec["profile"],
+        known_names=frozenset(spec.get("known_names", ())),
+        use_config=False,
+        cwd=tmp_path,
+    )
+    report = run_lint([folder], options)
+    got = [[d.code, d.line, d.col] for d in report.diagnostics]
+    assert got == spec["findings"]
+    assert all(d.path == str(folder / "SKILL.md") for d in report.diagnostics)
+
+
+def test_every_lint_rule_has_a_case() -> None:
+    from skillreg.lint.catalog import LINT_RULES
+
+    covered = {
+        code
+        for case in CASES.iterdir()
+        if case.is_dir()
+        for code, _, _ in json.loads((case / "expected.json").read_text())["findings"]
+    }
+    untested = {rule.code for rule in LINT_RULES} - covered - {"SK111"}  # SK111: a fallback
+    assert not untested

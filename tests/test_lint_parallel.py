@@ -1,0 +1,59 @@
+"""Forked chunk processing: same results as a plain loop, whoever computes which chunk."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import pytest
+
+from skillreg.lint import parallel
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+def _square_all(chunk: list[int]) -> list[tuple[int, int]]:
+    time.sleep(0.002)  # long enough that a child starts before the parent has taken every chunk
+    return [(n * n, os.getpid()) for n in chunk]
+
+
+def test_results_in_chunk_order_and_work_shared() -> None:
+    chunks = [list(range(i, i + 50)) for i in range(0, 5000, 50)]
+    parts = parallel.run_chunks(_square_all, chunks, workers=3)
+    assert [n for part in parts for n, _ in part] == [n * n for n in range(5000)]
+    assert len({pid for part in parts for _, pid in part}) >= 2
+    assert os.getpid() in {pid for part in parts for _, pid in part}
+
+
+def _die_in_child(parent: int) -> Callable[[list[int]], list[int]]:
+    def work(chunk: list[int]) -> list[int]:
+        if os.getpid() != parent:
+            os._exit(3)  # a child killed mid-way: its chunks must be redone by the parent
+        return [n + 1 for n in chunk]
+
+    return work
+
+
+def test_chunks_of_a_dead_child_are_redone() -> None:
+    chunks = [[i] for i in range(200)]
+    work = _die_in_child(os.getpid())
+    parts = parallel.run_chunks(work, chunks, workers=2)
+    assert parts == [[i + 1] for i in range(200)]
+
+
+def test_too_many_chunks_is_refused() -> None:
+    with pytest.raises(ValueError):
+        parallel.run_chunks(_square_all, [[1]] * (parallel.MAX_CHUNKS + 1), workers=2)
+
+
+def test_large_trees_use_fewer_bigger_chunks() -> None:
+    from pathlib import Path
+
+    from skillreg.lint.runner import chunked
+
+    files = [Path(f"{i}/SKILL.md") for i in range(parallel.MAX_CHUNKS * 32 + 5)]
+    chunks = chunked(files)
+    assert len(chunks) <= parallel.MAX_CHUNKS
+    assert [f for chunk in chunks for f in chunk] == files
+    assert [len(c) for c in chunked(files[:100])] == [32, 32, 32, 4]

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from skillreg.errors import LockError
+from skillreg.lock import LockEntry, Lockfile, lock_schema, read_lock, render_lock, write_lock
+from skillreg.manifest import locate_manifest, read_requests, update_requests
+from tests.conftest import REPO
+
+SHA = "a" * 64
+
+
+def entry(name: str, version: str = "1.0.0") -> LockEntry:
+    return LockEntry(
+        name=name, version=version, registry="/r", sha256=SHA, size=10, agents=["claude-code"]
+    )
+
+
+def test_lock_is_sorted_and_stable(tmp_path: Path) -> None:
+    lock = Lockfile(skills=[entry("zeta"), entry("alpha")])
+    path = tmp_path / "skills.lock"
+    write_lock(path, lock)
+    text = path.read_text()
+    assert text.index('"alpha"') < text.index('"zeta"')
+    assert text == render_lock(Lockfile(skills=[entry("alpha"), entry("zeta")]))
+    assert read_lock(path) == lock
+    assert "T" not in json.dumps(json.loads(text)["skills"][0]["version"])  # no timestamps
+    assert [p.name for p in tmp_path.iterdir()] == ["skills.lock"]  # no temp file left
+
+
+def test_lock_edits() -> None:
+    lock = Lockfile(skills=[entry("a"), entry("b")])
+    assert lock.with_entries([entry("a", "2.0.0")]).get("a") == entry("a", "2.0.0")
+    assert [e.name for e in lock.without({"a"}).skills] == ["b"]
+
+
+def test_missing_lock_is_empty(tmp_path: Path) -> None:
+    assert read_lock(tmp_path / "skills.lock") == Lockfile()
+
+
+def test_invalid_lock_names_file(tmp_path: Path) -> None:
+    path = tmp_path / "skills.lock"
+    path.write_text('{"lock_version": 1, "skills": [{"name": "x"}]}')
+    with pytest.raises(LockError, match=r"skills.lock: invalid lockfile at skills.0"):
+        read_lock(path)
+    path.write_text("{not json")
+    with pytest.raises(LockError, match="invalid lockfile"):
+        read_lock(path)
+
+
+def test_schema_file_matches_model() -> None:
+    on_disk = json.loads((REPO / "schema" / "lockfile.schema.json").read_text())
+    assert on_disk == lock_schema(), "regenerate schema/lockfile.schema.json from skillreg.lock"
+
+
+def test_schema_validates_rendered_lock() -> None:
+    document = json.loads(render_lock(Lockfile(skills=[entry("a")])))
+    jsonschema.validate(document, lock_schema())
+    document["skills"][0]["mode"] = "teleport"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, lock_schema())
+
+
+def test_manifest_skills_toml(tmp_path: Path) -> None:
+    manifest = locate_manifest(tmp_path)
+    assert manifest.path == tmp_path / "skills.toml"
+    assert read_requests(manifest) == {}
+    update_requests(manifest, set_={"b": "^1.0.0", "a": "~2"})
+    assert read_requests(manifest) == {"a": "~2", "b": "^1.0.0"}
+    update_requests(manifest, remove={"a"})
+    assert read_requests(manifest) == {"b": "^1.0.0"}
+
+
+def test_manifest_in_pyproject_keeps_formatting(tmp_path: Path) -> None:
+    original = '[project]\nname = "demo"  # keep me\n\n[tool.ruff]\nline-length = 100\n'
+    (tmp_path / "pyproject.toml").write_text(original)
+    manifest = locate_manifest(tmp_path)
+    assert manifest.in_pyproject
+    update_requests(manifest, set_={"backend-developer": "^1.0.0"})
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text.startswith(original)
+    assert '[tool.skill.skills]\nbackend-developer = "^1.0.0"' in text
+    assert read_requests(manifest) == {"backend-developer": "^1.0.0"}
+
+
+def test_bad_manifest_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "skills.toml").write_text("[skills]\nx = 3\n")
+    with pytest.raises(LockError, match=r"skills\.toml"):
+        read_requests(locate_manifest(tmp_path))

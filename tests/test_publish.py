@@ -1,0 +1,276 @@
+"""`skill publish` end to end: the seed and its related skills into a folder registry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from skillreg.cli import cli
+from tests.conftest import REPO, SEED
+
+
+@pytest.fixture(autouse=True)
+def outside_the_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lint reads the config above the current folder: keep the repo's council profile out."""
+    monkeypatch.chdir(tmp_path)
+
+
+RELATED = REPO / "tests" / "fixtures" / "related"
+NAMES = ["backend-developer", "data-engineer", "devops-engineer", "golang-pro", "python-pro",
+         "security-engineer"]  # fmt: skip
+
+
+def skill(name: str, version: str = "1.0.0", related: tuple[str, ...] = (), extra: str = "") -> str:
+    """A small valid SKILL.md; `related` names go under a Related Skills section."""
+    lines = [
+        "---",
+        f"name: {name}",
+        f"description: {name} does one small thing well",
+        "metadata:",
+        f'  version: "{version}"',
+        "---",
+        "",
+        f"# {name}",
+        "",
+        "Some text.",
+        extra,
+    ]
+    if related:
+        lines += ["", "## Related Skills", ""] + [f"- `{r}` - why" for r in related]
+    return "\n".join(lines) + "\n"
+
+
+def write_skill(parent: Path, name: str, **kwargs: object) -> Path:
+    folder = parent / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "SKILL.md").write_text(skill(name, **kwargs))  # type: ignore[arg-type]
+    return folder
+
+
+def sources(tmp_path: Path) -> Path:
+    """A writable copy of the seed and its five related fixture skills."""
+    src = tmp_path / "src"
+    shutil.copytree(SEED, src / "backend-developer")
+    for folder in RELATED.iterdir():
+        shutil.copytree(folder, src / folder.name)
+    return src
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def snapshot(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file under `root` (lock files aside) with its sha256 and mtime."""
+    if not root.exists():
+        return {}
+    files = [p for p in sorted(root.rglob("*")) if p.is_file() and ".locks" not in p.parts]
+    return {p.relative_to(root).as_posix(): (_sha256(p), p.stat().st_mtime_ns) for p in files}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def published_registry(tmp_path: Path) -> tuple[Path, Path]:
+    src = sources(tmp_path)
+    reg = tmp_path / "reg"
+    result = run("publish", str(src), "--to", str(reg))
+    assert result.exit_code == 0, result.output
+    return src, reg
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    _src, reg = published_registry(tmp_path)
+    handler = partial(SimpleHTTPRequestHandler, directory=str(reg))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield reg, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_publish_seed_with_related_skills_then_verify(tmp_path: Path) -> None:
+    _src, reg = published_registry(tmp_path)
+    result = run("registry", "verify", str(reg))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("ok: 6 skills, 6 versions, 6 bundles checked")
+    catalog = json.loads((reg / "catalog.json").read_text())
+    assert [s["name"] for s in catalog["skills"]] == NAMES
+    doc = json.loads((reg / "index/ba/ck/backend-developer.json").read_text())
+    assert doc["serial"] == 1 and doc["tags"] == {"latest": "1.0.0"}
+    assert doc["versions"]["1.0.0"]["related"] == NAMES[1:]
+
+
+def test_registry_is_browsable_over_http(served: tuple[Path, str]) -> None:
+    _reg, base = served
+    with urllib.request.urlopen(f"{base}/registry.json") as response:
+        root = json.loads(response.read())
+    assert root["format"] == "skillreg-registry"
+    doc_url = f"{base}/" + root["index"].format(prefix="ba/ck", name="backend-developer")
+    with urllib.request.urlopen(doc_url) as response:
+        doc = json.loads(response.read())
+    entry = doc["versions"][doc["tags"]["latest"]]
+    blob_url = f"{base}/" + root["blobs"].format(
+        h01=entry["sha256"][:2], h23=entry["sha256"][2:4], sha256=entry["sha256"]
+    )
+    with urllib.request.urlopen(blob_url) as response:
+        assert hashlib.sha256(response.read()).hexdigest() == entry["sha256"]
+    with urllib.request.urlopen(f"{base}/index.html") as response:
+        assert b'href="index/ba/ck/backend-developer.json"' in response.read()
+
+
+def test_republishing_unchanged_changes_no_file(tmp_path: Path) -> None:
+    src, reg = published_registry(tmp_path)
+    before = snapshot(reg)
+    result = run("publish", str(src), "--to", str(reg))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("unchanged ") == 6 and "wrote" not in result.stdout
+    assert snapshot(reg) == before
+
+
+def test_changed_contents_without_a_version_bump_are_refused(tmp_path: Path) -> None:
+    src, reg = published_registry(tmp_path)
+    before = snapshot(reg)
+    (src / "python-pro" / "notes.md").write_text("an extra file\n")
+    result = run("publish", str(src), "--to", str(reg))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "python-pro@1.0.0 is already published with different contents" in result.stderr
+    assert "bump metadata.version (e.g. to 1.0.1)" in result.stderr
+    assert snapshot(reg) == before
+
+
+def test_a_version_bump_adds_a_version_and_raises_the_serial(tmp_path: Path) -> None:
+    src, reg = published_registry(tmp_path)
+    text = (src / "python-pro" / "SKILL.md").read_text()
+    (src / "python-pro" / "SKILL.md").write_text(text.replace('"1.0.0"', '"1.1.0"'))
+    result = run("publish", str(src / "python-pro"), "--to", f"file://{reg}")
+    assert result.exit_code == 0, result.output
+    assert "published python-pro@1.1.0" in result.stdout
+    doc = json.loads((reg / "index/py/th/python-pro.json").read_text())
+    assert sorted(doc["versions"]) == ["1.0.0", "1.1.0"]
+    assert (doc["serial"], doc["tags"]["latest"]) == (2, "1.1.0")
+    assert run("registry", "verify", str(reg)).exit_code == 0
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    src = sources(tmp_path)
+    reg = tmp_path / "reg"
+    result = run("publish", str(src), "--to", str(reg), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would publish backend-developer@1.0.0" in result.stdout
+    assert "would write registry.json" in result.stdout
+    assert "would write index/py/th/python-pro.json" in result.stdout
+    assert not reg.exists()
+
+
+def test_lint_errors_refuse_the_whole_publish(tmp_path: Path) -> None:
+    src = sources(tmp_path)
+    (src / "golang-pro" / "SKILL.md").write_text(
+        (src / "golang-pro" / "SKILL.md").read_text().replace("name: golang-pro", "name: [golang")
+    )
+    reg = tmp_path / "reg"
+    result = run("publish", str(src), "--to", str(reg))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "golang-pro/SKILL.md:3:" in result.stderr and "YAML" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: refused: lint errors in")
+    assert not reg.exists()
+
+
+def test_unknown_related_skill_is_refused(tmp_path: Path) -> None:
+    folder = write_skill(tmp_path / "src", "lonely-skill", related=("no-such-skill",))
+    reg = tmp_path / "reg"
+    result = run("publish", str(folder), "--to", str(reg))
+    assert result.exit_code == 1
+    assert "no-such-skill" in result.stderr
+    assert "error: refused" in result.stderr
+    assert not reg.exists()
+
+
+def test_related_skill_already_in_the_registry_resolves(tmp_path: Path) -> None:
+    _src, reg = published_registry(tmp_path)
+    folder = write_skill(tmp_path / "more", "rust-pro", related=("python-pro", "golang-pro"))
+    result = run("publish", str(folder), "--to", str(reg))
+    assert result.exit_code == 0, result.output
+    assert "published rust-pro@1.0.0" in result.stdout
+
+
+def test_missing_version_is_refused_with_advice(tmp_path: Path) -> None:
+    folder = tmp_path / "src" / "no-version"
+    folder.mkdir(parents=True)
+    (folder / "SKILL.md").write_text("---\nname: no-version\ndescription: d\n---\n\n# X\n")
+    result = run("publish", str(folder), "--to", str(tmp_path / "reg"))
+    assert result.exit_code == 1
+    assert "no version: add `metadata:`" in result.stderr
+    assert not (tmp_path / "reg").exists()
+
+
+def test_refuses_a_folder_that_is_not_a_registry_and_remote_urls(tmp_path: Path) -> None:
+    folder = write_skill(tmp_path / "src", "tiny-skill")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    result = run("publish", str(folder), "--to", str(tmp_path / "other"))
+    assert result.exit_code == 1
+    assert "not empty and has no registry.json" in result.stderr
+    result = run("publish", str(folder), "--to", "https://example.invalid/reg")
+    assert result.exit_code == 2
+    assert "file:// URL" in result.stderr
+
+
+def test_publishing_is_reproducible_under_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    src = sources(tmp_path)
+    for reg in ("one", "two"):
+        assert run("publish", str(src), "--to", str(tmp_path / reg)).exit_code == 0
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert {k: v[0] for k, v in one.items()} == {k: v[0] for k, v in two.items()}
+    doc = json.loads((tmp_path / "one/index/go/la/golang-pro.json").read_text())
+    assert doc["versions"]["1.0.0"]["published"] == "2023-11-14T22:13:20Z"
+    assert (tmp_path / "one/catalog.json").read_bytes().endswith(b"}\n")
+
+
+def test_publish_json_output(tmp_path: Path) -> None:
+    folder = write_skill(tmp_path / "src", "json-skill")
+    result = run("publish", str(folder), "--to", str(tmp_path / "reg"), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["published"] == ["json-skill@1.0.0"]
+    assert payload["dry_run"] is False
+    assert "index/js/on/json-skill.json" in payload["written"]
+
+
+def test_council_profile_reports_the_unknown_related_skill_at_its_line(tmp_path: Path) -> None:
+    src = sources(tmp_path)
+    path = src / "python-pro" / "SKILL.md"
+    path.write_text(path.read_text().replace("`golang-pro` -", "`golang-pro` / `ghost-pro` -"))
+    reg = tmp_path / "reg"
+    result = run("publish", str(src), "--to", str(reg), "--profile", "council")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, lines  # one finding, then the refusal
+    line_no = (
+        path.read_text()
+        .splitlines()
+        .index("- `golang-pro` / `ghost-pro` - Another language view on services")
+    )
+    assert lines[0].startswith(f"{path}:{line_no + 1}:") and "ghost-pro" in lines[0]
+    assert not reg.exists()
