@@ -99,7 +99,7 @@ def bench_corpus(corpus: Path, dirs: list[Path]) -> float:
 
 def bench_reference(dirs: list[Path], per_process_sample: int) -> tuple[float, float]:
     """Skills/s of the reference validator: in one process, and one process per skill."""
-    from skills_ref import validate  # type: ignore[import-untyped]  # the reference API
+    from skills_ref import validate  # the reference API
 
     def validate_all() -> None:
         for d in dirs:

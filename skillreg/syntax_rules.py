@@ -118,9 +118,9 @@ DELIMITER_IN_VALUE = Rule(
     "SK017",
     "delimiter-in-value",
     W,
-    "A frontmatter value contains a line that is exactly `---`.",
-    "Naive frontmatter splitters (the reference validator among them) cut the frontmatter there.",
-    "Reword the value so that no line of it is `---`.",
+    "A frontmatter value contains `---`.",
+    "Naive splitters (the reference validator among them) cut the frontmatter at any `---`.",
+    "Reword the value so that it holds no `---`.",
 )
 NON_STRING_KEY = Rule(
     "SK018",

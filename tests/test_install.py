@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -348,7 +349,7 @@ def test_update_and_outdated(server: Server, registry: RegistryBuilder, project:
     assert result.exit_code == 1 and "nope is not installed" in result.stderr
 
 
-def read_json_text(text: str) -> object:
+def read_json_text(text: str) -> Any:
     import json
 
     return json.loads(text)
@@ -381,7 +382,7 @@ def test_list_statuses(server: Server, project: Path) -> None:
     (project / ".claude/skills/devops-engineer").unlink()
     result = skill("list", "--json", cwd=project)
     assert result.exit_code == 0
-    statuses = {row["name"]: row["status"] for row in read_json_text(result.stdout)}  # type: ignore[union-attr]
+    statuses = {row["name"]: row["status"] for row in read_json_text(result.stdout)}
     assert statuses == {"devops-engineer": "missing", "golang-pro": "ok", "python-pro": "modified"}
     text = skill("list", cwd=project).stdout
     assert "python-pro" in text and "modified" in text
@@ -391,12 +392,12 @@ def test_info_and_search(server: Server, project: Path) -> None:
     result = skill("info", "devops-engineer", "--json", "--registry", server.url, cwd=project)
     assert result.exit_code == 0
     data = read_json_text(result.stdout)
-    assert [v["version"] for v in data["versions"]] == ["3.1.0", "3.0.0"]  # type: ignore[index]
-    assert data["versions"][0]["yanked_reason"] == "broken links"  # type: ignore[index]
+    assert [v["version"] for v in data["versions"]] == ["3.1.0", "3.0.0"]
+    assert data["versions"][0]["yanked_reason"] == "broken links"
     text = skill("info", "backend-developer", "--registry", server.url, cwd=project).stdout
     assert "related: python-pro, devops-engineer" in text and "sha256:" in text
     result = skill("search", "pro", "--json", "--registry", server.url, cwd=project)
-    assert [hit["name"] for hit in read_json_text(result.stdout)] == ["golang-pro", "python-pro"]  # type: ignore[union-attr]
+    assert [hit["name"] for hit in read_json_text(result.stdout)] == ["golang-pro", "python-pro"]
     result = skill("search", "zzz", "--registry", server.url, cwd=project)
     assert result.exit_code == 0 and result.stdout == "" and "no skills match" in result.stderr
 
@@ -423,9 +424,9 @@ def test_registry_from_env_and_config(
 def test_builtin_registry(
     registry: RegistryBuilder, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from skillreg.install import project as project_module
+    from skillreg.registry import builtin as builtin_module
 
-    monkeypatch.setattr(project_module, "builtin_registry", lambda: registry.root)
+    monkeypatch.setattr(builtin_module, "builtin_registry", lambda: registry.root)
     result = skill("install", "golang-pro", cwd=project)
     assert result.exit_code == 0, result.stderr
     assert read_json(project / "skills.lock")["skills"][0]["registry"] == "builtin"
@@ -435,9 +436,9 @@ def test_builtin_registry(
 
 
 def test_missing_builtin_registry(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from skillreg.install import project as project_module
+    from skillreg.registry import builtin as builtin_module
 
-    monkeypatch.setattr(project_module, "builtin_registry", lambda: project / "absent")
+    monkeypatch.setattr(builtin_module, "builtin_registry", lambda: project / "absent")
     result = skill("install", "golang-pro", cwd=project)
     assert result.exit_code == 2
     assert "the built-in registry is missing" in result.stderr
@@ -482,7 +483,7 @@ def test_link_failure_falls_back_to_copy(
     def no_links(*args: object, **kwargs: object) -> None:
         raise OSError(1, "links not permitted here")
 
-    monkeypatch.setattr(place.os, "symlink", no_links)
+    monkeypatch.setattr(place.os, "symlink", no_links)  # type: ignore[attr-defined]
     result = skill(
         "install", "golang-pro", "--agent", "cursor", "--registry", server.url, cwd=project
     )

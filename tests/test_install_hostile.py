@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import tarfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from skillreg.install.extract import BundleError, Limits, extract_bundle
+from skillreg.errors import BundleError
+from skillreg.install.extract import Limits, extract_bundle
 from skillreg.registry.model import blob_path, index_path
 from tests.install_helpers import (
     RegistryBuilder,
@@ -95,7 +96,7 @@ def publish_hostile(registry: RegistryBuilder, data: bytes) -> None:
     registry.add(NAME, "9.0.0", data=data).write()
 
 
-HOSTILE = {
+HOSTILE: dict[str, tuple[Callable[[Path], bytes], str]] = {
     "dotdot": (lambda tmp: good(file_member(f"{NAME}/../../escape.txt", b"x")), "escapes"),
     "absolute": (lambda tmp: good(file_member(str(tmp / "abs-escape.txt"), b"x")), "escapes"),
     "symlink": (

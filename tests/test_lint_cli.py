@@ -158,3 +158,12 @@ def test_subprocess_no_traceback_on_garbage(work: Path) -> None:
     assert proc.returncode == 1
     assert "SK003" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_docs_list_every_rule() -> None:
+    from skillreg.lint.catalog import all_rules
+    from tests.conftest import REPO
+
+    docs = (REPO / "docs" / "lint.md").read_text(encoding="utf-8")
+    missing = [r.code for r in all_rules().values() if f"| {r.code} | `{r.name}` |" not in docs]
+    assert missing == []

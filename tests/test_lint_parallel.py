@@ -57,3 +57,17 @@ def test_large_trees_use_fewer_bigger_chunks() -> None:
     assert len(chunks) <= parallel.MAX_CHUNKS
     assert [f for chunk in chunks for f in chunk] == files
     assert [len(c) for c in chunked(files[:100])] == [32, 32, 32, 4]
+
+
+def test_idle_cores_counts_only_what_is_busy_now_and_lately(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel, "busy_now", lambda: 3)
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.2, 3.0, 3.0))
+    assert parallel.idle_cores(3) == 1  # busy now, and for the last minute
+    assert parallel.idle_cores(0) == 4  # a sample found the cores idle: a blip
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 2.0, 3.0))
+    assert parallel.idle_cores(3) == 4  # busy this instant only
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert parallel.idle_cores(0) == 8  # capped

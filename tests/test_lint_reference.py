@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from skills_ref.validator import validate  # type: ignore[import-untyped]
+from skills_ref.validator import validate
 
 from skillreg.errors import UsageError
 from skillreg.lint import LintOptions, run_lint

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 import pytest
 
 from skillreg.bundle import pack_skill

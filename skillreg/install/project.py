@@ -75,12 +75,6 @@ def _install_section(config: ConfigFile) -> dict[str, object]:
     return config.section("install")
 
 
-def builtin_registry() -> Path:
-    import skillreg
-
-    return Path(skillreg.__file__).parent / "builtin_registry"
-
-
 def choose_registry(explicit: str | None, cwd: Path) -> tuple[str, Path]:
     """(registry spec, folder that relative paths in it are relative to)."""
     if explicit:
@@ -99,6 +93,8 @@ def choose_registry(explicit: str | None, cwd: Path) -> tuple[str, Path]:
 
 
 def resolve_builtin() -> Path:
+    from skillreg.registry.builtin import builtin_registry
+
     """The shipped registry's folder, or a `ConfigError` saying how to pick another one."""
     builtin = builtin_registry()
     if not (builtin / "registry.json").is_file():

@@ -135,7 +135,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _validate_profile(path: Path, data: Any) -> None:
     """A user's profile file must match profile.schema.json and hold a valid JSON Schema."""
-    import jsonschema  # type: ignore[import-untyped]  # no stubs installed
+    import jsonschema  # no stubs installed
 
     meta = json.loads((schema_dir() / "profile.schema.json").read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(

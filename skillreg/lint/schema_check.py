@@ -179,7 +179,7 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 def _jsonschema_checker(schema: dict[str, Any]) -> Checker:
-    import jsonschema  # type: ignore[import-untyped]  # no stubs installed
+    import jsonschema  # no stubs installed
 
     validator = jsonschema.Draft202012Validator(schema)
 

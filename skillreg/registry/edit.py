@@ -6,6 +6,7 @@ and keeps the serial. Edits run under the skill's lock, then refresh the derived
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -110,8 +111,11 @@ def apply_edit(
             raise NotFoundError(f"{name}: no such skill in {target}")
         updated = edit(doc)
         if updated is not doc:
+            reg.mark_pending(name)
             reg.write_doc(updated)
+    started = time.time()
     update_derived(reg, [name])
+    reg.clear_pending(started, [name])
     if updated is doc:
         return EditResult(name, False, doc.serial, f"{name}: already {done}; nothing changed")
     return EditResult(name, True, updated.serial, f"{name}: {done} (serial {updated.serial})")

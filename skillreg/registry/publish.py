@@ -9,6 +9,7 @@ lags its documents; running the same publish again completes the job.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,8 +225,11 @@ def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
     written = [ROOT_FILE] if reg.ensure_root() else []
     for item in plan:
         written += _write_one(reg, item)
-    # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left behind.
-    written += update_derived(reg, sorted({p.bundle.name for p in plan}))
+    names = sorted({p.bundle.name for p in plan})
+    started = time.time()
+    # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left.
+    written += update_derived(reg, names)
+    reg.clear_pending(started, names)
     return written
 
 
@@ -247,6 +251,7 @@ def _write_one(reg: FolderRegistry, item: Planned) -> list[str]:
         if reg.write_blob(b.data, b.sha256):
             written.append(blob_path(b.sha256))
         pause_point("after-blob")
+        reg.mark_pending(b.name)
         reg.write_doc(add_version(doc, b.name, b.version, item.entry))
         written.append(index_path(b.name))
         pause_point("after-doc")

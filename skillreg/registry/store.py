@@ -17,8 +17,9 @@ import fcntl
 import hashlib
 import os
 import re
+import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from skillreg.registry.model import (
 )
 
 LOCK_DIR = ".locks"
+PENDING_DIR = f"{LOCK_DIR}/pending"  # marks of writes whose derived files are not updated yet
 PAUSE_ENV = "SKILLREG_TEST_PAUSE_AT"  # test hook: "<step>" to sleep at that step
 PAUSE_SIGNAL_ENV = "SKILLREG_TEST_PAUSE_SIGNAL"  # test hook: file created when the pause starts
 PAUSE_SECONDS_ENV = "SKILLREG_TEST_PAUSE_SECONDS"  # test hook: how long to pause (default 60)
@@ -231,6 +233,37 @@ class FolderRegistry:
                     path.unlink(missing_ok=True)
                     removed.append(path.relative_to(self.root).as_posix())
         return sorted(removed)
+
+    # -- interrupted writes ------------------------------------------------------------------
+
+    def mark_pending(self, name: str) -> None:
+        """Record that `name`'s document is about to get ahead of the derived files.
+
+        The mark outlives a writer killed before it updates the derived files, so that `verify`
+        can tell an interrupted publish (the catalog lags; a rerun or `reindex` completes it)
+        from a damaged registry. Each writer's marks carry its own token.
+        """
+        check_name(name)
+        folder = self.root / PENDING_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.{os.getpid()}-{secrets.token_hex(4)}").touch()
+
+    def pending_names(self) -> set[str]:
+        """Skills whose derived entries an interrupted (or running) writer has yet to update."""
+        folder = self.root / PENDING_DIR
+        return {p.name.rsplit(".", 1)[0] for p in folder.iterdir()} if folder.is_dir() else set()
+
+    def clear_pending(self, older_than: float, names: Iterable[str] | None = None) -> None:
+        """Drop the marks (of `names`, or all) made before `older_than`, a `time.time()` taken
+        before the derived files were last rebuilt from the documents: those now cover them."""
+        folder = self.root / PENDING_DIR
+        wanted = None if names is None else set(names)
+        for mark in folder.iterdir() if folder.is_dir() else ():
+            if wanted is not None and mark.name.rsplit(".", 1)[0] not in wanted:
+                continue
+            with contextlib.suppress(OSError):
+                if mark.stat().st_mtime < older_than:
+                    mark.unlink()
 
     # -- locks -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from skillreg.errors import SkillError
 from skillreg.registry.derived import (
     catalog_entry,
     iter_documents,
+    read_catalog,
     rebuild_derived,
     render_catalog,
     render_html,
@@ -160,6 +162,7 @@ def iter_temp_documents(root: Path) -> list[str]:
 
 
 def _check_derived(reg: FolderRegistry, catalog: Catalog, report: VerifyReport) -> None:
+    interrupted = _interrupted(reg, catalog)
     for rel, expected in (
         (CATALOG_FILE, render_catalog(catalog)),
         (HTML_FILE, render_html(catalog)),
@@ -169,13 +172,36 @@ def _check_derived(reg: FolderRegistry, catalog: Catalog, report: VerifyReport) 
         except OSError:
             report.error(rel, "derived file is missing; run `skill registry reindex`")
             continue
-        if actual != expected:
+        if actual == expected:
+            continue
+        if interrupted:
+            report.info(
+                rel,
+                f"behind the documents of {', '.join(interrupted)}: a publish was interrupted;"
+                " publish again or run `skill registry reindex`",
+            )
+        else:
             report.error(rel, "derived file is out of date; run `skill registry reindex`")
+
+
+def _interrupted(reg: FolderRegistry, expected: Catalog) -> list[str]:
+    """The skills the catalog lags on, when every one of them has a pending mark (an interrupted
+    writer's); empty when the catalog is current, unreadable, or wrong for another reason."""
+    actual = read_catalog(reg)
+    pending = reg.pending_names()
+    if actual is None or not pending:
+        return []
+    have = {e.name: e for e in actual.skills}
+    want = {e.name: e for e in expected.skills}
+    lagging = {name for name in have.keys() | want.keys() if have.get(name) != want.get(name)}
+    return sorted(lagging) if lagging <= pending else []
 
 
 def reindex(target: str) -> tuple[list[str], list[str]]:
     """Rebuild the derived files of the registry at `target` and sweep temp files left by
     killed publishers; the paths rewritten and the paths removed."""
     reg = FolderRegistry(registry_folder(target))
+    started = time.time()
     written = rebuild_derived(reg)
+    reg.clear_pending(older_than=started)
     return written, reg.sweep_temp_files()
