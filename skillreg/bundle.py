@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillreg.atomic import write_atomic
 from skillreg.errors import BundleError, IntegrityError, UsageError
 from skillreg.registry.model import MANIFEST_FILE, NAME_PATTERN
 
@@ -282,12 +283,9 @@ def write_bundle(bundle: Bundle, out_dir: Path) -> Path:
     """Write ``{name}-{version}.tar.gz`` into `out_dir` atomically; returns its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / bundle.filename
-    tmp = out_dir / f".{bundle.filename}.{os.getpid()}.tmp"
     try:
-        tmp.write_bytes(bundle.data)
-        os.replace(tmp, target)
+        write_atomic(target, bundle.data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise BundleError(f"{target}: cannot write: {exc.strerror}", path=target) from None
     return target
 

@@ -19,13 +19,13 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from skillreg import __version__
+from skillreg.atomic import write_atomic
 
 CACHE_FORMAT = 1
 RACY_NS = 2_000_000_000  # FAT has 2 s timestamps; ext4 and APFS are much finer
@@ -120,14 +120,5 @@ class IndexCache:
         if self.path is None or not (self._dirty or dropped):
             return
         data = marshal.dumps((self.header, self._used_hashes, self._used_summaries))
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".marshal")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+        with contextlib.suppress(OSError):  # a cache that cannot be written is only skipped
+            write_atomic(self.path, data, durable=False)

@@ -9,11 +9,9 @@ is defined by `skillreg.index_model`; regenerate its schema with
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -166,26 +164,12 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step, so readers never see half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
+    from skillreg import atomic
+
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        atomic.write_atomic(path, text)
     except OSError as exc:
         raise SourceError(f"{path}: cannot write: {exc.strerror or exc}", path=path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a new file should honour umask
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise SourceError(f"{path}: cannot write: {exc.strerror or exc}", path=path) from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def is_current(document: dict[str, Any], path: Path) -> bool:

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from skillreg.atomic import write_atomic
 from skillreg.errors import LockError
-from skillreg.install.atomic import atomic_write_text
 
 LOCK_FILE = "skills.lock"
 LOCK_VERSION = 1
@@ -94,7 +94,7 @@ def read_lock(path: Path) -> Lockfile:
 
 
 def write_lock(path: Path, lock: Lockfile) -> None:
-    atomic_write_text(path, render_lock(lock))
+    write_atomic(path, render_lock(lock))
 
 
 def lock_schema() -> dict[str, Any]:

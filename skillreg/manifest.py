@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skillreg.atomic import write_atomic
 from skillreg.errors import LockError
-from skillreg.install.atomic import atomic_write_text
 
 MANIFEST_FILE = "skills.toml"
 PYPROJECT = "pyproject.toml"
@@ -82,4 +82,4 @@ def update_requests(
     for name in remove or set():
         if name in table:
             del table[name]
-    atomic_write_text(manifest.path, tomlkit.dumps(document))
+    write_atomic(manifest.path, tomlkit.dumps(document))

@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from skillreg.atomic import write_atomic
 from skillreg.config import find_project_config
 from skillreg.errors import ConfigError, SkillError, UsageError
-from skillreg.install.atomic import atomic_write_text
 
 SKILL_FILE = "SKILL.md"
 DEFAULT_PROFILE = "agentskills"
@@ -198,5 +198,5 @@ def scaffold_skill(
                 raise SkillError(
                     f"{existing} already exists; use --force to overwrite it", path=existing
                 )
-    atomic_write_text(path, template(name, description))
+    write_atomic(path, template(name, description))
     return path

@@ -119,9 +119,22 @@ HOSTILE: dict[str, tuple[Callable[[Path], bytes], str]] = {
 }
 
 
+@pytest.fixture(params=["filter", "no-filter"])
+def tar_filters(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run with tarfile's extraction filters, and as on Python < 3.11.4, which lacks them."""
+    if request.param == "no-filter":
+        monkeypatch.delattr(tarfile, "data_filter")
+    return str(request.param)
+
+
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_hostile_bundle_refused(
-    case: str, registry: RegistryBuilder, server: Server, project: Path, tmp_path: Path
+    case: str,
+    registry: RegistryBuilder,
+    server: Server,
+    project: Path,
+    tmp_path: Path,
+    tar_filters: str,
 ) -> None:
     make, message = HOSTILE[case]
     data = make(tmp_path)
@@ -234,3 +247,19 @@ def test_disk_full_while_unpacking(
     )
     assert proc.stderr.count("\n") == 1
     assert tree(project) == before
+
+
+def test_good_bundle_unpacks_the_same_without_tar_filters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = file_member("s/scripts/run.sh", b"#!/bin/sh")
+    script[0].mode = 0o775
+    data = tar_gz([file_member("s/SKILL.md", b"hi"), script])
+    extract_bundle(data, tmp_path / "with", label="s")
+    monkeypatch.delattr(tarfile, "data_filter")
+    extract_bundle(data, tmp_path / "without", label="s")
+    for rel in ("s/SKILL.md", "s/scripts/run.sh"):
+        with_filter, without = tmp_path / "with" / rel, tmp_path / "without" / rel
+        assert with_filter.read_bytes() == without.read_bytes()
+        assert with_filter.stat().st_mode & 0o7777 == without.stat().st_mode & 0o7777
+    assert (tmp_path / "without/s/scripts/run.sh").stat().st_mode & 0o777 == 0o755

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from skillreg.install.atomic import TMP_PREFIX
+from skillreg.atomic import TMP_PREFIX
 from skillreg.install.place import folder_status, read_marker
 from skillreg.install.project import locate_project
 from skillreg.install.targets import entry_status

@@ -147,9 +147,9 @@ def test_a_registry_of_an_unknown_format_version_is_refused(tmp_path: Path) -> N
 def test_reindex_sweeps_temp_files_of_dead_publishers_only(tmp_path: Path) -> None:
     _src, reg = published_registry(tmp_path)
     folder = reg / "index/py/th"
-    dead = folder / ".python-pro.json.999999999.tmp"  # no such pid
-    live = folder / f".python-pro.json.{os.getpid()}.tmp"
-    fresh = folder / ".golang-pro.json.999999998.tmp"
+    dead = folder / ".skillreg-tmp-python-pro.json-999999999-0badc0de"  # no such pid
+    live = folder / f".skillreg-tmp-python-pro.json-{os.getpid()}-0badc0de"
+    fresh = folder / ".skillreg-tmp-golang-pro.json-999999998-0badc0de"
     for path in (dead, live, fresh):
         path.write_text("{")
     for path in (dead, live):

@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillreg.atomic import temp_name
 from skillreg.errors import InstallError
-from skillreg.install.atomic import temp_name
 from skillreg.install.extract import extract_bundle, skill_root
 from skillreg.install.place import (
     clean_stale,

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillreg.agents import get_agent
+from skillreg.atomic import temp_name
 from skillreg.errors import InstallError, LockError, RegistryError, UsageError
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
-from skillreg.install.atomic import fs_errors, temp_name
-from skillreg.install.place import discard, is_ours
+from skillreg.install.place import discard, fs_errors, is_ours
 from skillreg.install.resolve import (
     Resolved,
     default_spec,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import shutil
 import tarfile
 import zlib
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from skillreg.errors import BundleError, InstallError
 MAX_MEMBERS = 2_000
 MAX_UNPACKED = 64 * 1024 * 1024  # bytes of file content
 _HEADER_ALLOWANCE = 1536  # tar header + padding per member, counted against the stream limit
+# Extraction filters (PEP 706) arrived in Python 3.11.4; Debian 12's python3 is 3.11.2.
+_FILTER_ERROR: type[Exception] | tuple[()] = getattr(tarfile, "FilterError", ())
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def extract_bundle(data: bytes, dest: Path, *, label: str, limits: Limits = Limi
     try:
         with tarfile.open(fileobj=stream, mode="r|") as archive:
             _extract_members(archive, dest, label, limits)
-    except tarfile.FilterError as exc:
+    except _FILTER_ERROR as exc:
         raise BundleError(f"{label}: unsafe member refused: {exc}") from None
     except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise BundleError(f"{label}: not a valid bundle ({exc})") from None
@@ -76,7 +80,27 @@ def _extract_members(archive: tarfile.TarFile, dest: Path, label: str, limits: L
         total += member.size
         if total > limits.unpacked:
             raise BundleError(f"{label}: unpacks to more than {limits.unpacked} bytes (refused)")
-        archive.extract(member, dest, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            archive.extract(member, dest, filter="data")
+        else:
+            _write_member(archive, member, dest)
+
+
+def _write_member(archive: tarfile.TarFile, member: tarfile.TarInfo, dest: Path) -> None:
+    """What the ``data`` filter would extract, for Pythons older than 3.11.4 that lack it: the
+    member was checked already (a file or folder, inside `dest`); ownership and special mode
+    bits are not taken from the archive."""
+    target = dest.joinpath(*PurePosixPath(member.name).parts)
+    if member.isdir():
+        target.mkdir(parents=True, exist_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = archive.extractfile(member)
+    mode = 0o755 if member.mode & 0o100 else 0o644
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
+    with os.fdopen(fd, "wb") as out:
+        if source is not None:
+            shutil.copyfileobj(source, out)
 
 
 def _check_member(member: tarfile.TarInfo, label: str, seen: dict[str, str]) -> None:

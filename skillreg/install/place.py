@@ -18,10 +18,13 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.install.atomic import TMP_PREFIX, temp_name
+from skillreg.atomic import parse_temp_name, temp_name
+from skillreg.errors import InstallError
 
 MARKER = ".skillreg.json"
 _OLD = "old-"
@@ -138,12 +141,28 @@ def clean_stale(folder: Path) -> None:
     if not folder.is_dir():
         return
     for child in folder.iterdir():
-        if not child.name.startswith(TMP_PREFIX):
+        parsed = parse_temp_name(child.name)
+        if parsed is None:
             continue
-        rest = child.name[len(TMP_PREFIX) :]
-        if rest.startswith(_OLD):
-            original = folder / rest[len(_OLD) :].rsplit("-", 1)[0]
+        hint = parsed[0]
+        if hint.startswith(_OLD):
+            original = folder / hint[len(_OLD) :]
             if not original.exists() and not original.is_symlink():
                 os.rename(child, original)
                 continue
         discard(child)
+
+
+@contextmanager
+def fs_errors() -> Iterator[None]:
+    """Turn a file-system failure (disk full, permissions) into one `InstallError` line.
+
+    Callers order their writes so that stopping at any of them leaves a consistent state.
+    """
+    try:
+        yield
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise InstallError(
+            f"{where}cannot write: {exc.strerror or exc}", path=exc.filename
+        ) from None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from skillreg.errors import NotFoundError
-from skillreg.install.atomic import fs_errors
+from skillreg.install.place import fs_errors
 from skillreg.install.resolve import check_name, pick_version
 from skillreg.install.session import InstallOptions, Session
 from skillreg.install.targets import entry_status

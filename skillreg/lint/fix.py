@@ -7,12 +7,9 @@ a float was meant as the string the author typed. Files are replaced atomically.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
-from pathlib import Path
 
+from skillreg.atomic import write_atomic
 from skillreg.errors import SourceError
 from skillreg.frontmatter import Frontmatter
 from skillreg.skill import ParsedSkill
@@ -56,29 +53,13 @@ def _quote_versions(text: str, fm: Frontmatter) -> str:
     return "\n".join(lines)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8): readers see the old or the new file, never half."""
-    folder = path.parent
-    mode = os.stat(path).st_mode & 0o7777
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def fix_skill(skill: ParsedSkill) -> bool:
     """Apply the fixes to `skill`'s file; True when the file was rewritten."""
     text = fixed_text(skill)
     if text is None:
         return False
     try:
-        write_atomic(skill.path, text)
+        write_atomic(skill.path, text)  # keeps the file's mode
     except OSError as exc:
         message = f"{skill.display}: cannot write the fixed file: {exc.strerror or exc}"
         raise SourceError(message, path=skill.path) from None

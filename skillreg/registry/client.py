@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
+from skillreg.atomic import write_atomic
 from skillreg.errors import IntegrityError, NotFoundError, RegistryError
-from skillreg.install.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -235,7 +235,7 @@ def _best_effort(path: Path, data: bytes) -> None:
     """Caches speed things up; a full disk or read-only cache must not stop an install.
     Not fsync'd: a cache entry lost in a crash is only a miss (and bundles are re-verified)."""
     with contextlib.suppress(OSError):
-        atomic_write_bytes(path, data, durable=False)
+        write_atomic(path, data, durable=False)
 
 
 def _fill(template: str, **values: str) -> str:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from skillreg.atomic import parse_temp_name, write_atomic
 from skillreg.bundle import dump_json
 from skillreg.errors import IntegrityError, RegistryError, UsageError
 from skillreg.registry.model import (
@@ -200,17 +201,9 @@ class FolderRegistry:
         target = self.root / rel
         if not force and _same_bytes(target, data):
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
+        try:  # world-readable whatever the umask: the files are meant to be served
+            write_atomic(target, data, mode=0o644)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise RegistryError(f"{target}: cannot write: {exc.strerror}", path=target) from None
         return True
 
@@ -227,9 +220,9 @@ class FolderRegistry:
             if LOCK_DIR in Path(dirpath).relative_to(self.root).parts:
                 continue
             for fname in filenames:
-                match = _TEMP_RE.match(fname)
+                parsed = parse_temp_name(fname)
                 path = Path(dirpath, fname)
-                if match and not _alive(int(match[1])) and now - path.stat().st_mtime > min_age:
+                if parsed and not _alive(parsed[1]) and now - path.stat().st_mtime > min_age:
                     path.unlink(missing_ok=True)
                     removed.append(path.relative_to(self.root).as_posix())
         return sorted(removed)
@@ -293,9 +286,6 @@ class FolderRegistry:
             yield
         finally:
             os.close(fd)  # closing releases the flock
-
-
-_TEMP_RE = re.compile(r"^\..+\.(\d+)\.tmp$")
 
 
 def _alive(pid: int) -> bool:

@@ -1,0 +1,65 @@
+"""Atomic file writes, and the temporary names that make crash recovery possible.
+
+Everything skillreg writes goes first to a hidden ``.skillreg-tmp-*`` name in the target's folder
+(same file system), then `os.replace` puts it in place: a reader, or a crash, sees the old file or
+the new one, never half of one. A temporary name records the pid of its writer, so a cleaner can
+tell a live writer's file from one a killed writer left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+TMP_PREFIX = ".skillreg-tmp-"
+_TEMP_NAME = re.compile(re.escape(TMP_PREFIX) + r"(.*)-(\d+)-[0-9a-f]{8}")
+
+
+def temp_name(folder: Path, hint: str = "") -> Path:
+    """A fresh hidden path in `folder`: ``.skillreg-tmp-{hint}-{pid}-{random}``."""
+    return folder / f"{TMP_PREFIX}{hint}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def parse_temp_name(name: str) -> tuple[str, int] | None:
+    """(hint, writer pid) of a name made by `temp_name`; None for any other name."""
+    match = _TEMP_NAME.fullmatch(name)
+    return (match[1], int(match[2])) if match else None
+
+
+def write_atomic(
+    path: Path, data: bytes | str, *, durable: bool = True, mode: int | None = None
+) -> None:
+    """Make `path` hold `data` (text is written as UTF-8, newlines untouched), all or nothing.
+
+    `mode` defaults to the replaced file's mode, else to 0o666 less the umask, as `open` would
+    give; `durable=False` skips the fsync (for caches). Raises `OSError`: callers say what failed
+    in their own terms.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+    tmp = temp_name(path.parent, path.name)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
