@@ -21,7 +21,7 @@ from typing import Any
 from skillreg.cache import IndexCache
 from skillreg.errors import SkillError, SourceError, UsageError
 from skillreg.index_scan import ScannedSkill, scan
-from skillreg.index_walk import discover
+from skillreg.workspace import discover
 
 #: Bumped whenever the document's shape changes (`skillreg.index_model.Index.format`).
 FORMAT_VERSION = 1
@@ -38,7 +38,7 @@ class IndexOptions:
 def build_index(options: IndexOptions) -> dict[str, Any]:
     """The index document of the skills under `options.paths` (as plain JSON values)."""
     generated = _generated()  # a bad SOURCE_DATE_EPOCH fails before any work
-    listings = discover(options.paths)
+    listings = discover([path.absolute() for path in options.paths])
     cache = IndexCache.open(options.paths) if options.use_cache else IndexCache.disabled()
     scanned = scan(listings, cache, options.jobs)
     cache.save()

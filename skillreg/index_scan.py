@@ -16,7 +16,7 @@ from typing import Any
 
 from skillreg.cache import IndexCache, sha256_file, stat_key
 from skillreg.diagnostics import Severity
-from skillreg.index_walk import Listing
+from skillreg.workspace import Listing
 
 PARALLEL_THRESHOLD = 200  # below this many parses a process pool costs more than it saves
 
@@ -143,7 +143,7 @@ def scan(
 ) -> list[ScannedSkill]:
     """Every skill's hashes and summary, asking the cache first.
 
-    `listings` pairs each absolute SKILL.md path with its folder's files (`index_walk.discover`).
+    `listings` pairs each absolute SKILL.md path with its folder's files (`workspace.discover`).
     """
     tasks: list[tuple[str, str]] = []
     known: dict[str, Any] = {}

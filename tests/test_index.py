@@ -224,19 +224,3 @@ def test_cli_default_path_is_the_current_folder(
     result = run()
     assert result.exit_code == 0
     assert json.loads(result.stdout)["count"] == 6
-
-
-def test_one_pass_walk_agrees_with_the_workspace(collection: Path, tmp_path: Path) -> None:
-    from skillreg.index_walk import discover
-    from skillreg.workspace import find_skill_files
-
-    (collection / "node_modules" / "pkg").mkdir(parents=True)
-    (collection / "node_modules" / "pkg" / "SKILL.md").write_text("x\n", encoding="utf-8")
-    (collection / "lower").mkdir()
-    (collection / "lower" / "skill.md").write_text("x\n", encoding="utf-8")
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    single = collection / "golang-pro" / "SKILL.md"
-    for paths in ([CORPUS], [collection], [empty], [single, collection / "python-pro"]):
-        expected = [os.path.abspath(p) for p in find_skill_files(paths)]
-        assert [file for file, _ in discover(paths)] == sorted(expected)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from skillreg.errors import UsageError
-from skillreg.workspace import find_skill_files
+from skillreg.workspace import discover, find_skill_files
 
 
 def test_discovery_skips_hidden_and_vendor_folders(tmp_path: Path) -> None:
@@ -29,3 +29,30 @@ def test_empty_folder_yields_its_would_be_file(tmp_path: Path) -> None:
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         find_skill_files([tmp_path / "nope"])
+
+
+def test_listings_give_each_file_to_its_nearest_skill(tmp_path: Path) -> None:
+    for rel in ("a", "a/refs", "a/inner", "a/.git", "a/node_modules"):
+        (tmp_path / rel).mkdir(parents=True)
+    for rel in (
+        "a/SKILL.md",
+        "a/refs/x.md",
+        "a/inner/SKILL.md",
+        "a/inner/y.py",
+        "a/.git/HEAD",
+        "a/node_modules/z.js",
+    ):
+        (tmp_path / rel).write_text("x")
+    found = {
+        Path(file).relative_to(tmp_path).as_posix(): sorted(rel for rel, _, _ in listing)
+        for file, listing in discover([tmp_path])
+    }
+    assert found == {
+        "a/SKILL.md": ["SKILL.md", "refs/x.md"],
+        "a/inner/SKILL.md": ["SKILL.md", "y.py"],
+    }
+    explicit = discover([tmp_path / "a" / "SKILL.md"])
+    assert [sorted(rel for rel, _, _ in listing) for _, listing in explicit] == [
+        ["SKILL.md", "refs/x.md"]
+    ]
+    assert all(listing == [] for _, listing in discover([tmp_path], with_files=False))
