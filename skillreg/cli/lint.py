@@ -40,12 +40,17 @@ _LEVELS = ("error", "warning", "info")
 @click.option(
     "--known-name", multiple=True, help="A skill name that exists elsewhere (repeatable)."
 )
+@click.option(
+    "--registry", metavar="URL|DIR",
+    help="Resolve Related Skills against this registry's catalog too (default: config).",
+)  # fmt: skip
+@click.option("--offline", is_flag=True, help="Read the registry from the cache only.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: automatic).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 def lint(paths: tuple[Path, ...], profile: str | None, select: tuple[str, ...],
          ignore: tuple[str, ...], fail_on: str | None, strict: bool, fix: bool, fmt: str,
-         config: Path | None, known_name: tuple[str, ...], jobs: int | None,
-         quiet: bool) -> None:  # fmt: skip
+         config: Path | None, known_name: tuple[str, ...], registry: str | None,
+         offline: bool, jobs: int | None, quiet: bool) -> None:  # fmt: skip
     """Check SKILL.md files (default: every skill under the current folder)."""
     from skillreg.lint import LintOptions, run_lint
     from skillreg.lint.catalog import all_rules
@@ -54,7 +59,8 @@ def lint(paths: tuple[Path, ...], profile: str | None, select: tuple[str, ...],
     level = Severity.WARNING if strict else Severity.parse(fail_on) if fail_on else None
     options = LintOptions(
         profile=profile, known_names=frozenset(known_name), select=select or None,
-        ignore=ignore, fail_on=level, fix=fix, config=config, jobs=jobs,
+        ignore=ignore, fail_on=level, fix=fix, config=config, jobs=jobs, registry=registry,
+        offline=offline,
     )  # fmt: skip
     report = run_lint(list(paths), options)
     concrete = resolve_format(fmt, os.environ)

@@ -6,6 +6,7 @@ Renderers (`skillreg.report`) and callers (publish, install) code against these 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,11 @@ class LintOptions:
     `profile` is a profile name or a path to a profile file. `select`/`ignore`/`extend_select`
     take codes, rule names or code prefixes ("SK2"). `config` is an explicit config file (else
     the nearest one above `cwd` is used unless `use_config` is False).
+
+    `registry` (a folder or URL; else the config's `registry`) is a registry whose catalog names
+    resolve Related Skills; `offline` reads it from the cache only. `registry_status` maps further
+    names to ``"yanked"`` or ``"deprecated"`` (for callers that read a catalog themselves). With a
+    registry or a status, references are checked even when a single skill is linted.
     """
 
     profile: str | None = None
@@ -33,6 +39,9 @@ class LintOptions:
     cwd: Path | None = None
     max_file_size: int | None = None
     jobs: int | None = None  # None: automatic (parallel only for large trees)
+    registry: str | None = None
+    offline: bool = False
+    registry_status: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Per-file work (parse, schema, field and body rules, suppression comments) is shared with forked
 processes (`skillreg.lint.parallel`) when there are many files and idle cores; cross-skill
 reference checks, selection, suppression and severity overrides run afterwards in this process,
-so results do not depend on how the work was split.
+so results do not depend on how the work was split. A registry named for lint is read once,
+before any file is checked, so an unreadable one fails the run early.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import functools
 import gc
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from skillreg.config import ConfigFile, find_project_config, load_config_file
@@ -38,6 +39,12 @@ class _Setup:
     selection: Selection
     known_names: frozenset[str]
     fail_on: Severity
+    registry: tuple[str, Path] | None  # (spec, folder a relative spec starts from)
+    registry_status: Mapping[str, str]
+
+    @property
+    def resolves_against_registry(self) -> bool:
+        return self.registry is not None or bool(self.registry_status)
 
 
 def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
@@ -45,12 +52,14 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
 
     Findings about the skills are data in the report, never exceptions. Raises `UsageError` for a
     path that does not exist or an unknown rule in `options`, `ConfigError` for an invalid config
-    section or profile, and `SourceError` when `--fix` cannot write a file.
+    section or profile, `SourceError` when `--fix` cannot write a file, and `RegistryError`
+    when the registry named for lint (`options.registry`, else the config's) cannot be read.
     """
     busy = parallel.busy_now()  # sampled again later: a blip is not a busy core
     cwd = options.cwd or Path.cwd()
     setup = _setup(options, cwd)
     files = _discover(list(paths) or [cwd], setup.settings)
+    setup = _with_registry(setup, options.offline)
     fixed = _fix(files, setup.plan) if options.fix else []
     jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
     results = _check_all(files, setup.plan, jobs)
@@ -79,6 +88,35 @@ def _setup(options: LintOptions, cwd: Path) -> _Setup:
         selection=build_selection(settings, options.select, options.ignore),
         known_names=options.known_names | settings.known_names,
         fail_on=options.fail_on or settings.fail_on or Severity.ERROR,
+        registry=_registry_spec(options, settings, cwd),
+        registry_status=options.registry_status,
+    )
+
+
+def _registry_spec(
+    options: LintOptions, settings: LintSettings, cwd: Path
+) -> tuple[str, Path] | None:
+    """The registry named for lint: `--registry` (relative to `cwd`) wins over the config's
+    (relative to the config file's folder). Never the install registry: see `registry_names`."""
+    if options.registry:
+        return options.registry, cwd
+    if settings.registry:
+        return settings.registry, settings.root
+    return None
+
+
+def _with_registry(setup: _Setup, offline: bool) -> _Setup:
+    """`setup` with the registry's catalog names added to the known names and statuses."""
+    if setup.registry is None:
+        return setup
+    from skillreg.lint.registry_names import read_registry_names
+
+    spec, base = setup.registry
+    names = read_registry_names(spec, base=base, offline=offline)
+    return replace(
+        setup,
+        known_names=setup.known_names | names.known,
+        registry_status={**names.status, **setup.registry_status},
     )
 
 
@@ -148,13 +186,17 @@ def _check_chunk(files: list[Path], plan: Plan) -> list[FileResult]:
 
 def _references(skills: list[ParsedSkill], setup: _Setup) -> dict[str, list[Diagnostic]]:
     title = setup.plan.profile.related_section
-    if len(skills) < 2 and not setup.known_names and title is None:
+    wanted = len(skills) > 1 or setup.known_names or setup.resolves_against_registry
+    if not wanted and title is None:
         return {}
     from skillreg.refs import check_references
 
     by_file: dict[str, list[Diagnostic]] = {}
     found = check_references(
-        skills, known_names=setup.known_names, section_title=title or "Related Skills"
+        skills,
+        known_names=setup.known_names,
+        section_title=title or "Related Skills",
+        registry_status=setup.registry_status,
     )
     for diag in found:
         by_file.setdefault(diag.path, []).append(diag)

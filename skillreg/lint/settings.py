@@ -4,7 +4,9 @@ Keys: ``select``, ``ignore`` (codes, rule names or code prefixes), ``per-file-ig
 codes, globs relative to the config file's folder), ``severity`` (code/name/prefix -> error,
 warning, info or off), ``profile``, ``profiles`` (name -> profile file), ``max-file-size``
 (bytes, or "512KB"/"2MB"), ``fail-on``, ``known-names`` (skills that exist elsewhere) and
-``exclude`` (globs, relative to the config file's folder, that folder searches skip).
+``exclude`` (globs, relative to the config file's folder, that folder searches skip) and
+``registry`` (a URL, or a folder relative to the config file's folder, whose catalog resolves
+Related Skills).
 Anything else is a `ConfigError`, so a typo never silently disables a check.
 """
 
@@ -24,7 +26,7 @@ from skillreg.source import DEFAULT_MAX_BYTES
 
 _KEYS = frozenset(
     {"select", "ignore", "per-file-ignores", "severity", "profile", "profiles",
-     "max-file-size", "fail-on", "known-names", "exclude"}
+     "max-file-size", "fail-on", "known-names", "exclude", "registry"}
 )  # fmt: skip
 _SIZE = re.compile(r"(\d+)\s*(B|KB|KIB|MB|MIB)?", re.IGNORECASE)
 _UNITS = {"": 1, "B": 1, "KB": 1000, "KIB": 1024, "MB": 1000**2, "MIB": 1024**2}
@@ -45,6 +47,7 @@ class LintSettings:
     fail_on: Severity | None = None
     known_names: frozenset[str] = frozenset()
     exclude: tuple[str, ...] = ()  # globs of files and folders that recursive discovery skips
+    registry: str | None = None  # as written: a URL, or a folder relative to `root`
 
 
 def parse_settings(config: ConfigFile, cwd: Path) -> LintSettings:
@@ -73,6 +76,7 @@ def parse_settings(config: ConfigFile, cwd: Path) -> LintSettings:
         fail_on=reader.severity("fail-on", table.get("fail-on")),
         known_names=frozenset(reader.strings("known-names", table.get("known-names", []))),
         exclude=tuple(reader.strings("exclude", table.get("exclude", []))),
+        registry=reader.nonempty("registry", table.get("registry")),
     )
 
 
@@ -99,6 +103,11 @@ class _Reader:
     def string(self, key: str, value: Any) -> str | None:
         if value is not None and not isinstance(value, str):
             raise self.fail(key, "a string")
+        return value
+
+    def nonempty(self, key: str, value: Any) -> str | None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise self.fail(key, "a non-empty string")
         return value
 
     def strings(self, key: str, value: Any) -> list[str]:
