@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import stat
 import tarfile
 import unicodedata
@@ -29,7 +28,8 @@ from typing import TYPE_CHECKING
 
 from skillreg.atomic import write_atomic
 from skillreg.errors import BundleError, IntegrityError, UsageError
-from skillreg.registry.model import MANIFEST_FILE, NAME_PATTERN
+from skillreg.names import RULE, is_skill_name
+from skillreg.registry.model import MANIFEST_FILE
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 
 IGNORE_FILE = ".skillignore"
 VCS_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
-NAME_RE = re.compile(NAME_PATTERN)
-MAX_NAME = 64
 
 
 @dataclass(frozen=True)
@@ -82,12 +80,8 @@ def check_identity(name: str | None, version: str | None, where: Path | str) -> 
     """The skill's registry name and SemVer version, or a `BundleError` saying what to fix."""
     if not name:
         raise BundleError(f"{where}: frontmatter has no `name`; add one", path=where)
-    if len(name) > MAX_NAME or not NAME_RE.fullmatch(name):
-        raise BundleError(
-            f"{where}: name {name!r} cannot be published: use 1-{MAX_NAME} lowercase ASCII "
-            "letters, digits and single hyphens",
-            path=where,
-        )
+    if not is_skill_name(name):
+        raise BundleError(f"{where}: name {name!r} cannot be published: use {RULE}", path=where)
     if not version:
         raise BundleError(
             f'{where}: no version: add `metadata:` / `  version: "1.0.0"` (a quoted SemVer string)',

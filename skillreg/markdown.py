@@ -242,6 +242,16 @@ class _Scanner:
         if first not in _BLOCK_STARTERS:  # plain text, the common case
             self._text(line, number)
             return
+        if (
+            first in "-*+"
+            and line[1:2] in (" ", "\t", "")
+            and (self.paragraph is None or line.rstrip() != first)  # else a setext underline
+            and not _BREAK.fullmatch(line)
+        ):  # a bullet item at the margin, the next most common line
+            self.in_list, self.list_paragraph, self.paragraph = True, True, None
+            if "`" in line or "](" in line or "<!--" in line:
+                self._inline(line, number, 0)
+            return
         at_margin = first not in " \t"
         probe = line if at_margin or not self.in_list else line.lstrip(" \t")
         if probe[:1] in ("`", "~") and (fence := _FENCE.fullmatch(probe)):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillreg.diagnostics import Diagnostic, Rule, Severity
+from skillreg.names import is_skill_name
 from skillreg.skill import ParsedSkill
 from skillreg.syntax_rules import finding
 
@@ -92,8 +93,6 @@ REF_RULES: tuple[Rule, ...] = (
     DEPRECATED_REFERENCE,
 )
 
-MAX_NAME = 64
-_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Text that a writer plausibly meant as a skill name: one word of letters, digits, `_` and `-`.
 _NAME_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -127,10 +126,6 @@ class _Suspect:
     line: int
     col: int
     end_col: int
-
-
-def is_skill_name(text: str) -> bool:
-    return len(text) <= MAX_NAME and _NAME.fullmatch(text) is not None
 
 
 def skill_name(skill: ParsedSkill) -> str:

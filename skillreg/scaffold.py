@@ -17,12 +17,11 @@ from pathlib import Path
 from skillreg.atomic import write_atomic
 from skillreg.config import find_project_config
 from skillreg.errors import ConfigError, SkillError, UsageError
+from skillreg.names import RULE, is_skill_name
 
 SKILL_FILE = "SKILL.md"
 DEFAULT_PROFILE = "agentskills"
-MAX_NAME = 64
 MAX_DESCRIPTION = 1024
-_NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Scalars that YAML reads back as the same plain string; anything else is written double-quoted.
 _PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;()'/+-]*[A-Za-z0-9.)]")
 
@@ -31,11 +30,8 @@ def check_name(name: str) -> None:
     """Raise `UsageError` unless `name` is a valid skill name (the base spec's rule, ASCII only)."""
     if not name:
         raise UsageError("the skill name is empty")
-    if len(name) > MAX_NAME or not _NAME_RE.fullmatch(name):
-        raise UsageError(
-            f"invalid skill name {name!r}: use 1-{MAX_NAME} lowercase letters a-z, digits and "
-            "single hyphens, not starting or ending with a hyphen (e.g. my-skill)"
-        )
+    if not is_skill_name(name):
+        raise UsageError(f"invalid skill name {name!r}: use {RULE} (e.g. my-skill)")
 
 
 def default_profile(start: Path) -> str:

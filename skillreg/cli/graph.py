@@ -25,7 +25,7 @@ def graph(args: tuple[str, ...], fmt: str, name_option: str | None) -> None:
     """
     from skillreg.errors import UsageError
     from skillreg.graph import RENDERERS, collection_graph
-    from skillreg.refs import is_skill_name
+    from skillreg.names import is_skill_name
 
     def paths_of(items: tuple[str, ...]) -> tuple[Path, ...]:
         return tuple(Path(item) for item in items) or (Path("."),)

@@ -12,10 +12,9 @@ import unicodedata
 from skillreg.diagnostics import Diagnostic
 from skillreg.frontmatter import Frontmatter
 from skillreg.lint import catalog as c
+from skillreg.names import MAX_NAME
 from skillreg.skill import ParsedSkill
 from skillreg.syntax_rules import DELIMITER_IN_VALUE, finding
-
-MAX_NAME = 64
 
 
 def name_problems(raw: str) -> list[str]:

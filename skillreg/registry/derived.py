@@ -10,15 +10,14 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from skillreg.errors import RegistryError
+from skillreg.names import is_skill_name
 from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
-    NAME_PATTERN,
     Catalog,
     CatalogEntry,
     SkillDocument,
@@ -130,7 +129,7 @@ def build_catalog(reg: FolderRegistry) -> Catalog:
     entries = []
     for path in iter_documents(reg.root):
         name = path.name.removesuffix(".json")
-        doc = reg.read_doc(name) if re.fullmatch(NAME_PATTERN, name) else None
+        doc = reg.read_doc(name) if is_skill_name(name) else None
         if doc is None or reg.root / index_path(doc.name) != path:
             raise RegistryError(
                 f"{path}: not a skill document where its name puts it; move or remove it",

@@ -22,6 +22,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from skillreg.names import MAX_NAME, NAME_PATTERN
+
 FORMAT = "skillreg-registry"
 FORMAT_VERSION = 1
 ROOT_FILE = "registry.json"
@@ -33,9 +35,8 @@ SEMVER_PATTERN = (
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
-NAME_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SemVer = Annotated[str, Field(pattern=SEMVER_PATTERN)]
-SkillName = Annotated[str, Field(pattern=NAME_PATTERN, max_length=64)]
+SkillName = Annotated[str, Field(pattern=NAME_PATTERN, max_length=MAX_NAME)]
 BUNDLE_FORMAT = "skillreg-bundle"
 MANIFEST_FILE = ".skill-manifest.json"
 INDEX_TEMPLATE = "index/{prefix}/{name}.json"

@@ -16,7 +16,6 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator
@@ -28,10 +27,10 @@ from urllib.parse import unquote, urlparse
 from skillreg.atomic import parse_temp_name, write_atomic
 from skillreg.bundle import dump_json
 from skillreg.errors import IntegrityError, RegistryError, UsageError
+from skillreg.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,
     FORMAT_VERSION,
-    NAME_PATTERN,
     ROOT_FILE,
     RegistryRoot,
     SkillDocument,
@@ -64,10 +63,8 @@ def registry_folder(target: str) -> Path:
 
 def check_name(name: str) -> None:
     """Refuse a name that is not a skill name before it becomes part of a path."""
-    if len(name) > 64 or not re.fullmatch(NAME_PATTERN, name):
-        raise UsageError(
-            f"{name!r} is not a skill name (lowercase letters, digits and single hyphens)"
-        )
+    if not is_skill_name(name):
+        raise UsageError(f"{name!r} is not a skill name ({RULE})")
 
 
 def pause_point(step: str) -> None:
@@ -129,7 +126,7 @@ class FolderRegistry:
         return root
 
     def has_skill(self, name: str) -> bool:
-        return bool(re.fullmatch(NAME_PATTERN, name)) and (self.root / index_path(name)).is_file()
+        return is_skill_name(name) and (self.root / index_path(name)).is_file()
 
     def read_doc(self, name: str) -> SkillDocument | None:
         """The skill's document, None when it has never been published."""
