@@ -1,4 +1,4 @@
-"""Bundles: one skill folder as a reproducible ``.tar.gz`` with a manifest of every file inside.
+"""Packing: one skill folder as a reproducible ``.tar.gz`` with a manifest of every file inside.
 
 The same folder gives the same bytes wherever and however often it is packed: entries sorted by
 path, names NFC-normalised, mtime 0, uid/gid 0 with empty owner names, modes 0644 (0755 when any
@@ -17,7 +17,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
 import os
 import stat
 import tarfile
@@ -27,9 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillreg.atomic import write_atomic
-from skillreg.errors import BundleError, IntegrityError, UsageError
+from skillreg.errors import BundleError, UsageError
+from skillreg.jsonio import dump_json
 from skillreg.names import RULE, is_skill_name
 from skillreg.registry.model import MANIFEST_FILE
+from skillreg.skill import FALLBACK_FILE, SKILL_FILE
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -139,8 +140,16 @@ def collect_files(folder: Path, limits: Limits = Limits()) -> list[BundleFile]:
                     f"{limits.max_bytes} bytes); exclude files with {IGNORE_FILE}",
                     path=folder,
                 )
+    files = [_as_skill_file(f, files) for f in files]
     _check_files(files, folder)
     return sorted(files, key=lambda f: f.path.encode())
+
+
+def _as_skill_file(file: BundleFile, files: list[BundleFile]) -> BundleFile:
+    """A lone lowercase ``skill.md`` is packed as ``SKILL.md``, the name agents look for."""
+    if file.path == FALLBACK_FILE and not any(f.path == SKILL_FILE for f in files):
+        return BundleFile(SKILL_FILE, file.data, file.executable)
+    return file
 
 
 def _ignore_spec(root: Path) -> GitIgnoreSpec | None:
@@ -210,7 +219,7 @@ def _check_files(files: list[BundleFile], folder: Path) -> None:
                 path=folder,
             )
         seen[key] = f.path
-    if "SKILL.md" not in seen.values():
+    if SKILL_FILE not in seen.values():
         raise BundleError(f"{folder}: no SKILL.md in the bundle (is it ignored?)", path=folder)
 
 
@@ -245,11 +254,6 @@ def build_bundle(name: str, version: str, files: list[BundleFile]) -> Bundle:
     )
 
 
-def dump_json(value: object) -> bytes:
-    """The one JSON spelling for every file we write: sorted keys, 2-space indent, final newline."""
-    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
-
-
 def _tar_bytes(name: str, members: list[BundleFile]) -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -275,62 +279,12 @@ def _gzip_bytes(tar: bytes) -> bytes:
 
 def write_bundle(bundle: Bundle, out_dir: Path) -> Path:
     """Write ``{name}-{version}.tar.gz`` into `out_dir` atomically; returns its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / bundle.filename
     try:
-        write_atomic(target, bundle.data)
+        write_atomic(target, bundle.data)  # creates `out_dir` when missing
     except OSError as exc:
         raise BundleError(f"{target}: cannot write: {exc.strerror}", path=target) from None
     return target
-
-
-def read_manifest(data: bytes, where: str = "bundle") -> BundleManifest:
-    """Check a bundle's bytes against its own manifest and return the manifest.
-
-    Raises `IntegrityError` when a member is missing, extra or has other bytes than recorded, and
-    `BundleError` when the archive or manifest cannot be read.
-    """
-    from pydantic import ValidationError
-
-    from skillreg.registry.model import BundleManifest
-
-    contents = _members(data, where)
-    manifests = [p for p in contents if p.endswith("/" + MANIFEST_FILE) and p.count("/") == 1]
-    if len(manifests) != 1:
-        raise BundleError(f"{where}: no {MANIFEST_FILE} under a top folder", path=where)
-    top = manifests[0].split("/")[0]
-    try:
-        manifest = BundleManifest.model_validate_json(contents.pop(manifests[0]))
-    except ValidationError as exc:
-        raise BundleError(
-            f"{where}: invalid manifest: {exc.errors()[0]['msg']}", path=where
-        ) from None
-    if manifest.name != top:
-        raise IntegrityError(f"{where}: manifest names {manifest.name!r}, folder is {top!r}")
-    expected = {f"{top}/{f.path}": f.sha256 for f in manifest.files}
-    actual = {p: hashlib.sha256(b).hexdigest() for p, b in contents.items()}
-    if expected != actual:
-        diff = sorted(set(expected.items()) ^ set(actual.items()))
-        raise IntegrityError(f"{where}: contents differ from its manifest at {diff[0][0]}")
-    return manifest
-
-
-def _members(data: bytes, where: str, limits: Limits = Limits()) -> dict[str, bytes]:
-    contents: dict[str, bytes] = {}
-    total = 0
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            for info in tar:
-                if not info.isfile():
-                    raise BundleError(f"{where}: member {info.name!r} is not a regular file")
-                total += info.size
-                if len(contents) >= limits.max_files or total > limits.max_bytes:
-                    raise BundleError(f"{where}: bundle exceeds the size limits")
-                fh = tar.extractfile(info)
-                contents[info.name] = fh.read() if fh else b""
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise BundleError(f"{where}: not a readable .tar.gz: {exc}", path=where) from None
-    return contents
 
 
 def pack_to_folder(path: Path, out_dir: Path, limits: Limits = Limits()) -> tuple[Bundle, Path]:

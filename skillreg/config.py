@@ -18,6 +18,7 @@ from skillreg.errors import ConfigError
 
 PROJECT_FILE = "skill.toml"
 PYPROJECT = "pyproject.toml"
+TABLES = ("lint", "install")  # the sections a config file may hold
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}", path=path) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8", path=path) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}", path=path) from None
 
@@ -58,8 +61,23 @@ def _table_of(path: Path) -> dict[str, Any] | None:
             return None
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.skill] must be a table", path=path)
+        _check_tables(path, table, (*TABLES, "skills"), "tool.skill.")
         return table
+    _check_tables(path, data, TABLES, "")
     return data
+
+
+def _check_tables(path: Path, table: dict[str, Any], known: tuple[str, ...], prefix: str) -> None:
+    """A misplaced or misspelt table would otherwise be ignored without a word."""
+    for key in table:
+        if key in known:
+            continue
+        hint = (
+            "; requested skills go in skills.toml (the manifest), not skill.toml"
+            if key == "skills"
+            else f"; known tables: {', '.join(f'[{prefix}{name}]' for name in known)}"
+        )
+        raise ConfigError(f"{path}: unknown table [{prefix}{key}]{hint}", path=path)
 
 
 def find_project_config(start: Path) -> ConfigFile:

@@ -13,6 +13,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FAILED = 1  # lint findings at or above --fail-on, or an operation refused/failed
 EXIT_USAGE = 2  # usage or configuration error
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class SkillError(Exception):

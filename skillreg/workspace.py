@@ -62,6 +62,7 @@ def discover(paths: Iterable[Path], *, with_files: bool = True) -> list[tuple[st
 def _walk(root: str, with_files: bool) -> dict[str, Listing]:
     found: dict[str, Listing] = {}
     stack: list[tuple[str, Listing | None, str]] = [(root, None, "")]
+    seen = {os.path.realpath(root)}  # linked folders are followed (installs link skills), once
     while stack:
         folder, listing, prefix = stack.pop()
         try:
@@ -80,8 +81,8 @@ def _walk(root: str, with_files: bool) -> dict[str, Listing]:
             if name[0] == ".":
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    if name not in SKIPPED_DIRS:
+                if entry.is_dir():
+                    if name not in SKIPPED_DIRS and _first_visit(entry, seen):
                         owner = None if name in _NOT_LISTED else listing
                         stack.append((entry.path, owner, f"{prefix}{name}/"))
                 elif with_files and listing is not None and entry.is_file():
@@ -112,6 +113,17 @@ def folder_files(folder: str) -> Iterator[tuple[str, str, os.stat_result]]:
                     yield prefix + name, entry.path, entry.stat()
             except OSError:
                 continue
+
+
+def _first_visit(entry: os.DirEntry[str], seen: set[str]) -> bool:
+    """False for a folder reached before (a link cycle, or two links to one folder)."""
+    if not entry.is_symlink():
+        return True
+    real = os.path.realpath(entry.path)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
 
 
 def _holds_skill(folder: str) -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from skillreg.bundle import Limits, collect_files, pack_skill, read_manifest
+from skillreg.bundle import Limits, collect_files, pack_skill
+from skillreg.bundle_read import read_manifest
 from skillreg.cli import cli
 from skillreg.errors import BundleError, IntegrityError
 from tests.conftest import CORPUS, SEED
@@ -204,3 +205,30 @@ def test_cli_pack_says_why_a_folder_cannot_be_packed(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {broken / 'SKILL.md'}:") and "YAML" in result.stderr
     assert not list(tmp_path.glob("*.tar.gz"))
+
+
+def test_lowercase_skill_md_is_packed_as_skill_md(tmp_path: Path) -> None:
+    folder = tmp_path / "lower"
+    folder.mkdir()
+    (folder / "skill.md").write_text(
+        '---\nname: lower\ndescription: d\nmetadata:\n  version: "1.0.0"\n---\n# L\n'
+    )
+    bundle = pack_skill(folder)
+    assert [f.path for f in bundle.manifest.files] == ["SKILL.md"]
+
+
+def test_pack_into_a_path_that_is_a_file_is_one_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from skillreg.cli import cli
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(
+        '---\nname: s\ndescription: d\nmetadata:\n  version: "1.0.0"\n---\n'
+    )
+    (tmp_path / "out.txt").write_text("x")
+    result = CliRunner().invoke(cli, ["pack", str(folder), "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "out.txt" in result.stderr

@@ -56,3 +56,15 @@ def test_listings_give_each_file_to_its_nearest_skill(tmp_path: Path) -> None:
         ["SKILL.md", "refs/x.md"]
     ]
     assert all(listing == [] for _, listing in discover([tmp_path], with_files=False))
+
+
+def test_linked_skill_folders_are_followed_once(tmp_path: Path) -> None:
+    real = tmp_path / "store" / "a"
+    real.mkdir(parents=True)
+    (real / "SKILL.md").write_text("x")
+    agent = tmp_path / "project" / ".claude" / "skills"
+    agent.mkdir(parents=True)
+    (agent / "a").symlink_to(real, target_is_directory=True)
+    (agent / "loop").symlink_to(agent, target_is_directory=True)  # a cycle must not hang
+    found = [p.relative_to(tmp_path).as_posix() for p in find_skill_files([agent])]
+    assert found == ["project/.claude/skills/a/SKILL.md"]

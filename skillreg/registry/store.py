@@ -25,8 +25,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from skillreg.atomic import parse_temp_name, write_atomic
-from skillreg.bundle import dump_json
 from skillreg.errors import IntegrityError, RegistryError, UsageError
+from skillreg.jsonio import dump_json
 from skillreg.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,

@@ -112,7 +112,7 @@ def _check_document(reg: FolderRegistry, path: Path, report: VerifyReport) -> Sk
 def _check_bundle(
     reg: FolderRegistry, name: str, version: str, entry: VersionEntry, report: VerifyReport
 ) -> None:
-    from skillreg.bundle import read_manifest
+    from skillreg.bundle_read import read_manifest
 
     rel = blob_path(entry.sha256)
     where = f"{name}@{version}"
