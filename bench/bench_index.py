@@ -97,11 +97,11 @@ def figures(label: str, tree: Path, work: Path, *, edit: Path | None = None) -> 
 def cache_load(tree: Path, cache: Path) -> str:
     """How big the tree's cache file is and how long loading it takes (in-process, best of 3)."""
     sys.path.insert(0, str(REPO))
-    from skillreg.cache import IndexCache
+    from skillreg.cache import ParseCache
 
     folder = cache / "skillreg" / "index"
     (file,) = folder.glob("*.marshal")
-    best = min(_timed(lambda: IndexCache.open([tree], folder=folder)) for _ in range(3))
+    best = min(_timed(lambda: ParseCache.open([tree], folder=folder)) for _ in range(3))
     return f"cache file {file.stat().st_size / 1e6:.1f} MB, loaded in {best * 1000:.0f} ms"
 
 

@@ -42,7 +42,7 @@ def sha256_file(path: str) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-class IndexCache:
+class ParseCache:
     """What one tree's previous index run learnt; `save` keeps only what this run used."""
 
     def __init__(self, path: Path | None, header: tuple[Any, ...]) -> None:
@@ -58,7 +58,7 @@ class IndexCache:
     @classmethod
     def open(
         cls, roots: Sequence[Path], namespace: str = "", folder: Path | None = None
-    ) -> IndexCache:
+    ) -> ParseCache:
         """The cache of the tree made of `roots`; empty when missing, corrupt or outdated."""
         if folder is None:
             from skillreg.config import user_cache_dir
@@ -72,7 +72,7 @@ class IndexCache:
         return cache
 
     @classmethod
-    def disabled(cls) -> IndexCache:
+    def disabled(cls) -> ParseCache:
         return cls(None, ())
 
     def _load(self) -> None:

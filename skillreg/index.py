@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skillreg.cache import IndexCache
+from skillreg.cache import ParseCache
 from skillreg.errors import SkillError, SourceError, UsageError
 from skillreg.index_scan import ScannedSkill, scan
 from skillreg.workspace import discover
@@ -39,7 +39,7 @@ def build_index(options: IndexOptions) -> dict[str, Any]:
     """The index document of the skills under `options.paths` (as plain JSON values)."""
     generated = _generated()  # a bad SOURCE_DATE_EPOCH fails before any work
     listings = discover([path.absolute() for path in options.paths])
-    cache = IndexCache.open(options.paths) if options.use_cache else IndexCache.disabled()
+    cache = ParseCache.open(options.paths) if options.use_cache else ParseCache.disabled()
     scanned = scan(listings, cache, options.jobs)
     cache.save()
     root = common_root(options.paths)

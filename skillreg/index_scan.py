@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skillreg.cache import IndexCache, sha256_file, stat_key
+from skillreg.cache import ParseCache, sha256_file, stat_key
 from skillreg.diagnostics import Severity
 from skillreg.workspace import Listing
 
@@ -139,7 +139,7 @@ def run_tasks(tasks: list[tuple[str, str]], jobs: int | None) -> dict[str, Any]:
 
 
 def scan(
-    listings: Sequence[tuple[str, Listing]], cache: IndexCache, jobs: int | None = None
+    listings: Sequence[tuple[str, Listing]], cache: ParseCache, jobs: int | None = None
 ) -> list[ScannedSkill]:
     """Every skill's hashes and summary, asking the cache first.
 
@@ -169,7 +169,7 @@ def _assemble(
     listed: Listing,
     known: dict[str, Any],
     fresh: Collection[str],
-    cache: IndexCache,
+    cache: ParseCache,
 ) -> ScannedSkill:
     """One skill from its listed files and their results; records fresh results in the cache."""
     files = []

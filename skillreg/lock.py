@@ -8,13 +8,15 @@ every restore. The JSON Schema in ``schema/lockfile.schema.json`` is generated f
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from skillreg.agents import AGENTS
 from skillreg.atomic import write_atomic
 from skillreg.errors import LockError
+from skillreg.registry.model import SemVer, SkillName
 
 LOCK_FILE = "skills.lock"
 LOCK_VERSION = 1
@@ -25,8 +27,8 @@ class LockEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, description="the skill's registry name")
-    version: str = Field(description="the exact version installed")
+    name: SkillName = Field(description="the skill's registry name (also its folder name)")
+    version: SemVer = Field(description="the exact version installed")
     registry: str = Field(description="URL, or absolute folder path, of the registry it came from")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the bundle (.tar.gz)")
     size: int = Field(ge=0, description="bytes of the bundle")
@@ -40,6 +42,31 @@ class LockEntry(BaseModel):
     mode: Literal["link", "copy"] = Field(
         default="link", description="how agent folders get it (copy where a link failed too)"
     )
+
+    @field_validator("agents")
+    @classmethod
+    def _known_agents(cls, ids: list[str]) -> list[str]:
+        unknown = [agent_id for agent_id in ids if agent_id not in AGENTS]
+        if unknown:
+            raise ValueError(f"unknown agent id {unknown[0]!r}")
+        return ids
+
+    @model_validator(mode="after")
+    def _dirs_inside_project(self) -> LockEntry:
+        # A committed lock must not point installs (or `skill remove`) outside the project.
+        if self.scope == "project":
+            for folder in self.dirs:
+                if not is_inside(folder):
+                    raise ValueError(f"dir {folder!r} must be a relative path inside the project")
+        return self
+
+
+def is_inside(folder: str) -> bool:
+    """True for a relative path that stays inside the folder it is relative to."""
+    posix, windows = PurePosixPath(folder), PureWindowsPath(folder)
+    if not folder or posix.is_absolute() or windows.is_absolute() or windows.drive:
+        return False
+    return ".." not in windows.parts and not folder.startswith("~")
 
 
 class Lockfile(BaseModel):
@@ -81,16 +108,32 @@ def read_lock(path: Path) -> Lockfile:
         return Lockfile()
     except OSError as exc:
         raise LockError(f"{path}: cannot read lockfile: {exc.strerror}", path=path) from None
+    except ValueError:  # UnicodeDecodeError
+        raise LockError(
+            f"{path}: not a lockfile (not UTF-8 text); fix it, or delete it and reinstall",
+            path=path,
+        ) from None
     try:
         return Lockfile.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top)"
         raise LockError(
-            f"{path}: invalid lockfile at {where}: {first['msg']} (fix it, or delete it and"
-            " reinstall)",
+            f"{path}: invalid lockfile at {where}{_entry_name(text, first['loc'])}: {first['msg']}"
+            " (fix it, or delete it and reinstall)",
             path=path,
         ) from None
+
+
+def _entry_name(text: str, loc: tuple[int | str, ...]) -> str:
+    """`` (entry 'name')`` for an error inside ``skills[i]``, so a user can find the entry."""
+    if len(loc) < 2 or loc[0] != "skills" or not isinstance(loc[1], int):
+        return ""
+    try:
+        name = json.loads(text)["skills"][loc[1]]["name"]
+    except (ValueError, LookupError, TypeError):
+        return ""
+    return f" (entry {name!r})" if isinstance(name, str) else ""
 
 
 def write_lock(path: Path, lock: Lockfile) -> None:

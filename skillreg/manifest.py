@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from skillreg.atomic import write_atomic
-from skillreg.errors import LockError
+from skillreg.errors import ConfigError
+from skillreg.names import RULE, is_skill_name
 
 MANIFEST_FILE = "skills.toml"
 PYPROJECT = "pyproject.toml"
@@ -41,21 +42,30 @@ def locate_manifest(root: Path) -> Manifest:
 
 
 def read_requests(manifest: Manifest) -> dict[str, str]:
-    """Skill name -> range string, as recorded."""
+    """Skill name -> range string, as recorded; `ConfigError` naming the file when it is invalid."""
     try:
         data: Any = tomllib.loads(manifest.path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise LockError(
-            f"{manifest.path}: cannot read manifest: {exc}", path=manifest.path
+    except OSError as exc:
+        raise ConfigError(
+            f"{manifest.path}: cannot read manifest: {exc.strerror or exc}", path=manifest.path
         ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{manifest.path}: not UTF-8 text", path=manifest.path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{manifest.path}: invalid TOML: {exc}", path=manifest.path) from None
+    where = ".".join(manifest.keys)
     for key in manifest.keys:
         data = data.get(key, {}) if isinstance(data, dict) else None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        where = ".".join(manifest.keys)
-        raise LockError(
+        raise ConfigError(
             f"{manifest.path}: [{where}] must map skill names to range strings", path=manifest.path
+        )
+    bad = next((name for name in data if not is_skill_name(name)), None)
+    if bad is not None:
+        raise ConfigError(
+            f"{manifest.path}: [{where}] {bad!r} is not a skill name ({RULE})", path=manifest.path
         )
     return dict(data)
 

@@ -18,7 +18,7 @@ import semver
 from skillreg.errors import UsageError
 
 _PARTIAL = re.compile(
-    r"^v?(?P<major>\d+|[xX*])(?:\.(?P<minor>\d+|[xX*]))?(?:\.(?P<patch>\d+|[xX*]))?"
+    r"^(?P<major>\d+|[xX*])(?:\.(?P<minor>\d+|[xX*]))?(?:\.(?P<patch>\d+|[xX*]))?"
     r"(?:-(?P<pre>[0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$"
 )
 _OP = re.compile(r"^(<=|>=|==|!=|<|>|=|\^|~)?(.*)$")
@@ -74,9 +74,11 @@ def _set_matches(comparators: tuple[Comparator, ...], version: semver.Version) -
 
 
 def parse_version(text: str) -> semver.Version | None:
-    """A full semantic version, or None when `text` is not one (such versions are ignored)."""
+    """A full semantic version, or None when `text` is not one (such versions are ignored).
+
+    No ``v`` prefix: publish never writes one, so install must not read one either."""
     try:
-        return semver.Version.parse(text.removeprefix("v"))
+        return semver.Version.parse(text)
     except (ValueError, TypeError):
         return None
 
@@ -107,6 +109,11 @@ def _parse_token(token: str, whole: str) -> list[Comparator]:
     assert op_match is not None  # the pattern accepts any string
     op, rest = op_match.group(1) or "", op_match.group(2)
     parsed = _PARTIAL.match(rest)
+    if parsed is None and rest[:1] in ("v", "V") and _PARTIAL.match(rest[1:]):
+        raise UsageError(
+            f"invalid version range {whole!r}: versions have no 'v' prefix"
+            f" (write '{op}{rest[1:]}' instead of '{token}')"
+        )
     if parsed is None:
         raise UsageError(f"invalid version range {whole!r}: cannot read {token!r}")
     parts = [_number(parsed.group(k)) for k in ("major", "minor", "patch")]

@@ -12,7 +12,7 @@ import pytest
 
 from skillreg import cache as cache_mod
 from skillreg import index_scan
-from skillreg.cache import IndexCache
+from skillreg.cache import ParseCache
 from skillreg.index import IndexOptions, build_index, dumps
 
 from .conftest import REPO, SEED
@@ -111,11 +111,11 @@ def test_tool_version_invalidates(
 
 def test_namespace_separates_caches(tree: Path, tmp_path: Path) -> None:
     folder = tmp_path / "c"
-    a = IndexCache.open([tree], "profile-a", folder)
+    a = ParseCache.open([tree], "profile-a", folder)
     a.remember_summary("0" * 64, ("x",))
     a.save()
-    assert IndexCache.open([tree], "profile-b", folder).summary("0" * 64) is None
-    assert IndexCache.open([tree], "profile-a", folder).summary("0" * 64) == ("x",)
+    assert ParseCache.open([tree], "profile-b", folder).summary("0" * 64) is None
+    assert ParseCache.open([tree], "profile-a", folder).summary("0" * 64) == ("x",)
 
 
 def test_stat_change_with_same_size_and_mtime_is_rehashed(tree: Path) -> None:
@@ -136,19 +136,19 @@ def test_fresh_files_are_not_trusted_by_stat(
     notes = tmp_path / "notes.txt"
     notes.write_text("notes\n", encoding="utf-8")
     os.utime(notes, None if mtime is None else (mtime, mtime))  # either way ctime is now
-    cache = IndexCache.open([tmp_path], "", tmp_path / "c")
+    cache = ParseCache.open([tmp_path], "", tmp_path / "c")
     cache.remember_hash(str(notes), os.stat(notes), "a" * 64)
     cache.save()
-    again = IndexCache.open([tmp_path], "", tmp_path / "c")
+    again = ParseCache.open([tmp_path], "", tmp_path / "c")
     assert again.file_hash(str(notes), os.stat(notes)) is None
 
 
 def test_old_files_are_trusted_only_with_identical_stat(tree: Path, tmp_path: Path) -> None:
     notes = tree / "python-pro" / "notes.txt"
-    cache = IndexCache.open([tree], "", tmp_path / "c")
+    cache = ParseCache.open([tree], "", tmp_path / "c")
     cache.remember_hash(str(notes), os.stat(notes), "a" * 64)
     cache.save()
-    again = IndexCache.open([tree], "", tmp_path / "c")
+    again = ParseCache.open([tree], "", tmp_path / "c")
     assert again.file_hash(str(notes), os.stat(notes)) == "a" * 64
     os.utime(notes, (OLD + 1, OLD + 1))
     assert again.file_hash(str(notes), os.stat(notes)) is None

@@ -497,10 +497,11 @@ def test_link_failure_falls_back_to_copy(
 
 
 def test_token_from_user_config(server: Server, project: Path, isolated_home: Path) -> None:
+    """`[install] token` goes to the origin of the user config's own `[install] registry`."""
     config = isolated_home / ".config/skillreg/config.toml"
     config.parent.mkdir(parents=True)
-    config.write_text('[install]\ntoken = "from-config"\n')
-    assert skill("install", "golang-pro", "--registry", server.url, cwd=project).exit_code == 0
+    config.write_text(f'[install]\nregistry = "{server.url}"\ntoken = "from-config"\n')
+    assert skill("install", "golang-pro", cwd=project).exit_code == 0
     assert {h.get("authorization") for _, _, h in server.log} == {"Bearer from-config"}
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from skillreg.errors import LockError
+from skillreg.errors import ConfigError, LockError
 from skillreg.lock import LockEntry, Lockfile, lock_schema, read_lock, render_lock, write_lock
 from skillreg.manifest import locate_manifest, read_requests, update_requests
 from tests.conftest import REPO
@@ -87,7 +87,56 @@ def test_manifest_in_pyproject_keeps_formatting(tmp_path: Path) -> None:
     assert read_requests(manifest) == {"backend-developer": "^1.0.0"}
 
 
-def test_bad_manifest_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "skills.toml").write_text("[skills]\nx = 3\n")
-    with pytest.raises(LockError, match=r"skills\.toml"):
-        read_requests(locate_manifest(tmp_path))
+def test_bad_manifest_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "skills.toml"
+    for content in (
+        b"[skills]\nx = 3\n",
+        b"[skills\n",
+        b"\xff\xfe[skills]\n",
+        b'[skills]\n"../x" = "1"\n',
+    ):
+        path.write_bytes(content)
+        with pytest.raises(ConfigError, match=r"skills\.toml: "):
+            read_requests(locate_manifest(tmp_path))
+
+
+def test_undecodable_lock_is_a_lock_error(tmp_path: Path) -> None:
+    path = tmp_path / "skills.lock"
+    path.write_bytes(b"\xff\xfe{}")
+    with pytest.raises(LockError, match=r"skills\.lock: not a lockfile \(not UTF-8 text\)"):
+        read_lock(path)
+
+
+def _raw_entry(**changes: object) -> dict[str, object]:
+    raw: dict[str, object] = json.loads(render_lock(Lockfile(skills=[entry("ok")])))["skills"][0]
+    raw.update(changes)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"name": "../../../victim"}, "skills.0.name (entry '../../../victim')"),
+        ({"name": "Bad_Name"}, "skills.0.name"),
+        ({"version": "v1.0.0"}, "skills.0.version (entry 'ok')"),
+        ({"agents": ["no-such-agent"]}, "skills.0.agents (entry 'ok')"),
+        ({"dirs": ["../outside"]}, "skills.0 (entry 'ok')"),
+        ({"dirs": ["/abs/path"]}, "skills.0 (entry 'ok')"),
+        ({"dirs": ["a/../../b"]}, "skills.0 (entry 'ok')"),
+    ],
+)
+def test_hostile_lock_entries_refused(
+    tmp_path: Path, changes: dict[str, object], where: str
+) -> None:
+    path = tmp_path / "skills.lock"
+    path.write_text(json.dumps({"lock_version": 1, "skills": [_raw_entry(**changes)]}))
+    with pytest.raises(LockError) as caught:
+        read_lock(path)
+    assert str(caught.value).startswith(f"{path}: invalid lockfile at {where}")
+
+
+def test_global_lock_may_name_absolute_dirs(tmp_path: Path) -> None:
+    path = tmp_path / "skills.lock"
+    raw = _raw_entry(dirs=["/abs/path"], scope="global")
+    path.write_text(json.dumps({"lock_version": 1, "skills": [raw]}))
+    assert read_lock(path).skills[0].dirs == ["/abs/path"]

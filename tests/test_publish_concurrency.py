@@ -40,7 +40,7 @@ def test_eight_publishers_of_one_skill_lose_no_version(tmp_path: Path) -> None:
     folders = [write_skill(tmp_path / f"v{i}", "busy-skill", version=f"1.{i}.0") for i in range(8)]
     # Each publisher sleeps between reading and writing the document: without the lock they
     # would all read the same document and overwrite each other's versions.
-    slow = {"SKILLREG_TEST_PAUSE_AT": "before-doc", "SKILLREG_TEST_PAUSE_SECONDS": "0.15"}
+    slow = {"SKILL_TEST_PAUSE_AT": "before-doc", "SKILL_TEST_PAUSE_SECONDS": "0.15"}
     procs = [publisher(folder, reg, **slow) for folder in folders]
     for proc in procs:
         _out, err = proc.communicate(timeout=60)
@@ -69,7 +69,7 @@ def killed_at(step: str, tmp_path: Path) -> tuple[Path, Path]:
     folder = write_skill(tmp_path / "src", "late-skill", related=("base-skill",))
     signal_file = tmp_path / "paused"
     proc = publisher(
-        folder, reg, SKILLREG_TEST_PAUSE_AT=step, SKILLREG_TEST_PAUSE_SIGNAL=str(signal_file)
+        folder, reg, SKILL_TEST_PAUSE_AT=step, SKILL_TEST_PAUSE_SIGNAL=str(signal_file)
     )
     wait_for(signal_file, proc)
     proc.send_signal(signal.SIGKILL)

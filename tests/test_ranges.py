@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from skillreg.errors import UsageError
@@ -94,4 +96,12 @@ def test_bad_ranges_are_usage_errors(spec: str) -> None:
 
 def test_parse_version_ignores_garbage() -> None:
     assert parse_version("not-a-version") is None
-    assert str(parse_version("v1.2.3")) == "1.2.3"
+    assert str(parse_version("1.2.3")) == "1.2.3"
+
+
+def test_v_prefix_is_not_a_version() -> None:
+    """Publish never writes `v1.2.3`, so install must not read it as a version either."""
+    assert parse_version("v1.2.3") is None
+    for spec, fixed in (("^v1", "^1"), ("v1.2.3", "1.2.3"), (">=v1.0,<2", ">=1.0")):
+        with pytest.raises(UsageError, match=re.escape(f"no 'v' prefix (write '{fixed}'")):
+            parse_range(spec)

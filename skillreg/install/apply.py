@@ -18,6 +18,7 @@ from skillreg.install.extract import extract_bundle, skill_root
 from skillreg.install.place import (
     clean_stale,
     discard,
+    is_modified,
     is_ours,
     stage_copy,
     stage_link,
@@ -53,6 +54,12 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
             if not is_ours(path, entry.name, canonical):
                 raise InstallError(
                     f"{path} exists and was not installed by skillreg; use --force to replace it",
+                    path=path,
+                )
+            if is_modified(path):
+                raise InstallError(
+                    f"{path} has local changes; pass --force to discard them, or"
+                    f" `skill remove {entry.name}`",
                     path=path,
                 )
 

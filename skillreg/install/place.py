@@ -71,6 +71,14 @@ def folder_status(folder: Path, sha256: str) -> str:
     return "ok" if file_digests(folder) == marker.files else "modified"
 
 
+def is_modified(path: Path) -> bool:
+    """True for a folder skillreg placed whose files were changed since (a symlink never is)."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    marker = read_marker(path)
+    return marker is not None and file_digests(path) != marker.files
+
+
 def is_ours(path: Path, name: str, canonical: Path) -> bool:
     """True when `path` is free, or holds something skillreg placed for skill `name`."""
     if path.is_symlink():
@@ -89,12 +97,24 @@ def discard(path: Path) -> None:
 
 
 def stage_link(canonical: Path, target: Path) -> Path | None:
-    """A relative symlink to `canonical`, staged beside `target`; None where links fail."""
+    """A relative symlink to `canonical`, staged beside `target`; None where links fail.
+
+    The link text is computed between the real folders of both ends: a link is resolved from
+    the folder it physically sits in, so when an agent folder is itself a symlink
+    (``.claude/skills -> /elsewhere``) a path relative to the unresolved one would dangle. The
+    staged link is checked to lead to `canonical` (which may not be in place yet); if it does
+    not, it is dropped and the caller copies instead.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = temp_name(target.parent, target.name)
+    real_canonical = os.path.realpath(canonical)
     try:
-        os.symlink(os.path.relpath(canonical, target.parent), staged, target_is_directory=True)
-    except (OSError, NotImplementedError):
+        text = os.path.relpath(real_canonical, os.path.realpath(target.parent))
+        os.symlink(text, staged, target_is_directory=True)
+    except (OSError, NotImplementedError, ValueError):  # ValueError: another drive (Windows)
+        return None
+    if os.path.realpath(staged) != real_canonical:
+        staged.unlink(missing_ok=True)
         return None
     return staged
 

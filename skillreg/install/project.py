@@ -6,8 +6,8 @@ lock in the user config folder and its canonical copies in ``~/.agents/skills``.
 
 Registry, first found wins: ``--registry``, ``$SKILL_REGISTRY``, project config ``[install]
 registry``, user config ``[install] registry``, the one shipped in ``skillreg/builtin_registry``.
-The token: ``$SKILL_REGISTRY_TOKEN``, else ``[install] token`` in the user config (never the project
-config, which is usually committed).
+Tokens are scoped to origins (`skillreg.install.tokens`); the project config, usually committed,
+never holds one.
 """
 
 from __future__ import annotations
@@ -106,6 +106,8 @@ def resolve_builtin() -> Path:
 
 
 def registry_token() -> str | None:
+    """Deprecated: an unscoped token. Kept so old callers type-check; `HttpSettings.from_env`
+    ignores it and uses `skillreg.install.tokens.registry_tokens` (scoped by origin) instead."""
     if os.environ.get(TOKEN_ENV):
         return os.environ[TOKEN_ENV]
     config = load_user_config()

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skillreg.errors import NotFoundError, UsageError
+from skillreg.names import RULE, is_skill_name
 from skillreg.semver_range import parse_range, parse_version
 
 if TYPE_CHECKING:
     from skillreg.registry.model import SkillDocument, VersionEntry
 
-# Names become folder names: keep them to a safe, portable alphabet.
-_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 _TAG = re.compile(r"^[a-z][a-z0-9-]*$")  # a dist-tag such as "beta" (checked against the document)
 
 
@@ -38,8 +37,8 @@ class Resolved:
 
 
 def check_name(name: str, *, where: str = "skill name") -> str:
-    if not _NAME.match(name) or ".." in name:
-        raise UsageError(f"invalid {where} {name!r}: use lowercase letters, digits, '-', '.', '_'")
+    if not is_skill_name(name):  # names become folder names: the one portable rule
+        raise UsageError(f"invalid {where} {name!r}: {RULE}")
     return name
 
 

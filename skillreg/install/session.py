@@ -18,7 +18,6 @@ from skillreg.install.project import (
     Project,
     choose_registry,
     locate_project,
-    registry_token,
     resolve_builtin,
 )
 from skillreg.lock import Lockfile, read_lock
@@ -102,9 +101,12 @@ class Session:
 
     def _client(self) -> HttpClient:
         if self._http is None:
+            from skillreg.install.tokens import registry_tokens
             from skillreg.registry.http import HttpClient, HttpSettings
 
-            settings = HttpSettings.from_env(token=registry_token())
+            # Scoped by origin: a registry named by the lock or the project config gets a
+            # token only if the user mapped its origin to one.
+            settings = HttpSettings.from_env(tokens=registry_tokens(self.options.registry))
             self._http = HttpClient(settings, progress=self.options.progress)
         return self._http
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillreg import agents
+from skillreg.errors import UsageError
 from skillreg.install.place import folder_status
 from skillreg.install.project import Project, default_agents
-from skillreg.lock import LockEntry
+from skillreg.lock import LockEntry, is_inside
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ def choose_targets(
         else:
             chosen = agents.detect_agents(scope=project.scope, root=project.root)
     recorded = tuple(project.relative(cwd / d) for d in dirs)
+    outside = [d for d, r in zip(dirs, recorded, strict=True) if not is_inside(r)]
+    if project.scope == "project" and outside:
+        raise UsageError(
+            f"--dir {outside[0]!r} is outside the project ({project.root}); use a folder inside"
+            " it, or --global"
+        )
     return Targets(tuple(sorted(set(chosen))), recorded, "copy" if copy else "link")
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
 from skillreg.atomic import write_atomic
-from skillreg.errors import IntegrityError, NotFoundError, RegistryError
+from skillreg.errors import IntegrityError, NotFoundError, RegistryError, UsageError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -28,13 +29,57 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="BaseModel")
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
 def registry_id(spec: str, base: Path) -> str:
-    """The stable name recorded in the lockfile: a URL, or an absolute folder path."""
-    if spec.startswith(("http://", "https://")):
-        return spec.rstrip("/")
+    """The stable name recorded in the lockfile: a URL, or an absolute folder path.
+
+    Raises `UsageError` for a URL that cannot be used: an unknown scheme, no host, a malformed
+    host or port, or a user/password part (a credential must never reach the lockfile)."""
+    scheme = _SCHEME.match(spec)
+    if scheme is not None and scheme.group(1).lower() in ("http", "https"):
+        spec = scheme.group(1).lower() + spec[len(scheme.group(1)) :]
+        return _check_http_url(spec).rstrip("/")
+    if scheme is not None and scheme.group(1).lower() != "file":
+        raise UsageError(
+            f"unsupported registry URL scheme {scheme.group(1)!r} (use https://, http://,"
+            " file:// or a folder)"
+        )
     if spec.startswith("file://"):
         return str(Path(unquote(urlparse(spec).path)).resolve())
     return str((base / Path(spec).expanduser()).resolve())
+
+
+def _check_http_url(spec: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(spec)
+        _ = parts.port  # raises ValueError for a port that is not a number in range
+        userinfo = "@" in parts.netloc
+        host = parts.hostname
+    except ValueError as exc:
+        raise UsageError(f"invalid registry URL {_redacted(spec)!r}: {exc}") from None
+    if userinfo:
+        raise UsageError(
+            f"registry URL {_redacted(spec)!r} holds a user/password part; put the credential in"
+            " SKILL_REGISTRY_TOKEN or [install.tokens] instead"
+        )
+    if not host:
+        raise UsageError(f"invalid registry URL {spec!r}: no host")
+    import httpx
+
+    try:
+        httpx.URL(spec)
+    except httpx.InvalidURL as exc:
+        raise UsageError(f"invalid registry URL {spec!r}: {exc}") from None
+    return spec
+
+
+def _redacted(spec: str) -> str:
+    """`spec` with anything between ``://`` and an ``@`` in the authority replaced by ``***``."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", r"\1***@", spec)
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,23 @@
 
 One GET at a time, each either a whole verified body, a 304, or one `RegistryError` line naming the
 URL. Retried: connection failures, timeouts, bodies cut short, 5xx and 429 (honouring
-``Retry-After``). Never retried: 4xx, TLS failures. The token is only ever put in a header; no
-message built here contains it.
+``Retry-After``). Never retried: 4xx, TLS failures. Tokens are scoped to an origin
+(`origin_of`): a request gets the token of its own origin or none, never over plain http except to
+a loopback host. A token is only ever put in a header; no message built here contains it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import ssl
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from skillreg import __version__
-from skillreg.errors import IntegrityError, NotFoundError, RegistryError
+from skillreg.errors import ConfigError, IntegrityError, NotFoundError, RegistryError
 
 if TYPE_CHECKING:
     import httpx
@@ -40,16 +42,51 @@ class HttpSettings:
     backoff: float = 0.5  # doubles on each retry
     max_wait: float = 30.0  # cap on any single wait, Retry-After included
     max_body: int = 64 * 1024 * 1024  # for bodies of unknown size: an index file is never this big
-    token: str | None = None
+    tokens: Mapping[str, str] = field(default_factory=dict)  # origin (`origin_of`) -> token
 
     @classmethod
-    def from_env(cls, token: str | None = None) -> HttpSettings:
+    def from_env(
+        cls, token: str | None = None, *, tokens: Mapping[str, str] | None = None
+    ) -> HttpSettings:
+        """Settings with `tokens` by origin. `token` is the old, unscoped form: it is ignored and
+        the tokens the user scoped (`skillreg.install.tokens`) are used instead."""
         raw = os.environ.get(BACKOFF_ENV)
         try:
             backoff = float(raw) if raw else cls.backoff
         except ValueError:
             backoff = cls.backoff
-        return cls(backoff=backoff, token=token)
+        if tokens is None and token is not None:
+            from skillreg.install.tokens import registry_tokens
+
+            tokens = registry_tokens(None)
+        return cls(backoff=backoff, tokens=dict(tokens or {}))
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host:port`` of an http(s) URL (lowercased, default port filled in); None for
+    anything else, a malformed URL included."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError:
+        return None
+    if scheme not in ("http", "https") or not host:
+        return None
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port or (443 if scheme == 'https' else 80)}"
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: the only hosts a token may reach over plain http."""
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -104,12 +141,15 @@ class HttpClient:
         assert last is not None
         raise last.error
 
-    def _headers(self, etag: str | None) -> dict[str, str]:
+    def _headers(self, url: str, etag: str | None) -> dict[str, str]:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
-        if self.settings.token:
-            headers["Authorization"] = f"Bearer {self.settings.token}"
+        where = origin_of(url)
+        token = self.settings.tokens.get(where) if where else None
+        if token and where:
+            _check_plain_http(where)
+            headers["Authorization"] = f"Bearer {token}"
         return headers
 
     def _once(self, url: str, etag: str | None, size: int | None, label: str | None) -> HttpResult:
@@ -117,7 +157,7 @@ class HttpClient:
 
         self.requests += 1
         try:
-            with self._client.stream("GET", url, headers=self._headers(etag)) as response:
+            with self._client.stream("GET", url, headers=self._headers(url, etag)) as response:
                 if response.status_code == 304 and etag:
                     return HttpResult(304, b"", etag)
                 _check_status(url, response)
@@ -137,6 +177,8 @@ class HttpClient:
             ) from None
         except httpx.HTTPError as exc:
             raise RegistryError(f"{url}: request failed: {exc}", url=url) from None
+        except httpx.InvalidURL as exc:  # not an HTTPError: a malformed URL never left the client
+            raise RegistryError(f"{url}: invalid URL ({exc})", url=url) from None
 
     def _read_body(
         self, url: str, response: httpx.Response, size: int | None, label: str | None
@@ -198,6 +240,16 @@ def _lazy_transport() -> httpx.BaseTransport:
     return Lazy()
 
 
+def _check_plain_http(origin: str) -> None:
+    scheme, _, rest = origin.partition("://")
+    host = rest.rpartition(":")[0]
+    if scheme == "http" and not is_loopback(host):
+        raise ConfigError(
+            f"{origin}: refusing to send a registry token over plain http (only to loopback"
+            " hosts); use https, or remove the token for this origin"
+        )
+
+
 def _expected(size: int | None, cap: int) -> str:
     return f"the recorded {size} bytes" if size is not None else f"{cap} bytes; refusing it"
 
@@ -225,7 +277,8 @@ def _check_status(url: str, response: httpx.Response) -> None:
         raise NotFoundError(f"{url}: not found (404)", url=url, status=status)
     if status in (401, 403):
         raise RegistryError(
-            f"{url}: access denied ({status}); set SKILL_REGISTRY_TOKEN or [install] token",
+            f"{url}: access denied ({status}); set SKILL_REGISTRY_TOKEN (for --registry or"
+            " SKILL_REGISTRY) or map this origin in [install.tokens] of the user config",
             url=url,
             status=status,
         )

@@ -41,9 +41,9 @@ from skillreg.registry.model import (
 
 LOCK_DIR = ".locks"
 PENDING_DIR = f"{LOCK_DIR}/pending"  # marks of writes whose derived files are not updated yet
-PAUSE_ENV = "SKILLREG_TEST_PAUSE_AT"  # test hook: "<step>" to sleep at that step
-PAUSE_SIGNAL_ENV = "SKILLREG_TEST_PAUSE_SIGNAL"  # test hook: file created when the pause starts
-PAUSE_SECONDS_ENV = "SKILLREG_TEST_PAUSE_SECONDS"  # test hook: how long to pause (default 60)
+PAUSE_ENV = "SKILL_TEST_PAUSE_AT"  # test hook: "<step>" to sleep at that step
+PAUSE_SIGNAL_ENV = "SKILL_TEST_PAUSE_SIGNAL"  # test hook: file created when the pause starts
+PAUSE_SECONDS_ENV = "SKILL_TEST_PAUSE_SECONDS"  # test hook: how long to pause (default 60)
 
 
 def registry_folder(target: str) -> Path:
@@ -68,7 +68,7 @@ def check_name(name: str) -> None:
 
 
 def pause_point(step: str) -> None:
-    """Test hook: sleep at `step` when SKILLREG_TEST_PAUSE_AT names it, so a test can kill us."""
+    """Test hook: sleep at `step` when SKILL_TEST_PAUSE_AT names it, so a test can kill us."""
     if os.environ.get(PAUSE_ENV) != step:
         return
     signal_file = os.environ.get(PAUSE_SIGNAL_ENV)
