@@ -21,6 +21,7 @@ from typing import Any
 from skillreg.cache import ParseCache
 from skillreg.errors import SkillError, SourceError, UsageError
 from skillreg.index_scan import ScannedSkill, scan
+from skillreg.jsonio import dump_json
 from skillreg.workspace import discover
 
 #: Bumped whenever the document's shape changes (`skillreg.index_model.Index.format`).
@@ -191,7 +192,7 @@ def is_current(document: dict[str, Any], path: Path) -> bool:
 def schema_text() -> str:
     from skillreg.index_model import json_schema
 
-    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    return dump_json(json_schema()).decode("utf-8")
 
 
 def main(argv: Sequence[str]) -> int:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from skillreg.agents import AGENTS
 from skillreg.atomic import write_atomic
 from skillreg.errors import LockError
+from skillreg.jsonio import dump_json
 from skillreg.registry.model import SemVer, SkillName
 
 LOCK_FILE = "skills.lock"
@@ -97,7 +98,7 @@ class Lockfile(BaseModel):
 
 
 def render_lock(lock: Lockfile) -> str:
-    return json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    return dump_json(lock.model_dump(mode="json")).decode("utf-8")
 
 
 def read_lock(path: Path) -> Lockfile:

@@ -190,3 +190,13 @@ def test_catalog_rendering_is_canonical_json() -> None:
     ]
     assert [line.strip().rstrip(",") for line in out.decode().split("\n")[3:-3]] == expected
     assert render_catalog(Catalog()) == b'{\n  "format_version": 1,\n  "skills": []\n}\n'
+
+
+def test_custom_path_templates_are_refused_by_the_writer_and_verify(tmp_path: Path) -> None:
+    _src, reg = published_registry(tmp_path)
+    root = json.loads((reg / "registry.json").read_text())
+    root["index"] = "other/{prefix}/{name}.json"
+    (reg / "registry.json").write_text(json.dumps(root))
+    result = run("registry", "verify", str(reg))
+    assert result.exit_code == 1
+    assert "custom path templates" in result.stdout + result.stderr

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from skillreg.atomic import parse_temp_name, temp_name
 from skillreg.errors import InstallError
+from skillreg.jsonio import dump_json
 
 MARKER = ".skillreg.json"
 _OLD = "old-"
@@ -50,9 +51,7 @@ def file_digests(folder: Path) -> dict[str, str]:
 
 def write_marker(folder: Path, name: str, version: str, sha256: str) -> None:
     record = {"name": name, "version": version, "sha256": sha256, "files": file_digests(folder)}
-    (folder / MARKER).write_text(
-        json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    (folder / MARKER).write_bytes(dump_json(record))
 
 
 def read_marker(folder: Path) -> Marker | None:
