@@ -7,6 +7,7 @@ anchors and aliases are seen (and refused) instead of silently resolved or expan
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,7 @@ class Entry:
     tag: str  # "str", "int", "float", "bool", "null", "timestamp", "map", "seq", or a custom tag
     plain: bool  # an unquoted scalar: its type came from YAML's implicit resolution
     raw: str | None  # the scalar's source text
+    key_tag: str | None = None  # the key's tag, in `tag`'s form, when the node is a mapping value
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ def parse(
             col = (mark.column if mark else 0) + 1
             findings.append(sr.finding(sr.YAML_SYNTAX, path, line, col, _yaml_message(exc)))
         return Frontmatter(None, {}, first_line, closing_line), findings
+    except yaml.reader.ReaderError as exc:
+        line, col, message = _reader_problem(yaml_text, exc)
+        findings.append(sr.finding(sr.YAML_SYNTAX, path, line + first_line, col + 1, message))
+        return Frontmatter(None, {}, first_line, closing_line), findings
     except (yaml.YAMLError, RecursionError) as exc:
         message = f"frontmatter cannot be read as YAML: {type(exc).__name__}"
         findings.append(sr.finding(sr.YAML_SYNTAX, path, first_line, 1, message))
@@ -148,7 +154,9 @@ class _Builder:
             end.column + 1,
         )
 
-    def value(self, node: yaml.Node, key: Key, key_span: Span | None) -> Any:
+    def value(
+        self, node: yaml.Node, key: Key, key_span: Span | None, key_tag: str | None = None
+    ) -> Any:
         if len(key) > _MAX_DEPTH:
             span = self.span(node)
             message = f"frontmatter nests deeper than {_MAX_DEPTH} levels"
@@ -157,16 +165,16 @@ class _Builder:
                     sr.finding(sr.YAML_SYNTAX, self.path, span.line, span.col, message)
                 )
             return None
-        tag = node.tag[len(_TAG_PREFIX) :] if node.tag.startswith(_TAG_PREFIX) else node.tag
         if isinstance(node, yaml.MappingNode):
-            self.entries[key] = Entry(self.span(node), key_span, "map", False, None)
+            self.entries[key] = Entry(self.span(node), key_span, "map", False, None, key_tag)
             return self.mapping(node, key)
         if isinstance(node, yaml.SequenceNode):
-            self.entries[key] = Entry(self.span(node), key_span, "seq", False, None)
+            self.entries[key] = Entry(self.span(node), key_span, "seq", False, None, key_tag)
             return [self.value(item, (*key, i), None) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         plain = not node.style  # libyaml reports plain scalars as '' (the pure loader: None)
-        self.entries[key] = Entry(self.span(node), key_span, tag, plain, node.value)
+        entry = Entry(self.span(node), key_span, _short_tag(node), plain, node.value, key_tag)
+        self.entries[key] = entry
         return _scalar(node)
 
     def mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
@@ -199,8 +207,14 @@ class _Builder:
                     )
                 )
             seen[name] = key_span.line
-            result[name] = self.value(value_node, (*key, name), key_span)
+            result[name] = self.value(value_node, (*key, name), key_span, _short_tag(key_node))
         return result
+
+
+def _short_tag(node: yaml.Node) -> str:
+    """The tag's suffix for core tags (``int``), else the full custom tag (``!x``)."""
+    tag: str = node.tag
+    return tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
@@ -243,6 +257,25 @@ def _first_anchor(yaml_text: str) -> tuple[int, int] | None:
     except yaml.YAMLError:
         return None  # compose reports the syntax error with its position
     return None
+
+
+def _reader_problem(yaml_text: str, exc: yaml.reader.ReaderError) -> tuple[int, int, str]:
+    """(line, column) (0-based, in `yaml_text`) and a message for a character YAML refuses.
+
+    The reader refuses the first such character in the stream, so its first occurrence is the
+    one; libyaml's `position` counts UTF-8 bytes, not characters, and is only the fallback.
+    """
+    code = exc.character if isinstance(exc.character, int) else None
+    index = yaml_text.find(chr(code)) if code is not None else -1
+    if index < 0:
+        prefix = yaml_text.encode("utf-8")[: max(exc.position, 0)]
+        index = len(prefix.decode("utf-8", "ignore"))
+    line = yaml_text.count("\n", 0, index)
+    col = index - (yaml_text.rfind("\n", 0, index) + 1)
+    if code is None:
+        return line, col, f"invalid YAML: {exc.reason}"
+    kind = "control character" if unicodedata.category(chr(code)) == "Cc" else "character"
+    return line, col, f"{kind} U+{code:04X} is not allowed in YAML"
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:

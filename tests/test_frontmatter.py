@@ -106,3 +106,32 @@ def test_fallback_lowercase_file(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "skill.md").write_text("---\nname: low\n---\n")
     assert parse_skill(folder).name == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("---\nname: x\ndescription: a\x07b\n---\n", (3, 15), "control character U+0007"),
+        # libyaml counts the position in UTF-8 bytes: the column must count characters
+        ("---\nname: caf\u00e9\ndescription: \u00e9\u00e9\x1b\n---\n", (3, 16), "U+001B"),
+        ("---\nname: x\n# a comment \x7f\n---\n", (3, 13), "control character U+007F"),
+        ("---\nname: x\ndescription: \ufffe\n---\n", (3, 14), "character U+FFFE"),
+    ],
+)
+def test_a_character_yaml_refuses_is_named_at_its_position(
+    tmp_path: Path, text: str, position: tuple[int, int], message: str
+) -> None:
+    (finding,) = parse_skill(_write(tmp_path, text)).diagnostics
+    assert (finding.code, finding.line, finding.col) == ("SK012", *position)
+    assert message in finding.message and finding.message.endswith("is not allowed in YAML")
+    assert "ReaderError" not in finding.message
+
+
+def test_mapping_values_record_their_keys_tag(tmp_path: Path) -> None:
+    text = '---\nname: x\nmetadata: {3: a, "4": b, yes: c, !!float 5: d, !k e: f}\n---\n'
+    fm = parse_skill(_write(tmp_path, text)).frontmatter
+    assert fm is not None
+    tags = {key[-1]: entry.key_tag for key, entry in fm.entries.items() if len(key) == 2}
+    assert tags == {"3": "int", "4": "str", "yes": "bool", "5": "float", "e": "!k"}
+    assert fm.entries[("name",)].key_tag == "str"
+    assert fm.entries[()].key_tag is None

@@ -93,3 +93,91 @@ def test_failed_write_is_an_error_and_leaves_the_file(
         run_lint([folder], LintOptions(fix=True, use_config=False, cwd=tmp_path))
     assert (folder / "SKILL.md").read_bytes() == original
     assert [p.name for p in folder.iterdir()] == ["SKILL.md"]  # the temp file was removed
+
+
+CRLF = b"---\r\nname: fixme\r\ndescription: x\r\n---\r\n# T\r\n"
+
+
+def test_symlinked_skill_file_is_fixed_in_its_target_inside_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "fixme"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "skill.txt").write_bytes(CRLF)
+    (folder / "SKILL.md").symlink_to(Path("docs") / "skill.txt")
+    report = run_lint([folder], LintOptions(fix=True, use_config=False, cwd=tmp_path))
+    assert (folder / "SKILL.md").is_symlink()  # still a link, not a copy
+    assert os.readlink(folder / "SKILL.md") == os.path.join("docs", "skill.txt")
+    assert (folder / "docs" / "skill.txt").read_bytes() == CRLF.replace(b"\r\n", b"\n")
+    assert report.fixed == [str(folder / "SKILL.md")]
+    assert report.unfixed == {}
+    assert sorted(p.name for p in (folder / "docs").iterdir()) == ["skill.txt"]
+
+
+@pytest.mark.parametrize("target", ["../elsewhere/SKILL.md", "/ABSOLUTE"])
+def test_symlink_out_of_the_skill_folder_is_never_followed_to_write(
+    tmp_path: Path, target: str
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "SKILL.md").write_bytes(CRLF)
+    folder = tmp_path / "fixme"
+    folder.mkdir()
+    link = target.replace("/ABSOLUTE", str(elsewhere / "SKILL.md"))
+    (folder / "SKILL.md").symlink_to(link)
+    report = run_lint([folder], LintOptions(fix=True, use_config=False, cwd=tmp_path))
+    assert os.readlink(folder / "SKILL.md") == link  # the link is left as it was
+    assert (elsewhere / "SKILL.md").read_bytes() == CRLF  # and so is the file it points to
+    assert [p.name for p in folder.iterdir()] == ["SKILL.md"]
+    assert report.fixed == []
+    why = report.unfixed[str(folder / "SKILL.md")]
+    assert "symbolic link" in why and "outside the skill folder" in why
+    assert [d.code for d in report.diagnostics] == ["SK006"]  # still reported
+
+
+def test_cli_says_why_a_linked_file_was_not_fixed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from skillreg.cli import cli
+
+    (tmp_path / "elsewhere.md").write_bytes(CRLF)
+    (tmp_path / "fixme").mkdir()
+    (tmp_path / "fixme" / "SKILL.md").symlink_to(tmp_path / "elsewhere.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["lint", "--fix", "--profile", "agentskills", "fixme"])
+    assert result.exit_code == 0
+    assert "fixme/SKILL.md:1:1: SK006 warning:" in result.stdout
+    assert result.stderr.startswith("not fixed: fixme/SKILL.md: it is a symbolic link to ")
+    assert (tmp_path / "elsewhere.md").read_bytes() == CRLF
+
+
+def test_a_tagged_version_is_not_quoted(tmp_path: Path) -> None:
+    # Quoting after the tag would keep the float; quoting the tag with it would change the text.
+    tagged = b"metadata:\n  version: !!float 1.0\n"
+    data, fixed, codes = _fix(tmp_path, HEAD + tagged + b"---\n")
+    assert data == HEAD + tagged + b"---\n"
+    assert fixed == []
+    assert codes == ["SK103", "SK112"]
+
+
+@pytest.mark.parametrize("raw", ["1", "1.0", "2.5", "1_0", "0x1F", "1.0e+3", ".5", "017"])
+def test_fix_quotes_exactly_the_versions_lint_calls_fixable(tmp_path: Path, raw: str) -> None:
+    before = HEAD + f"metadata:\n  version: {raw}\n---\n".encode()
+    folder = tmp_path / "fixme"
+    folder.mkdir()
+    (folder / "SKILL.md").write_bytes(before)
+    first = run_lint([folder], LintOptions(use_config=False, cwd=tmp_path))
+    fixable = [d.fixable for d in first.diagnostics if d.code == "SK108"]
+    assert len(fixable) == 1
+    report = run_lint([folder], LintOptions(fix=True, use_config=False, cwd=tmp_path))
+    assert bool(report.fixed) == fixable[0]
+
+
+def test_one_definition_of_a_version_like_number() -> None:
+    import skillreg
+    from skillreg.lint import schema_rules
+
+    pattern = schema_rules.SEMVERISH.pattern
+    package = Path(skillreg.__file__).parent
+    defining = [p for p in sorted(package.rglob("*.py")) if pattern in p.read_text("utf-8")]
+    assert defining == [Path(schema_rules.__file__)]

@@ -81,3 +81,46 @@ def test_x_codes_and_messages_come_from_the_profile(tmp_path: Path) -> None:
     assert [(d.code, d.line, d.col, d.message) for d in report.diagnostics] == [
         ("SK111", 5, 9, "tier 'bronze' is not gold or silver")
     ]
+
+
+def _messages(tmp_path: Path, fields: str) -> list[tuple[str, int, int, str]]:
+    folder = tmp_path / "typed"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(f"---\nname: typed\n{fields}---\n", "utf-8")
+    report = run_lint([folder], LintOptions(profile="agentskills", use_config=False, cwd=tmp_path))
+    return [(d.code, d.line, d.col, d.message) for d in report.diagnostics]
+
+
+def test_wrong_type_messages_name_what_the_value_is(tmp_path: Path) -> None:
+    found = _messages(
+        tmp_path,
+        "description: !!binary aGk=\nlicense: !!timestamp 2024-01-02 03:04:05\n"
+        "metadata:\n  build: !!int 3\n",
+    )
+    assert [(c, m) for c, _, _, m in found if c != "SK112"] == [
+        ("SK103", "'description' must be a string, not binary data"),
+        ("SK103", "'license' must be a string, not a timestamp"),
+        # tagged, not implicitly typed: quoting would not make it a string, so no "quote it"
+        ("SK103", "'metadata.build' must be a string, not an integer"),
+    ]
+
+
+def test_explicit_tags_are_reported_and_str_is_allowed(tmp_path: Path) -> None:
+    found = _messages(
+        tmp_path,
+        "description: !!str fine\nlicense: !!python/object:os.system MIT\n"
+        "metadata:\n  !k owner: me\n",
+    )
+    assert found == [
+        ("SK112", 4, 10, "'license' has the explicit YAML tag `!!python/object:os.system`; "
+         "portable frontmatter has no tags"),
+        ("SK112", 6, 3, "key 'owner' in 'metadata' has the explicit YAML tag `!k`; "
+         "portable frontmatter has no tags"),
+    ]  # fmt: skip
+
+
+def test_metadata_keys_must_be_strings(tmp_path: Path) -> None:
+    found = _messages(tmp_path, 'description: d\nmetadata: {3: x, "4": y, null: z}\n')
+    assert [(c, line, col) for c, line, col, _ in found] == [("SK108", 4, 12), ("SK108", 4, 26)]
+    assert found[0][3] == "key 3 in 'metadata' is read as an integer, not a string; quote it: \"3\""
+    assert found[1][3].startswith("key null in 'metadata' is read as null, not a string")

@@ -266,11 +266,74 @@ def test_council_profile_reports_the_unknown_related_skill_at_its_line(tmp_path:
     result = run("publish", str(src), "--to", str(reg), "--profile", "council")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 2, lines  # one finding, then the refusal
+    assert len(lines) == 4, lines  # one finding, a blank line, the summary, then the refusal
     line_no = (
         path.read_text()
         .splitlines()
         .index("- `golang-pro` / `ghost-pro` - Another language view on services")
     )
-    assert lines[0].startswith(f"{path}:{line_no + 1}:") and "ghost-pro" in lines[0]
+    where = f"src/python-pro/SKILL.md:{line_no + 1}:19"  # as `skill lint` shows it: from the cwd
+    assert lines[0] == f"{where}: SK301 error: no skill named 'ghost-pro'"
+    assert lines[1:3] == ["", "1 error, 0 warnings in 6 files"]
     assert not reg.exists()
+
+
+def test_refusal_reads_exactly_like_skill_lint(tmp_path: Path) -> None:
+    src = sources(tmp_path)
+    path = src / "golang-pro" / "SKILL.md"
+    path.write_text(path.read_text().replace("name: golang-pro", "name: [golang"))
+    refused = run("publish", "src", "--to", str(tmp_path / "reg"))
+    linted = run("lint", "src")
+    assert refused.exit_code == linted.exit_code == 1
+    *findings, refusal = refused.stderr.splitlines(keepends=True)
+    assert "".join(findings) == linted.stdout
+    assert "src/golang-pro/SKILL.md:3:12: SK012 error: " in linted.stdout
+    assert refusal.startswith("error: refused: lint errors in 1 skill(s)")
+
+
+def test_unresolved_name_is_sk301_even_when_another_finding_mentions_it(tmp_path: Path) -> None:
+    # One skill under the default profile: lint itself checks no references. The other error's
+    # message ("... 'description'") contains the unknown name: it must still be reported.
+    folder = tmp_path / "src" / "lonely-skill"
+    folder.mkdir(parents=True)
+    text = skill("lonely-skill", related=("script",)).replace(
+        "description: lonely-skill does one small thing well\n", ""
+    )
+    (folder / "SKILL.md").write_text(text)
+    result = run("publish", str(folder), "--to", str(tmp_path / "reg"))
+    assert result.exit_code == 1
+    line_no = text.splitlines().index("- `script` - why") + 1
+    assert result.stderr.splitlines() == [
+        "src/lonely-skill/SKILL.md:2:1: SK101 error: missing required field 'description'",
+        f"src/lonely-skill/SKILL.md:{line_no}:4: SK301 error: no skill named 'script' in this "
+        "publish or in the registry",
+        "",
+        "2 errors, 0 warnings in 1 file",
+        "error: refused: lint errors in 1 skill(s); fix them and publish again",
+    ]
+    assert not (tmp_path / "reg").exists()
+
+
+def test_unresolved_name_refuses_even_when_config_lowers_sk301(tmp_path: Path) -> None:
+    (tmp_path / "skill.toml").write_text('[lint]\nseverity = {SK301 = "warning"}\n')
+    write_skill(tmp_path / "src", "one-skill", related=("two-skill", "ghost-skill"))
+    write_skill(tmp_path / "src", "two-skill")
+    result = run("publish", "src", "--to", str(tmp_path / "reg"))
+    assert result.exit_code == 1
+    sk301 = [line for line in result.stderr.splitlines() if ": SK301 " in line]
+    assert sk301 == [  # lint's own finding (once, not twice), at error severity
+        "src/one-skill/SKILL.md:16:4: SK301 error: no skill named 'ghost-skill'"
+    ]
+    assert not (tmp_path / "reg").exists()
+
+
+def test_warnings_are_shown_as_lint_shows_them(tmp_path: Path) -> None:
+    write_skill(tmp_path / "src", "warned-skill", extra="\n### Too deep\n")  # SK205 warning
+    result = run("publish", "src", "--to", str(tmp_path / "reg"))
+    assert result.exit_code == 0, result.output
+    assert "published warned-skill@1.0.0" in result.stdout
+    assert result.stderr.splitlines() == [
+        "src/warned-skill/SKILL.md:12:1: SK205 warning: heading level 3 follows level 1",
+        "",
+        "0 errors, 1 warning in 1 file",
+    ]

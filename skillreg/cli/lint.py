@@ -72,6 +72,8 @@ def lint(paths: tuple[Path, ...], profile: str | None, select: tuple[str, ...],
     click.echo(output, nl=False)
     if report.fixed and not quiet:
         click.echo(f"fixed {len(report.fixed)} file(s): {', '.join(report.fixed)}", err=True)
+    for path, why in report.unfixed.items():
+        click.echo(f"not fixed: {path}: {why}", err=True)
     sys.exit(EXIT_FAILED if report.failed else EXIT_OK)
 
 

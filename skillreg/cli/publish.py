@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from skillreg.diagnostics import Diagnostic
 
 
 @click.command()
@@ -56,11 +61,10 @@ def publish(
     try:
         result = run_publish(list(paths) or [Path(".")], options)
     except LintRefusal as exc:
-        for d in exc.diagnostics:
-            click.echo(f"{d.path}:{d.line}:{d.col}: {d.code} {d.message}", err=True)
+        click.echo(_findings(exc.diagnostics, exc.files), err=True, nl=False)
         raise
-    for d in result.warnings:
-        click.echo(f"{d.path}:{d.line}:{d.col}: {d.code} {d.message}", err=True)
+    if result.warnings:
+        click.echo(_findings(result.warnings, result.files_linted), err=True, nl=False)
     if as_json:
         payload = {k: getattr(result, k) for k in ("published", "unchanged", "written", "dry_run")}
         click.echo(json.dumps({**payload, "registry": str(result.registry)}, indent=2))
@@ -72,3 +76,11 @@ def publish(
         click.echo(f"unchanged {spec}")
     for rel in result.written:
         click.echo(f"{'would write' if dry_run else 'wrote'} {rel}")
+
+
+def _findings(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """Lint findings as `skill lint` prints them (text format, paths from the current folder)."""
+    from skillreg.lint.catalog import all_rules
+    from skillreg.report import render
+
+    return render("text", diagnostics, all_rules(), files_checked=files, root=Path.cwd())

@@ -83,6 +83,14 @@ SCHEMA_VIOLATION = Rule(
     "The profile's JSON Schema describes what consumers accept.",
     "Follow the message; `skill rules` and the profile file list the constraints.",
 )  # fmt: skip
+EXPLICIT_TAG = Rule(
+    "SK112", "explicit-yaml-tag", E,
+    "A frontmatter value or key carries an explicit YAML tag (`!!binary`, `!!python/...`, `!x`).",
+    "Portable frontmatter has no tags: strict and JSON-minded parsers reject unknown tags, "
+    "unsafe loaders construct objects from `!!python/...`, and core tags change a value's type "
+    "behind its text. `!!str` is allowed.",
+    "Remove the tag and write the value as plain or quoted text.",
+)  # fmt: skip
 
 # SK2xx: the Markdown body.
 MISSING_H1 = Rule(
@@ -156,7 +164,7 @@ UNKNOWN_SUPPRESSION = Rule(
 
 LINT_RULES: tuple[Rule, ...] = (
     MISSING_FIELD, UNKNOWN_FIELD, WRONG_TYPE, TOO_LONG, INVALID_NAME, NAME_FOLDER_MISMATCH,
-    INVALID_SEMVER, IMPLICIT_TYPE, EMPTY_VALUE, INVALID_VALUE, SCHEMA_VIOLATION,
+    INVALID_SEMVER, IMPLICIT_TYPE, EMPTY_VALUE, INVALID_VALUE, SCHEMA_VIOLATION, EXPLICIT_TAG,
     MISSING_H1, MULTIPLE_H1, MISSING_SECTION, DUPLICATE_SECTION, HEADING_JUMP, BODY_TOO_LONG,
     BODY_TOO_MANY_TOKENS, BROKEN_LINK, LINK_OUTSIDE_SKILL,
     UNUSED_SUPPRESSION, UNKNOWN_SUPPRESSION,

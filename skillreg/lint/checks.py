@@ -14,7 +14,13 @@ from skillreg.diagnostics import Diagnostic
 from skillreg.frontmatter import Key
 from skillreg.lint import suppress
 from skillreg.lint.body_rules import body_findings
-from skillreg.lint.field_rules import delimiter_findings, name_findings
+from skillreg.lint.field_rules import (
+    delimiter_findings,
+    explicit_tags,
+    key_findings,
+    name_findings,
+    tag_findings,
+)
 from skillreg.lint.profiles import Profile
 from skillreg.lint.schema_check import Checker, compiled
 from skillreg.lint.schema_rules import schema_findings
@@ -59,9 +65,12 @@ def check_file(path: Path, plan: Plan) -> FileResult:
     found = list(skill.diagnostics)
     fm = skill.frontmatter
     if fm is not None and isinstance(fm.data, dict):
-        found.extend(schema_findings(fm, checker_for(plan.profile), skill.display))
+        tags = explicit_tags(skill, fm)
+        found.extend(schema_findings(fm, checker_for(plan.profile), skill.display, tags))
         found.extend(name_findings(skill, fm))
         found.extend(delimiter_findings(skill, fm))
+        found.extend(key_findings(skill, fm, tags))
+        found.extend(tag_findings(skill, fm, tags))
     if skill.body is not None and skill.source is not None:
         found.extend(body_findings(skill, skill.body, plan.profile))
     directives = suppress.collect(skill)

@@ -59,6 +59,7 @@ class LintReport:
     profile: str = "agentskills"
     fail_on: Severity = Severity.ERROR
     fixed: list[str] = field(default_factory=list)  # paths rewritten by --fix
+    unfixed: dict[str, str] = field(default_factory=dict)  # path -> why --fix left it alone
 
     @property
     def has_errors(self) -> bool:

@@ -60,7 +60,7 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     setup = _setup(options, cwd)
     files = _discover(list(paths) or [cwd], setup.settings)
     setup = _with_registry(setup, options.offline)
-    fixed = _fix(files, setup.plan) if options.fix else []
+    fixed, unfixed = _fix(files, setup.plan) if options.fix else ([], {})
     jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
     results = _check_all(files, setup.plan, jobs)
     skills = [result.skill for result in results]
@@ -73,7 +73,8 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
         found = suppress.apply(found, result.directives, display, enabled)
         diagnostics.extend(setup.selection.finish(found, enabled))
     diagnostics.sort()
-    return LintReport(diagnostics, skills, setup.plan.profile.name, setup.fail_on, fixed)
+    profile = setup.plan.profile.name
+    return LintReport(diagnostics, skills, profile, setup.fail_on, fixed, unfixed)
 
 
 def _setup(options: LintOptions, cwd: Path) -> _Setup:
@@ -140,16 +141,20 @@ def _config(options: LintOptions, cwd: Path) -> ConfigFile:
     return find_project_config(cwd) if options.use_config else ConfigFile()
 
 
-def _fix(files: list[Path], plan: Plan) -> list[str]:
+def _fix(files: list[Path], plan: Plan) -> tuple[list[str], dict[str, str]]:
+    """The files rewritten, and those that needed a fix but were left alone (with why)."""
     from skillreg.lint.fix import fix_skill
     from skillreg.skill import parse_skill
 
-    fixed = []
+    fixed, unfixed = [], {}
     for file in files:
         skill = parse_skill(file, max_bytes=plan.max_bytes)
-        if fix_skill(skill):
+        result = fix_skill(skill)
+        if result.written:
             fixed.append(skill.display)
-    return fixed
+        elif result.skipped:
+            unfixed[skill.display] = result.skipped
+    return fixed, unfixed
 
 
 def _check_all(files: list[Path], plan: Plan, jobs: int) -> list[FileResult]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from skillreg.diagnostics import Diagnostic, Rule
@@ -33,27 +33,35 @@ _BY_KEYWORD: dict[str, Rule] = {
     "const": c.INVALID_VALUE,
 }
 _IMPLICIT_TAGS = frozenset({"int", "float", "bool", "null", "timestamp"})
-_SEMVERISH = re.compile(r"\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]+)?")
+#: An unquoted number that was meant as a version: `--fix` quotes exactly these (SK108 fixable).
+SEMVERISH = re.compile(r"\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]+)?")
 
 
 def schema_findings(
-    fm: Frontmatter, checker: Checker, display: str
-) -> list[Diagnostic]:  # fmt: skip
+    fm: Frontmatter,
+    checker: Checker,
+    display: str,
+    tagged: Collection[tuple[int, int]] = frozenset(),
+) -> list[Diagnostic]:
     """Check `fm.data` (a mapping) with `checker`; findings in file positions.
 
-    A profile and its parent may both constrain one value (`allOf`): the same finding twice is
-    reported once.
+    `tagged` holds the (line, col) of values written with an explicit tag: their type is no
+    accident of implicit typing, so quoting would not help (SK103, not SK108). A profile and its
+    parent may both constrain one value (`allOf`): the same finding twice is reported once.
     """
-    return list(dict.fromkeys(_diagnostic(fm, error, display) for error in checker(fm.data)))
+    found = (_diagnostic(fm, error, display, tagged) for error in checker(fm.data))
+    return list(dict.fromkeys(found))
 
 
-def _diagnostic(fm: Frontmatter, error: SchemaError, display: str) -> Diagnostic:
+def _diagnostic(
+    fm: Frontmatter, error: SchemaError, display: str, tagged: Collection[tuple[int, int]]
+) -> Diagnostic:
     rule = _rule_for(error)
     dotted = _dotted(error.path, error.field)
     span = _span_for(fm, error)
     entry = fm.entries.get(error.path)
     fixable = False
-    if _is_implicit(error, entry):
+    if _is_implicit(error, entry, tagged):
         assert entry is not None
         rule, fixable = c.IMPLICIT_TYPE, _fixable_version(error.path, entry)
         message = (
@@ -91,8 +99,12 @@ def _span_for(fm: Frontmatter, error: SchemaError) -> Span:
     return fm.span(error.path)
 
 
-def _is_implicit(error: SchemaError, entry: Entry | None) -> bool:
+def _is_implicit(
+    error: SchemaError, entry: Entry | None, tagged: Collection[tuple[int, int]]
+) -> bool:
     if error.keyword != "type" or entry is None or not entry.plain:
+        return False
+    if (entry.span.line, entry.span.col) in tagged:
         return False
     expected = error.schema.get("type")
     wants_string = expected == "string" or (isinstance(expected, list) and "string" in expected)
@@ -100,7 +112,7 @@ def _is_implicit(error: SchemaError, entry: Entry | None) -> bool:
 
 
 def _fixable_version(path: tuple[str | int, ...], entry: Entry) -> bool:
-    return bool(path) and path[-1] == "version" and bool(_SEMVERISH.fullmatch(entry.raw or ""))
+    return bool(path) and path[-1] == "version" and bool(SEMVERISH.fullmatch(entry.raw or ""))
 
 
 def _message(error: SchemaError, dotted: str) -> str:
@@ -149,6 +161,7 @@ def _dotted(path: tuple[str | int, ...], field: str | None) -> str:
 
 
 def _kind(value: Any) -> str:
+    """What a frontmatter value is, for messages: "an integer", "binary data", ..."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -157,13 +170,19 @@ def _kind(value: Any) -> str:
         return "an integer"
     if isinstance(value, float):
         return "a number"
+    if isinstance(value, datetime.datetime):
+        return "a timestamp"
     if isinstance(value, datetime.date):
         return "a date"
+    if isinstance(value, bytes | bytearray):
+        return "binary data"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return "a string"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__} value"
 
 
 def _article(type_name: str) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillreg.bundle import Bundle, build_bundle, check_identity, collect_files
-from skillreg.diagnostics import Diagnostic
+from skillreg.diagnostics import Diagnostic, Severity
 from skillreg.errors import PublishError
 from skillreg.registry.model import (
     CATALOG_FILE,
@@ -29,15 +29,21 @@ from skillreg.registry.model import (
 from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
 
 if TYPE_CHECKING:
+    from skillreg.lint.model import LintReport
     from skillreg.skill import ParsedSkill
 
 
 class LintRefusal(PublishError):
-    """Publishing refused because of lint errors; `diagnostics` says which."""
+    """Publishing refused because of lint errors.
 
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
+    `diagnostics` are the run's findings, warnings included, as `skill lint` reports them;
+    `files` is how many files lint checked.
+    """
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic], files: int) -> None:
         super().__init__(message)
         self.diagnostics = tuple(diagnostics)
+        self.files = files
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class PublishResult:
     written: tuple[str, ...]  # registry-relative paths written (or that would be)
     dry_run: bool
     warnings: tuple[Diagnostic, ...] = ()
+    files_linted: int = 0
 
 
 def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
@@ -77,11 +84,11 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
         reg.check_creatable()
     skills = discover(paths)
     related = {s.path: related_names(s) for s in skills}
-    warnings = lint_gate(skills, related, reg, options.profile)
+    report = lint_gate(skills, related, reg, options.profile)
     plan = make_plan(skills, related, reg)
     if options.dry_run:
-        return _result(reg, plan, _would_write(reg, plan), True, warnings)
-    return _result(reg, plan, execute(reg, plan), False, warnings)
+        return _result(reg, plan, _would_write(reg, plan), True, report)
+    return _result(reg, plan, execute(reg, plan), False, report)
 
 
 def _result(
@@ -89,7 +96,7 @@ def _result(
     plan: list[Planned],
     written: list[str],
     dry_run: bool,
-    warnings: list[Diagnostic],
+    report: LintReport,
 ) -> PublishResult:
     return PublishResult(
         registry=reg.root,
@@ -97,7 +104,8 @@ def _result(
         unchanged=tuple(p.spec for p in plan if not p.new),
         written=tuple(dict.fromkeys(written)),
         dry_run=dry_run,
-        warnings=tuple(warnings),
+        warnings=tuple(report.diagnostics),
+        files_linted=report.files,
     )
 
 
@@ -121,57 +129,65 @@ def lint_gate(
     related: dict[Path, list[str]],
     reg: FolderRegistry,
     profile: str | None,
-) -> list[Diagnostic]:
+) -> LintReport:
     """Refuse (`LintRefusal`) when any skill has a lint error or names an unknown skill.
 
-    Returns the warnings. A related name resolves when it is being published now or already has
-    a document in the target registry (looked up per name, so the cost does not grow with the
-    registry).
+    Returns the lint report (then holding warnings only). A related name resolves when it is
+    being published now or already has a document in the target registry (looked up per name,
+    so the cost does not grow with the registry).
     """
-    from skillreg.diagnostics import Severity
+    from skillreg.refs import skill_name
 
-    batch = {s.name for s in skills if s.name}
+    batch = {skill_name(s) for s in skills if s.source is not None}  # the names lint resolves
     wanted = {n for names in related.values() for n in names} - batch
     known = frozenset(n for n in wanted if reg.has_skill(n))
-    diagnostics = _run_lint(skills, known, profile)
-    errors = [d for d in diagnostics if d.severity >= Severity.ERROR]
-    for skill in skills:
-        own = [d.message for d in errors if d.path == skill.display]
-        missing = sorted(
-            n for n in set(related[skill.path]) - batch - known if not any(n in m for m in own)
-        )
-        if missing:  # lint did not say it (a rule turned off, say): publishing still refuses
-            errors.append(_unresolved(skill, missing))
+    report = _run_lint(skills, known, profile)
+    diagnostics = _with_unresolved(report.diagnostics, skills, batch | known)
+    errors = {d.path for d in diagnostics if d.severity >= Severity.ERROR}
     if errors:
-        count = len({d.path for d in errors})
         raise LintRefusal(
-            f"refused: lint errors in {count} skill(s); fix them and publish again", errors
+            f"refused: lint errors in {len(errors)} skill(s); fix them and publish again",
+            diagnostics,
+            report.files,
         )
-    return [d for d in diagnostics if d.severity < Severity.ERROR]
+    return report
 
 
-def _run_lint(
-    skills: list[ParsedSkill], known: frozenset[str], profile: str | None
-) -> list[Diagnostic]:
+def _run_lint(skills: list[ParsedSkill], known: frozenset[str], profile: str | None) -> LintReport:
     from skillreg.lint import LintOptions, run_lint
 
-    report = run_lint([s.path for s in skills], LintOptions(profile=profile, known_names=known))
-    return list(report.diagnostics)
+    return run_lint([s.path for s in skills], LintOptions(profile=profile, known_names=known))
 
 
-def _unresolved(skill: ParsedSkill, missing: list[str]) -> Diagnostic:
-    from skillreg.diagnostics import Severity
+def _with_unresolved(
+    diagnostics: list[Diagnostic], skills: list[ParsedSkill], resolved: set[str]
+) -> list[Diagnostic]:
+    """`diagnostics` with every related name that resolves nowhere as an SK301 error.
 
-    return Diagnostic(
-        path=skill.display,
-        line=1,
-        col=1,
-        code="PUBLISH",
-        rule="unresolved-related-skill",
-        severity=Severity.ERROR,
-        message="Related Skills names skills found neither in this publish nor in the "
-        f"registry: {', '.join(missing)}",
-    )
+    Lint may not have said it (one skill under a profile that checks no references, the rule
+    turned off or down in config), but publishing never accepts a dangling reference. A name is
+    reported at its first reference, as lint does (later ones are SK303 duplicates); lint's own
+    SK301 at that position is kept, as an error.
+    """
+    from skillreg.refs import UNRESOLVED_REFERENCE, related_references
+    from skillreg.syntax_rules import finding
+
+    code = UNRESOLVED_REFERENCE.code
+    by_place = {(d.path, d.line, d.col): d for d in diagnostics if d.code == code}
+    result = [d for d in diagnostics if d.code != code]
+    for skill in skills:
+        seen: set[str] = set()
+        for ref in related_references(skill):
+            if ref.name in resolved or ref.name in seen:
+                continue
+            seen.add(ref.name)
+            place = (skill.display, ref.line, ref.col)
+            message = f"no skill named '{ref.name}' in this publish or in the registry"
+            own = by_place.pop(place, None) or finding(
+                UNRESOLVED_REFERENCE, *place, message, end_col=ref.end_col
+            )
+            result.append(replace(own, severity=max(own.severity, Severity.ERROR)))
+    return sorted([*result, *by_place.values()])
 
 
 def make_plan(
