@@ -63,7 +63,7 @@ class ScannedSkill:
 
 def summarize(path: Path) -> SkillSummary:
     """Parse one SKILL.md into its summary (runs in worker processes too)."""
-    from skillreg.refs import related_references
+    from skillreg.related import related_references
     from skillreg.skill import parse_skill
 
     skill = parse_skill(path)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from skillreg.diagnostics import Diagnostic, Severity
-from skillreg.refs import REF_RULES, Reference, check_references, related_references
+from skillreg.refs import REF_RULES, check_references
+from skillreg.related import Reference, related_references
 from skillreg.skill import ParsedSkill, parse_skill
 
 from .conftest import REPO, SEED

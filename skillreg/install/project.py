@@ -105,18 +105,6 @@ def resolve_builtin() -> Path:
     return builtin
 
 
-def registry_token() -> str | None:
-    """Deprecated: an unscoped token. Kept so old callers type-check; `HttpSettings.from_env`
-    ignores it and uses `skillreg.install.tokens.registry_tokens` (scoped by origin) instead."""
-    if os.environ.get(TOKEN_ENV):
-        return os.environ[TOKEN_ENV]
-    config = load_user_config()
-    value = _install_section(config).get("token")
-    if value is not None and not isinstance(value, str):
-        raise ConfigError(f"{config.path}: [install] token must be a string", path=config.path)
-    return value or None
-
-
 def default_agents(cwd: Path) -> list[str] | None:
     """`[install] agents` from project config, else user config; None when neither sets it."""
     for config in (find_project_config(cwd), load_user_config()):

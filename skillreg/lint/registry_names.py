@@ -62,7 +62,9 @@ def read_registry_names(spec: str, *, base: Path, offline: bool = False) -> Regi
 
 
 def _http_client() -> HttpClient:
-    from skillreg.install.project import registry_token
+    from skillreg.install.tokens import registry_tokens
     from skillreg.registry.http import HttpClient, HttpSettings
 
-    return HttpClient(HttpSettings.from_env(token=registry_token()))
+    # Lint's registry may come from a project's config: it gets a token only through an origin
+    # the user mapped (or SKILL_REGISTRY's own), never the bare environment token.
+    return HttpClient(HttpSettings.from_env(tokens=registry_tokens(None)))

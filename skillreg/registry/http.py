@@ -45,20 +45,13 @@ class HttpSettings:
     tokens: Mapping[str, str] = field(default_factory=dict)  # origin (`origin_of`) -> token
 
     @classmethod
-    def from_env(
-        cls, token: str | None = None, *, tokens: Mapping[str, str] | None = None
-    ) -> HttpSettings:
-        """Settings with `tokens` by origin. `token` is the old, unscoped form: it is ignored and
-        the tokens the user scoped (`skillreg.install.tokens`) are used instead."""
+    def from_env(cls, *, tokens: Mapping[str, str] | None = None) -> HttpSettings:
+        """Settings with `tokens` by origin (`skillreg.install.tokens.registry_tokens`)."""
         raw = os.environ.get(BACKOFF_ENV)
         try:
             backoff = float(raw) if raw else cls.backoff
         except ValueError:
             backoff = cls.backoff
-        if tokens is None and token is not None:
-            from skillreg.install.tokens import registry_tokens
-
-            tokens = registry_tokens(None)
         return cls(backoff=backoff, tokens=dict(tokens or {}))
 
 

@@ -119,7 +119,7 @@ def discover(paths: Sequence[Path]) -> list[ParsedSkill]:
 
 def related_names(skill: ParsedSkill) -> list[str]:
     """The names under the skill's Related Skills section, sorted and unique."""
-    from skillreg.refs import related_references
+    from skillreg.related import related_references
 
     return sorted({ref.name for ref in related_references(skill)})
 
@@ -169,7 +169,8 @@ def _with_unresolved(
     reported at its first reference, as lint does (later ones are SK303 duplicates); lint's own
     SK301 at that position is kept, as an error.
     """
-    from skillreg.refs import UNRESOLVED_REFERENCE, related_references
+    from skillreg.refs import UNRESOLVED_REFERENCE
+    from skillreg.related import related_references
     from skillreg.syntax_rules import finding
 
     code = UNRESOLVED_REFERENCE.code

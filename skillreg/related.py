@@ -1,0 +1,214 @@
+"""The Related Skills section: which skills a skill names, where, and why.
+
+A skill's ``## Related Skills`` section is a list; each item names skills in backticks,
+alternatives joined by ``/``, then `` - `` and a reason. The outline (`skillreg.markdown`) gives
+the section's line range and its code blocks; each list item's first paragraph is handed to mistune
+for its code spans, and every span is then found again in the item's own source lines to recover
+its exact position (mistune tokens carry no line numbers). Resolving the names is `skillreg.refs`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from skillreg.names import is_skill_name
+from skillreg.skill import ParsedSkill
+
+RELATED_SKILLS = "Related Skills"
+
+_NAME_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_SEPARATOR = re.compile(r"\s*(?:[-\u2013\u2014:]\s*)")
+_ALTERNATIVE = frozenset({"/", "|", "or"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One backticked skill name under Related Skills, at its 1-based file position.
+
+    `end_col` is exclusive. References sharing an `alternatives_group` were written as
+    alternatives of one another (``a`` / ``b``); groups count from 0 within a skill.
+    """
+
+    name: str
+    line: int
+    col: int
+    end_col: int
+    reason: str
+    alternatives_group: int
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """Backticked text that looks like a name but is not a valid one."""
+
+    text: str
+    line: int
+    col: int
+    end_col: int
+
+
+def related_references(skill: ParsedSkill, section_title: str = RELATED_SKILLS) -> list[Reference]:
+    """The skill's references in file order (empty when it has no such section)."""
+    return scan(skill, section_title)[0]
+
+
+def scan(skill: ParsedSkill, title: str) -> tuple[list[Reference], list[Suspect]]:
+    body = skill.body
+    if body is None:
+        return [], []
+    section = body.section(title, 2)
+    if section is None:
+        return [], []
+    in_code: set[int] = set()
+    for block in body.code_blocks:
+        if block.last_line >= section.first_line and block.first_line <= section.last_line:
+            in_code.update(range(block.first_line, block.last_line + 1))
+    refs: list[Reference] = []
+    suspects: list[Suspect] = []
+    for item in _items(
+        body.lines, body.first_line, section.first_line + 1, section.last_line, in_code
+    ):
+        _read_item(item, refs, suspects)
+    return refs, suspects
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    first_line: int  # file line of the list marker
+    lines: tuple[str, ...]  # the item's first paragraph, as in the file
+
+
+def _items(
+    lines: tuple[str, ...], offset: int, first: int, last: int, in_code: set[int]
+) -> Iterator[_Item]:
+    """Each list item's first paragraph: its marker line and lazy continuation lines.
+
+    Lines of code blocks and of multi-line HTML comments (a common way to park old entries)
+    belong to no item.
+    """
+    current: list[str] = []
+    start = 0
+    in_comment = False
+    for number in range(first, last + 1):
+        line = lines[number - offset]
+        hidden = in_comment or number in in_code
+        if "<!--" in line or in_comment:
+            in_comment = _comment_open(line, in_comment)
+            hidden = hidden or (in_comment and line.lstrip().startswith("<!--"))
+        starts = not hidden and _ITEM.match(line) is not None
+        ends = hidden or not line.strip() or _HEADING.match(line) is not None
+        if current and (starts or ends):
+            yield _Item(start, tuple(current))
+            current = []
+        if starts:
+            current, start = [line], number
+        elif current and not ends:
+            current.append(line)
+    if current:
+        yield _Item(start, tuple(current))
+
+
+def _comment_open(line: str, open_before: bool) -> bool:
+    """Whether an HTML comment is still open at the end of `line`."""
+    position, is_open = 0, open_before
+    while True:
+        marker = "-->" if is_open else "<!--"
+        found = line.find(marker, position)
+        if found < 0:
+            return is_open
+        position, is_open = found + len(marker), not is_open
+
+
+def _read_item(item: _Item, refs: list[Reference], suspects: list[Suspect]) -> None:
+    spans = _span_positions(item)
+    group = refs[-1].alternatives_group if refs else -1
+    found: list[tuple[str, tuple[int, int, int], int]] = []  # name, position, group
+    between: list[str] = []
+    for token in _inline_tokens("\n".join(line.lstrip() for line in item.lines)):
+        if token.get("type") != "codespan":
+            between.append(_plain(token))
+            continue
+        raw = str(token.get("raw", "")).strip()
+        where = _locate(raw, spans)
+        if where is None or not (is_skill_name(raw) or _NAME_LIKE.fullmatch(raw)):
+            between.append(f"`{raw}`")
+            continue
+        if not is_skill_name(raw):
+            suspects.append(Suspect(raw, *where))
+            continue
+        if not found or "".join(between).strip() not in _ALTERNATIVE:
+            group += 1
+        found.append((raw, where, group))
+        between = []
+    reason = _reason("".join(between))
+    refs.extend(Reference(name, *where, reason, g) for name, where, g in found)
+
+
+def _span_positions(item: _Item) -> list[tuple[str, int, int, int]]:
+    """Every code span written in the item's lines: (text, line, col, end_col), in order."""
+    spans = []
+    for index, line in enumerate(item.lines):
+        if "`" not in line:
+            continue
+        for match in _SPAN.finditer(line):
+            content = match.group(2)
+            text = content.strip()
+            col = match.start(2) + len(content) - len(content.lstrip()) + 1
+            spans.append((text, item.first_line + index, col, col + len(text)))
+    return spans
+
+
+def _locate(text: str, spans: list[tuple[str, int, int, int]]) -> tuple[int, int, int] | None:
+    """Consume `spans` up to the one holding `text`; mistune and the scan see spans in one order."""
+    while spans:
+        found, line, col, end_col = spans.pop(0)
+        if found == text:
+            return line, col, end_col
+    return None
+
+
+def _inline_tokens(text: str) -> list[dict[str, Any]]:
+    """The leaf inline tokens of a list item (inside links and emphasis too), in order."""
+    tokens: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = list(reversed(_markdown()(text)))
+    while stack:
+        token = stack.pop()
+        if token.get("type") in ("block_code", "block_html"):
+            continue
+        children = token.get("children")
+        if isinstance(children, list):
+            stack.extend(reversed(children))
+        elif "raw" in token or token.get("type") in ("softbreak", "linebreak"):
+            tokens.append(token)
+    return tokens
+
+
+def _plain(token: dict[str, Any]) -> str:
+    kind, raw = token.get("type"), str(token.get("raw", ""))
+    if kind in ("softbreak", "linebreak"):
+        return " "
+    return "" if kind == "inline_html" and raw.startswith("<!--") else raw
+
+
+def _reason(tail: str) -> str:
+    """The text after the names: `` - reason`` (or an en/em dash or a colon)."""
+    match = _SEPARATOR.match(tail)
+    return " ".join((tail[match.end() :] if match else tail).split())
+
+
+_PARSER: list[Any] = []
+
+
+def _markdown() -> Any:
+    """mistune's AST parser, built once (imported here: only this section needs it)."""
+    if not _PARSER:
+        import mistune
+
+        _PARSER.append(mistune.create_markdown(renderer=None))
+    return _PARSER[0]
