@@ -160,13 +160,19 @@ def render_text(graph: Graph, focus: str | None = None) -> str:
         lines += [f"  <- {_edge_text(e, e.source)}" for e in graph.edges if e.target == focus]
     else:
         lines += [f"{e.source} -> {_edge_text(e, e.target)}" for e in graph.edges]
-    for group in graph.cycles:
-        lines.append("cycle: " + " -> ".join(cycle_path(graph, group)))
+    for group in graph.cycles:  # one example path per group of skills that reach each other
+        lines.append(
+            f"cycle group of {len(group)} skills, e.g.: " + " -> ".join(cycle_path(graph, group))
+        )
     lines.append(
-        f"{len(graph.nodes)} skills, {len(graph.missing)} missing, {len(graph.edges)} edges, "
-        f"{len(graph.cycles)} cycles"
+        f"{_count(len(graph.nodes), 'skill')}, {len(graph.missing)} missing, "
+        f"{_count(len(graph.edges), 'edge')}, {_count(len(graph.cycles), 'cycle group')}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _edge_text(edge: Edge, other: str) -> str:

@@ -95,8 +95,8 @@ def test_renderers_mark_mutual_edges_and_missing_nodes() -> None:
     assert dot.startswith("digraph skills {\n") and dot.endswith("}\n")
     text = RENDERERS["text"](graph, None)
     assert "a -> b (cycle): a to b" in text
-    assert "cycle: a -> b -> a" in text
-    assert text.endswith("3 skills, 1 missing, 4 edges, 1 cycles\n")
+    assert "cycle group of 2 skills, e.g.: a -> b -> a" in text
+    assert text.endswith("3 skills, 1 missing, 4 edges, 1 cycle group\n")
 
 
 def test_dot_and_mermaid_escape_odd_names() -> None:
