@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.errors import BundleError
+from skillreg.errors import BundleError, IntegrityError
 from skillreg.install.extract import Limits, extract_bundle
 from skillreg.registry.model import blob_path, index_path
 from tests.install_helpers import (
@@ -263,3 +263,18 @@ def test_good_bundle_unpacks_the_same_without_tar_filters(
         assert with_filter.read_bytes() == without.read_bytes()
         assert with_filter.stat().st_mode & 0o7777 == without.stat().st_mode & 0o7777
     assert (tmp_path / "without/s/scripts/run.sh").stat().st_mode & 0o777 == 0o755
+
+
+def test_bundle_disagreeing_with_its_own_manifest_is_refused(tmp_path: Path) -> None:
+    from skillreg.install.extract import settle_manifest
+
+    manifest = (
+        '{"format": "skillreg-bundle", "name": "s", "version": "1.0.0", "files": '
+        '[{"path": "SKILL.md", "sha256": "' + "0" * 64 + '", "size": 2, "executable": false}]}'
+    )
+    data = tar_gz(
+        [file_member("s/SKILL.md", b"hi"), file_member("s/.skill-manifest.json", manifest.encode())]
+    )
+    extract_bundle(data, tmp_path / "out", label="s@1.0.0")
+    with pytest.raises(IntegrityError, match=r"SKILL\.md does not match the bundle's own manifest"):
+        settle_manifest(tmp_path / "out" / "s", "s@1.0.0")

@@ -59,8 +59,10 @@ def test_published_registry_end_to_end(tmp_path: Path) -> None:
             "data-engineer@1.0.0",
         }
         installed = project / ".claude/skills/backend-developer"
-        manifest = read_json(installed / ".skill-manifest.json")  # the bundle's own manifest
-        assert manifest["version"] == "1.1.0"
+        marker = read_json(installed / ".skillreg.json")
+        assert marker["version"] == "1.1.0"
+        assert not (installed / ".skill-manifest.json").exists()  # checked, then dropped
+        assert sorted(marker["files"]) == ["SKILL.md"]
         assert (project / ".agents/skills/python-pro/SKILL.md").read_bytes() == (
             RELATED / "python-pro" / "SKILL.md"
         ).read_bytes()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from skillreg.atomic import temp_name
 from skillreg.errors import InstallError
-from skillreg.install.extract import extract_bundle, skill_root
+from skillreg.install.extract import extract_bundle, settle_manifest, skill_root
 from skillreg.install.place import (
     clean_stale,
     discard,
@@ -110,6 +110,7 @@ def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, 
             os.rename(folder, lifted)
             discard(unpacked)
             unpacked = lifted
+        settle_manifest(unpacked, f"{entry.name}@{entry.version}")
         write_marker(unpacked, entry.name, entry.version, entry.sha256)
         staged.append((unpacked, canonical))
         for target in entry_paths(session.project, entry):

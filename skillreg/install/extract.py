@@ -10,6 +10,7 @@ bounded amount of work, whatever its headers claim), and names that collide when
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import shutil
@@ -18,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from skillreg.errors import BundleError, InstallError
+from skillreg.errors import BundleError, InstallError, IntegrityError
 
 MAX_MEMBERS = 2_000
 MAX_UNPACKED = 64 * 1024 * 1024  # bytes of file content
@@ -126,3 +127,33 @@ def skill_root(folder: Path) -> Path:
     if len(children) == 1 and children[0].is_dir() and (children[0] / "SKILL.md").is_file():
         return children[0]
     raise BundleError(f"{folder.name}: bundle has no SKILL.md")
+
+
+def settle_manifest(folder: Path, label: str) -> None:
+    """Check the unpacked files against the manifest the bundle carries, then drop it: the
+    install marker records the same digests, and agents need no second metadata file.
+
+    A bundle without a manifest (another producer's) is accepted as it is; one whose files
+    disagree with its own manifest is refused.
+    """
+    from pydantic import ValidationError
+
+    from skillreg.registry.model import MANIFEST_FILE, BundleManifest
+
+    path = folder / MANIFEST_FILE
+    if not path.is_file():
+        return
+    try:
+        manifest = BundleManifest.model_validate_json(path.read_bytes())
+    except (ValidationError, OSError) as exc:
+        raise BundleError(f"{label}: unreadable bundle manifest ({type(exc).__name__})") from None
+    path.unlink()
+    recorded = {f.path: f.sha256 for f in manifest.files}
+    on_disk = {
+        file.relative_to(folder).as_posix(): hashlib.sha256(file.read_bytes()).hexdigest()
+        for file in folder.rglob("*")
+        if file.is_file()
+    }
+    if recorded != on_disk:
+        where = sorted(set(recorded.items()) ^ set(on_disk.items()))[0][0]
+        raise IntegrityError(f"{label}: {where} does not match the bundle's own manifest")
