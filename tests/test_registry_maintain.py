@@ -96,3 +96,16 @@ def test_names_that_are_not_skill_names_never_reach_a_path(tmp_path: Path) -> No
         assert "is not a skill name" in result.stderr
     assert snapshot(reg) == before
     assert not (tmp_path / "escape.json").exists()
+
+
+def test_a_registry_path_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from skillreg.cli import cli
+
+    for args in (["registry", "verify"], ["registry", "reindex"]):
+        result = CliRunner().invoke(cli, [*args, str(tmp_path / "nope")])
+        assert result.exit_code == 2, args
+        assert result.stderr == f"error: {tmp_path / 'nope'}: no such folder\n"
+    result = CliRunner().invoke(cli, ["yank", "a@1.0.0", "--from", str(tmp_path / "nope")])
+    assert result.exit_code == 2

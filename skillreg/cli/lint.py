@@ -45,7 +45,9 @@ _LEVELS = ("error", "warning", "info")
     help="Resolve Related Skills against this registry's catalog too (default: config).",
 )  # fmt: skip
 @click.option("--offline", is_flag=True, help="Read the registry from the cache only.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: automatic).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: automatic)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 def lint(paths: tuple[Path, ...], profile: str | None, select: tuple[str, ...],
          ignore: tuple[str, ...], fail_on: str | None, strict: bool, fix: bool, fmt: str,

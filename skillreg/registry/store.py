@@ -104,6 +104,8 @@ class FolderRegistry:
     def require(self) -> RegistryRoot:
         """The root document; a `RegistryError` when `root` is not a registry."""
         path = self.root / ROOT_FILE
+        if not self.root.exists():  # a mistyped path, as for every command: a usage error
+            raise UsageError(f"{self.root}: no such folder", path=self.root)
         if not path.is_file():
             raise RegistryError(
                 f"{self.root}: not a registry (no {ROOT_FILE}); publish a skill to create one",
