@@ -3,15 +3,17 @@
 A single line scanner that follows CommonMark's block structure for what an outline needs (fenced
 and indented code, ATX and setext headings, HTML comments, list context). It is about ten
 times faster than a mistune block pass and, unlike mistune's tokens, knows every line number.
-Sections that need full inline parsing (Related Skills) go to mistune in `skillreg.refs`.
+Inline scanning is `skillreg.markdown_inline`; the one section that needs full inline parsing
+(Related Skills) goes to mistune in `skillreg.related`.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from skillreg.markdown_inline import blank_code_spans, find_comments, find_links
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*")
@@ -19,11 +21,6 @@ _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_TICKS = re.compile(r"`+")
-_MAX_LABEL = 1000  # how far back a link's `[` is looked for
-_TARGET = re.compile(
-    r"[ \t]*(<[^<>\n]*>|[^\s()<]+)(?:[ \t]+(?:\"[^\"]{0,300}\"|'[^']{0,300}'))?[ \t]*\)"
-)
 _REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S+)")
 # First characters that may open something other than paragraph text.
 _BLOCK_STARTERS = frozenset(" \t`~#=-*+_<[0123456789")
@@ -321,59 +318,24 @@ class _Scanner:
         return False
 
     def _inline(self, text: str, number: int, offset: int) -> None:
-        # Every scan here is linear in the line's length: a hostile line must not backtrack.
         if "`" in text:
-            text = _blank_code_spans(text)
+            text = blank_code_spans(text)
         if "<!--" in text:
             self._comments(text, number, offset)
-        pos = 0
-        while (close := text.find("](", pos)) >= 0:
-            pos = close + 2
-            opened = text.rfind("[", max(0, close - _MAX_LABEL), close)
-            target = _TARGET.match(text, close + 2) if opened >= 0 else None
-            if target is not None:
-                image = opened > 0 and text[opened - 1] == "!"
-                self._add_link(target.group(1), number, offset + target.start(1), image)
-                pos = target.end()
+        for target, start, image in find_links(text):
+            self._add_link(target, number, offset + start, image)
 
     def _comments(self, text: str, number: int, offset: int) -> None:
-        pos = 0
-        while (start := text.find("<!--", pos)) >= 0:
-            end = text.find("-->", start + 4)
-            if end < 0:  # runs on over the next lines
-                self.comment = (number, offset + start + 1, [text[start + 4 :]])
-                return
-            self.comments.append(Comment(text[start + 4 : end].strip(), number, offset + start + 1))
-            pos = end + 3
+        closed, open_at = find_comments(text)
+        for body, start in closed:
+            self.comments.append(Comment(body, number, offset + start + 1))
+        if open_at is not None:  # runs on over the next lines
+            self.comment = (number, offset + open_at + 1, [text[open_at + 4 :]])
 
     def _add_link(self, target: str, number: int, start: int, image: bool) -> None:
         raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
         shift = 1 if raw is not target else 0
         self.links.append(Link(raw, number, start + shift + 1, start + shift + len(raw) + 1, image))
-
-
-def _blank_code_spans(text: str) -> str:
-    """`text` with each code span replaced by spaces (columns kept), per CommonMark's pairing:
-    a run of n backticks closes at the next run of exactly n backticks."""
-    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
-    if len(runs) < 2:
-        return text
-    by_length: dict[int, list[int]] = {}
-    for index, (start, end) in enumerate(runs):
-        by_length.setdefault(end - start, []).append(index)
-    chars = list(text)
-    index = 0
-    while index < len(runs):
-        start, end = runs[index]
-        same = by_length[end - start]
-        later = bisect.bisect_right(same, index)
-        if later == len(same):
-            index += 1
-            continue
-        closer = same[later]
-        chars[start : runs[closer][1]] = " " * (runs[closer][1] - start)
-        index = closer + 1
-    return "".join(chars)
 
 
 def is_relative(target: str) -> bool:
