@@ -11,6 +11,8 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 SEED = SHARED / "seed" / "backend-developer"
 
+pytest_plugins = ["tests.install_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(

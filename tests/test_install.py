@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,34 +12,9 @@ from tests.install_helpers import (
     RegistryBuilder,
     Server,
     read_json,
-    serve,
     skill,
-    standard_registry,
     tree,
 )
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SKILL_HTTP_BACKOFF", "0.001")
-
-
-@pytest.fixture
-def registry(tmp_path: Path) -> RegistryBuilder:
-    return standard_registry(tmp_path / "registry")
-
-
-@pytest.fixture
-def server(registry: RegistryBuilder) -> Iterator[Server]:
-    with serve(registry.root) as running:
-        yield running
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "project"
-    folder.mkdir()
-    return folder
 
 
 def lock_versions(project: Path) -> dict[str, str]:

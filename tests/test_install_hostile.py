@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tarfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,31 +18,13 @@ from tests.install_helpers import (
     Server,
     file_member,
     read_json,
-    serve,
     skill,
     skill_md,
-    standard_registry,
     tar_gz,
     tree,
 )
 
 NAME = "backend-developer"
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SKILL_HTTP_BACKOFF", "0.001")
-
-
-@pytest.fixture
-def registry(tmp_path: Path) -> RegistryBuilder:
-    return standard_registry(tmp_path / "registry")
-
-
-@pytest.fixture
-def server(registry: RegistryBuilder) -> Iterator[Server]:
-    with serve(registry.root) as running:
-        yield running
 
 
 @pytest.fixture

@@ -6,17 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import REPO, SEED
 from tests.install_helpers import read_json, serve, skill
 
 RELATED = REPO / "tests" / "fixtures" / "related"
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SKILL_HTTP_BACKOFF", "0.001")
 
 
 def publish(registry: Path, *paths: Path, cwd: Path) -> None:

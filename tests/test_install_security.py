@@ -18,26 +18,9 @@ from tests.install_helpers import (
     read_json,
     serve,
     skill,
-    standard_registry,
 )
 
 TOKEN = "s3cret-token"
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SKILL_HTTP_BACKOFF", "0.001")
-
-
-@pytest.fixture
-def registry(tmp_path: Path) -> RegistryBuilder:
-    return standard_registry(tmp_path / "registry")
-
-
-@pytest.fixture
-def server(registry: RegistryBuilder) -> Iterator[Server]:
-    with serve(registry.root) as running:
-        yield running
 
 
 @pytest.fixture
@@ -45,13 +28,6 @@ def spy(registry: RegistryBuilder) -> Iterator[Server]:
     """A second origin (another port) serving the same files and recording every header."""
     with serve(registry.root) as running:
         yield running
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "project"
-    folder.mkdir()
-    return folder
 
 
 def auth_headers(server: Server) -> set[str | None]:
