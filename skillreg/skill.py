@@ -93,7 +93,7 @@ def parse_skill(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedSkil
 
 def _parse_text(
     text: str, display: str, findings: list[Diagnostic]
-) -> tuple[Frontmatter | None, Body]:
+) -> tuple[Frontmatter | None, Body | None]:
     bounds = fmod.split(text)
     if bounds is None:
         findings.append(
@@ -117,7 +117,7 @@ def _parse_text(
                 "frontmatter opened on line 1 is never closed by `---`",
             )
         )
-        return None, parse_body("", 2)
+        return None, None  # where the body starts is unknown: no body rule can judge it
     lines_before = text.split("\n", closing + 1)
     yaml_text = "\n".join(lines_before[1:closing]) + "\n"
     body_text = lines_before[closing + 1] if len(lines_before) > closing + 1 else ""

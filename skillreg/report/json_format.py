@@ -23,8 +23,10 @@ def _item(d: Diagnostic, locator: Locator) -> dict[str, Any]:
         "path": locator.display(d.path),
         "line": d.line,
         "column": d.col,
-        "end_line": d.end_line,
-        "end_column": d.end_col,
+        # Always numbers, for consumers that index by them: a finding whose extent is unknown is
+        # the empty range at its start.
+        "end_line": d.end_line if d.end_line is not None else d.line,
+        "end_column": d.end_col if d.end_col is not None else d.col,
         "code": d.code,
         "rule": d.rule,
         "severity": d.severity.label,
