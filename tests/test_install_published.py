@@ -101,3 +101,53 @@ def test_published_registry_end_to_end(tmp_path: Path) -> None:
         assert (installed / "SKILL.md").is_file()
         result = skill("outdated", "--json", cwd=project)
         assert '"latest": "1.0.0"' in result.stdout
+
+
+def test_ranges_frozen_update_and_remove_on_a_published_registry(tmp_path: Path) -> None:
+    registry, project = tmp_path / "registry", tmp_path / "project"
+    project.mkdir()
+    publish(registry, SEED, *sorted(RELATED.iterdir()), cwd=tmp_path)
+    for version in ("1.1.0", "1.2.0-rc.1", "2.0.0"):
+        publish(registry, bumped_seed(tmp_path, version), cwd=tmp_path)
+    name = "backend-developer"
+    with serve(registry) as server:
+        url = ["--registry", server.url]
+        for spec, expected in (
+            ("1.0.0", "1.0.0"),
+            ("^1.0", "1.1.0"),
+            ("~1.0.0", "1.0.0"),
+            (">=1.0,<2", "1.1.0"),
+            ("^1.2.0-rc.0", "1.2.0-rc.1"),  # a pre-release only when the range names one
+            ("*", "2.0.0"),
+            ("latest", "2.0.0"),
+        ):
+            where = tmp_path / f"ranges-{expected}-{len(spec)}"
+            where.mkdir()
+            result = skill("install", f"{name}@{spec}", *url, cwd=where)
+            assert result.exit_code == 0, (spec, result.stderr)
+            assert result.stdout == f"installed {name}@{expected}\n", spec
+
+        # the project asks for ^1.0 and gets 1.1.0; --frozen holds while nothing changes
+        assert skill("install", f"{name}@^1.0", *url, cwd=project).exit_code == 0
+        assert skill("install", "--frozen", cwd=project).exit_code == 0
+        # a new 1.x appears: outdated sees it, --frozen does not move, update takes it
+        publish(registry, bumped_seed(tmp_path, "1.3.0"), cwd=tmp_path)
+        outdated = skill("outdated", "--json", cwd=project)
+        assert outdated.exit_code == 0
+        assert '"wanted": "1.3.0"' in outdated.stdout and '"latest": "2.0.0"' in outdated.stdout
+        assert read_json(project / "skills.lock")["skills"][0]["version"] == "1.1.0"
+        result = skill("update", cwd=project)
+        assert result.exit_code == 0, result.stderr
+        assert read_json(project / "skills.lock")["skills"][0]["version"] == "1.3.0"
+        # a manifest edited by hand makes --frozen fail: the lock would have to change
+        manifest = project / "skills.toml"
+        manifest.write_text(manifest.read_text().replace("^1.0", "^2.0"))
+        frozen = skill("install", "--frozen", cwd=project)
+        assert frozen.exit_code == 1 and frozen.stderr.startswith("error: ")
+        assert read_json(project / "skills.lock")["skills"][0]["version"] == "1.3.0"
+        # remove: files, links, manifest and lock entries
+        result = skill("remove", name, cwd=project)
+        assert result.exit_code == 0, result.stderr
+        assert read_json(project / "skills.lock")["skills"] == []
+        assert name not in manifest.read_text()
+        assert not (project / ".agents/skills" / name).exists()
