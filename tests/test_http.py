@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -44,9 +45,17 @@ def test_persistent_5xx_is_one_clear_line(server: Server, project: Path) -> None
     server.fail("registry.json", *[status_fault(500)] * 4)
     result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"error: {server.url}/registry.json: server answered 500 (gave up after retries)\n"
+    *notes, last = result.stderr.splitlines()
+    assert last == (
+        f"error: {server.url}/registry.json: server answered 500 (gave up after 4 attempts)"
     )
+    # each retry is announced, so a slow run is never a silent one
+    assert [n.split("; ")[-1] for n in notes] == [
+        "retry 1 of 3 in 0.0s",
+        "retry 2 of 3 in 0.0s",
+        "retry 3 of 3 in 0.0s",
+    ]
+    assert all(n.startswith("note: ") for n in notes)
     assert list(project.iterdir()) == []
 
 
@@ -65,10 +74,9 @@ def test_drop_mid_body_every_time(registry: RegistryBuilder, server: Server, pro
     server.fail(golang_blob(registry), *[drop_fault] * 4)
     result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
-    assert result.stderr.startswith(
-        f"error: {server.url}/{golang_blob(registry)}: connection dropped"
-    )
-    assert result.stderr.count("\n") == 1
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("note: ")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"error: {server.url}/{golang_blob(registry)}: connection dropped")
     assert server.paths().count("/" + golang_blob(registry)) == 4
     assert tree(project) == before
 
@@ -149,7 +157,8 @@ def test_connection_refused(project: Path) -> None:
         port = sock.getsockname()[1]
     result = skill("install", "x", "--registry", f"http://127.0.0.1:{port}", cwd=project)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: http://127.0.0.1:{port}/registry.json: cannot connect")
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"error: http://127.0.0.1:{port}/registry.json: cannot connect")
 
 
 def test_error_classification() -> None:
@@ -178,3 +187,49 @@ def test_unbounded_index_body_refused(server: Server) -> None:
             client.get(f"{server.url}/{index_path('golang-pro')}")
     finally:
         client.close()
+
+
+def test_a_trickling_server_is_cut_off(
+    registry: RegistryBuilder, server: Server, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read timeout alone never fires when a byte arrives every so often."""
+    import time
+
+    from skillreg.registry import http
+
+    monkeypatch.setattr(http, "MIN_RATE", 1 << 30)  # any real body is "too slow" now...
+
+    def quick(cls: type[http.HttpSettings], *, tokens: Any = None) -> http.HttpSettings:
+        return cls(timeout=0.3, backoff=0.001)  # ...past a 0.3 s allowance
+
+    monkeypatch.setattr(http.HttpSettings, "from_env", classmethod(quick))
+
+    def trickle(handler: Any, body: bytes) -> bool:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        try:
+            for i in range(0, len(body), 16):
+                handler.wfile.write(body[i : i + 16])
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client hung up on us, as it should
+            pass
+        return True
+
+    server.fail(golang_blob(registry), *[trickle] * 4)
+    started = time.monotonic()
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert "too slow" in result.stderr.splitlines()[-1]
+    assert time.monotonic() - started < 30
+
+
+def test_a_long_retry_after_fails_at_once(server: Server, project: Path) -> None:
+    server.fail("registry.json", status_fault(503, {"Retry-After": "100000"}))
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {server.url}/registry.json: server answered 503; the server asks to retry"
+        " after 100000s, try again later\n"
+    )

@@ -39,7 +39,11 @@ def scope_options(func: F) -> F:
 def make_options(**values: Any) -> InstallOptions:
     from skillreg.install.session import InstallOptions
 
-    return InstallOptions(cwd=Path.cwd(), progress=_progress(), **values)
+    return InstallOptions(cwd=Path.cwd(), progress=_progress(), notice=_notice, **values)
+
+
+def _notice(message: str) -> None:
+    click.echo(f"note: {message}", err=True)
 
 
 def render(report: Report) -> None:

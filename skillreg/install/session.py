@@ -6,6 +6,7 @@ Options come from the CLI as a frozen `InstallOptions`; a `Session` opens regist
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -41,6 +42,7 @@ class InstallOptions:
     frozen: bool = False
     offline: bool = False
     progress: ProgressFactory | None = field(default=None, compare=False)
+    notice: Callable[[str], None] | None = field(default=None, compare=False)  # e.g. retries
 
 
 class Session:
@@ -107,7 +109,9 @@ class Session:
             # Scoped by origin: a registry named by the lock or the project config gets a
             # token only if the user mapped its origin to one.
             settings = HttpSettings.from_env(tokens=registry_tokens(self.options.registry))
-            self._http = HttpClient(settings, progress=self.options.progress)
+            self._http = HttpClient(
+                settings, progress=self.options.progress, notice=self.options.notice
+            )
         return self._http
 
 

@@ -23,6 +23,7 @@ from skillreg.errors import ConfigError, IntegrityError, NotFoundError, Registry
 if TYPE_CHECKING:
     import httpx
 
+MIN_RATE = 16 * 1024  # bytes/s a download may not stay under (besides the per-read timeout)
 BACKOFF_ENV = "SKILL_HTTP_BACKOFF"  # seconds before the first retry; tests set it tiny
 
 
@@ -97,11 +98,17 @@ class _Retry(Exception):
 
 
 class HttpClient:
-    def __init__(self, settings: HttpSettings, progress: ProgressFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        progress: ProgressFactory | None = None,
+        notice: Callable[[str], None] | None = None,
+    ) -> None:
         import httpx
 
         self.settings = settings
         self.progress = progress
+        self.notice = notice  # told about each retry, so a slow run is never a silent one
         self.requests = 0  # counted for benchmarks and tests
         self._client = httpx.Client(
             timeout=settings.timeout,
@@ -122,17 +129,30 @@ class HttpClient:
         label: str | None = None,
     ) -> HttpResult:
         """GET `url`; `size` (when known) caps the body and must match; `label` shows progress."""
-        last: _Retry | None = None
-        for attempt in range(self.settings.retries + 1):
+        attempts = self.settings.retries + 1
+        for attempt in range(1, attempts + 1):
             try:
                 return self._once(url, etag, size, label)
             except _Retry as retry:
-                last = retry
-                if attempt < self.settings.retries:
-                    wait = self.settings.backoff * 2**attempt if retry.wait is None else retry.wait
-                    time.sleep(min(wait, self.settings.max_wait))
-        assert last is not None
-        raise last.error
+                if retry.wait is not None and retry.wait > self.settings.max_wait:
+                    raise RegistryError(
+                        f"{retry.error.message}; the server asks to retry after {retry.wait:g}s,"
+                        " try again later",
+                        url=url,
+                    ) from None
+                if attempt == attempts:
+                    raise RegistryError(
+                        f"{retry.error.message} (gave up after {attempts} attempts)", url=url
+                    ) from None
+                wait = (
+                    self.settings.backoff * 2 ** (attempt - 1) if retry.wait is None else retry.wait
+                )
+                if self.notice:
+                    self.notice(
+                        f"{retry.error.message}; retry {attempt} of {attempts - 1} in {wait:.1f}s"
+                    )
+                time.sleep(wait)
+        raise AssertionError("unreachable")
 
     def _headers(self, url: str, etag: str | None) -> dict[str, str]:
         headers = {}
@@ -185,8 +205,17 @@ class HttpClient:
         sink = self.progress(label, declared or size) if label and self.progress else None
         chunks: list[bytes] = []
         received = 0
+        # The timeout bounds each read; this bounds the whole body, so a server that trickles a
+        # byte at a time cannot hold a run forever.
+        deadline = time.monotonic() + self.settings.timeout + (declared or size or 0) / MIN_RATE
         try:
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    raise _Retry(
+                        RegistryError(
+                            f"{url}: too slow (under {MIN_RATE // 1024} KiB/s); timed out", url=url
+                        )
+                    )
                 received += len(chunk)
                 if received > cap:
                     raise IntegrityError(
@@ -262,7 +291,7 @@ def _check_status(url: str, response: httpx.Response) -> None:
     if status == 429 or status >= 500:
         raise _Retry(
             RegistryError(
-                f"{url}: server answered {status} (gave up after retries)", url=url, status=status
+                f"{url}: server answered {status}", url=url, status=status
             ),
             _retry_after(response.headers.get("Retry-After")),
         )
