@@ -99,8 +99,9 @@ def test_published_registry_end_to_end(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.stderr
         assert "warning: backend-developer@1.1.0 is yanked: bad advice (locked)" in result.stderr
         assert (installed / "SKILL.md").is_file()
+        # the yanked 1.1.0 stays what the project has: nothing older is offered as newer
         result = skill("outdated", "--json", cwd=project)
-        assert '"latest": "1.0.0"' in result.stdout
+        assert '"name": "backend-developer"' not in result.stdout
 
 
 def test_ranges_frozen_update_and_remove_on_a_published_registry(tmp_path: Path) -> None:
@@ -151,3 +152,31 @@ def test_ranges_frozen_update_and_remove_on_a_published_registry(tmp_path: Path)
         assert read_json(project / "skills.lock")["skills"] == []
         assert name not in manifest.read_text()
         assert not (project / ".agents/skills" / name).exists()
+
+
+def test_update_keeps_a_yanked_locked_version_and_never_downgrades(tmp_path: Path) -> None:
+    registry, project = tmp_path / "registry", tmp_path / "project"
+    project.mkdir()
+    publish(registry, SEED, *sorted(RELATED.iterdir()), cwd=tmp_path)
+    publish(registry, bumped_seed(tmp_path, "1.1.0"), cwd=tmp_path)
+    name = "backend-developer"
+    with serve(registry) as server:
+        assert skill("install", f"{name}@^1", "--registry", server.url, cwd=project).exit_code == 0
+        assert skill("install", "python-pro", "--registry", server.url, cwd=project).exit_code == 0
+        assert skill("yank", f"{name}@1.1.0", "--from", str(registry), cwd=tmp_path).exit_code == 0
+        result = skill("update", cwd=project)
+        assert result.exit_code == 0, result.stderr
+        assert f"{name}@1.1.0 is up to date" in result.stdout
+        assert f"warning: {name}@1.1.0 is yanked (locked)" in result.stderr
+        outdated = skill("outdated", "--json", cwd=project)
+        assert f'"name": "{name}"' not in outdated.stdout  # wanted is the locked 1.1.0
+        versions = {e["name"]: e["version"] for e in read_json(project / "skills.lock")["skills"]}
+        assert versions[name] == "1.1.0"
+        # one skill that cannot be resolved any more does not hold back the others
+        publish(registry, bumped_seed(tmp_path, "1.2.0"), cwd=tmp_path)
+        (registry / "index" / "py" / "th" / "python-pro.json").unlink()
+        result = skill("update", cwd=project)
+        assert result.exit_code == 1
+        assert f"updated {name} 1.1.0 -> 1.2.0" in result.stdout
+        assert result.stderr.splitlines()[-1].startswith("error: ")
+        assert "python-pro" in result.stderr.splitlines()[-1]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from skillreg.errors import EXIT_FAILED
+
 if TYPE_CHECKING:
     from skillreg.install.engine import Report
     from skillreg.install.session import InstallOptions
@@ -51,6 +53,10 @@ def render(report: Report) -> None:
         click.echo(f"warning: {warning}", err=True)
     for action in report.actions:
         click.echo(action)
+    for failure in report.failures:
+        click.echo(f"error: {failure}", err=True)
+    if report.failures:
+        sys.exit(EXIT_FAILED)
 
 
 class _RichSink:

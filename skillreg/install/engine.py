@@ -34,6 +34,7 @@ from skillreg.semver_range import parse_range, parse_version
 class Report:
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # parts that could not be done (exit 1)
 
 
 def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets) -> LockEntry:
@@ -207,9 +208,14 @@ def update(options: InstallOptions, names: list[str]) -> Report:
     with fs_errors(), Session(options, exclusive=True) as session:
         entries = [_installed(session, name) for name in names] or list(session.lock.skills)
         plan: list[Planned] = []
+        failed: list[str] = []
         for entry in entries:
-            doc = session.registry(entry.registry).document(entry.name)
-            resolved = pick_version(doc, session.requests.get(entry.name, ""))
+            try:  # one skill that cannot be resolved does not hold back the others
+                doc = session.registry(entry.registry).document(entry.name)
+                resolved = pick_version(doc, session.requests.get(entry.name, ""), entry.version)
+            except RegistryError as exc:
+                failed.append(exc.message)
+                continue
             report.warnings.extend(resolved.warnings)
             if resolved.version == entry.version:
                 report.actions.append(f"{entry.name}@{entry.version} is up to date")
@@ -217,6 +223,7 @@ def update(options: InstallOptions, names: list[str]) -> Report:
             targets = Targets(tuple(entry.agents), tuple(entry.dirs), entry.mode)
             new = _entry(session, resolved, entry.registry, targets)
             plan.append(Planned(new, f"updated {entry.name} {entry.version} -> {new.version}"))
+        report.failures.extend(failed)
         return _finish(session, report, plan, {})
 
 

@@ -50,8 +50,12 @@ def parse_request(text: str) -> Request:
     return request
 
 
-def pick_version(doc: SkillDocument, spec: str) -> Resolved:
-    """The newest version of `doc` matching `spec`, by the yanking rules above."""
+def pick_version(doc: SkillDocument, spec: str, locked: str | None = None) -> Resolved:
+    """The newest version of `doc` matching `spec`, by the yanking rules above.
+
+    `locked` is the version a lockfile holds: it stays a candidate even when yanked (with a
+    warning), so an update never moves a skill down to an older version or fails over a yank.
+    """
     warnings: list[str] = []
     if doc.deprecated is not None:
         message = doc.deprecated.message or "no reason given"
@@ -67,8 +71,12 @@ def pick_version(doc: SkillDocument, spec: str) -> Resolved:
     )
     matching = [text for v, text in ordered if wanted.matches(v)]
     for text in matching:
-        if not doc.versions[text].yanked:
-            return Resolved(doc.name, text, doc.versions[text], tuple(warnings))
+        entry = doc.versions[text]
+        if entry.yanked and text == locked:
+            warnings.append(yank_warning(doc.name, text, entry) + " (locked)")
+            return Resolved(doc.name, text, entry, tuple(warnings))
+        if not entry.yanked:
+            return Resolved(doc.name, text, entry, tuple(warnings))
     exact = wanted.exact
     pinned = next((text for v, text in ordered if exact is not None and v == exact), None)
     if pinned is not None:

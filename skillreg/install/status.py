@@ -52,11 +52,11 @@ def list_installed(options: InstallOptions) -> list[InstalledRow]:
         ]
 
 
-def _newest(doc: SkillDocument, spec: str, fallback: str) -> str:
+def _newest(doc: SkillDocument, spec: str, locked: str) -> str:
     try:
-        return pick_version(doc, spec).version
+        return pick_version(doc, spec, locked).version
     except NotFoundError:
-        return fallback
+        return locked
 
 
 def outdated(options: InstallOptions) -> list[OutdatedRow]:
