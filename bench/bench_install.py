@@ -161,7 +161,9 @@ def huge_registry(work: Path, count: int = 100_000) -> tuple[int, int, int, floa
     for name in real:
         builder.add(name, "1.0.0")
     builder.write()
-    (root / "registry.json").write_text(RegistryRoot(name="huge").model_dump_json())
+    (root / "registry.json").write_text(
+        RegistryRoot(format="skillreg-registry", name="huge").model_dump_json()
+    )
     fake = "0" * 64
     version = {
         "sha256": fake,

@@ -63,7 +63,9 @@ def synthetic_name(i: int) -> str:
 
 def build_registry(root: Path, count: int) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    (root / ROOT_FILE).write_bytes(dump_json(RegistryRoot().model_dump(mode="json")))
+    (root / ROOT_FILE).write_bytes(
+        dump_json(RegistryRoot(format="skillreg-registry").model_dump(mode="json"))
+    )
     for i in range(count):
         name = synthetic_name(i)
         bundle = build_bundle(

@@ -84,7 +84,12 @@ class RegistryBuilder:
         return self
 
     def write(self) -> Path:
-        self._put("registry.json", RegistryRoot(name="test").model_dump_json(indent=2).encode())
+        self._put(
+            "registry.json",
+            RegistryRoot(format="skillreg-registry", name="test")
+            .model_dump_json(indent=2)
+            .encode(),
+        )
         entries = []
         for name, versions in sorted(self.skills.items()):
             doc = self.document(name, versions)

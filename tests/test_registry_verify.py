@@ -200,3 +200,43 @@ def test_custom_path_templates_are_refused_by_the_writer_and_verify(tmp_path: Pa
     result = run("registry", "verify", str(reg))
     assert result.exit_code == 1
     assert "custom path templates" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"index": "/tmp/elsewhere/{name}.json"},
+        {"blobs": "../../{sha256}.tar.gz"},
+        {"catalog": "file:///etc/passwd"},
+        {"serial_as_text": True},
+        {"no_format": True},
+    ],
+)
+def test_registry_documents_are_read_strictly(tmp_path: Path, change: dict[str, object]) -> None:
+    """Templates stay inside the registry; types are not coerced; `format` is required."""
+    from skillreg.registry.model import RegistryRoot, SkillDocument
+
+    _src, reg = published_registry(tmp_path)
+    root = json.loads((reg / "registry.json").read_text())
+    if change.pop("no_format", False):
+        del root["format"]
+    if change.pop("serial_as_text", False):
+        doc_path = reg / "index/py/th/python-pro.json"
+        doc = json.loads(doc_path.read_text())
+        doc["serial"] = str(doc["serial"])
+        with pytest.raises(ValueError):
+            SkillDocument.model_validate_json(json.dumps(doc))
+        return
+    root.update(change)
+    with pytest.raises(ValueError):
+        RegistryRoot.model_validate_json(json.dumps(root))
+
+
+def test_a_document_that_is_a_folder_fails_verify(tmp_path: Path) -> None:
+    _src, reg = published_registry(tmp_path)
+    doc = reg / "index/py/th/python-pro.json"
+    doc.unlink()
+    doc.mkdir()
+    result = run("registry", "verify", str(reg))
+    assert result.exit_code == 1
+    assert "python-pro.json" in result.stdout + result.stderr

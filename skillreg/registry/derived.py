@@ -147,9 +147,13 @@ def rebuild_derived(reg: FolderRegistry) -> list[str]:
 
 
 def iter_documents(root: Path) -> Iterator[Path]:
-    """Every ``*.json`` under ``index/`` (temp files, which start with a dot, are skipped)."""
+    """Every ``*.json`` under ``index/`` (temp files, which start with a dot, are skipped).
+
+    A folder named like a document is yielded too, so that reading it fails loudly instead of
+    the skill silently dropping out of the catalog.
+    """
     for dirpath, dirnames, filenames in os.walk(root / "index"):
         dirnames.sort()
-        for fname in sorted(filenames):
+        for fname in sorted([*filenames, *(d for d in dirnames if d.endswith(".json"))]):
             if fname.endswith(".json") and not fname.startswith("."):
                 yield Path(dirpath, fname)

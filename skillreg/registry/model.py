@@ -18,13 +18,13 @@ Every change raises `serial`, so a client can refuse a document older than one i
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from skillreg.names import MAX_NAME, NAME_PATTERN
 
-FORMAT = "skillreg-registry"
+FORMAT: Final = "skillreg-registry"
 FORMAT_VERSION = 1
 ROOT_FILE = "registry.json"
 CATALOG_FILE = "catalog.json"
@@ -48,13 +48,15 @@ TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: "1" is not a serial and "no" is not a boolean, as the JSON Schemas say; a client
+    # that coerced would read documents other clients refuse.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class RegistryRoot(_Model):
     """``registry.json``: what a client reads first (and caches). It never lists skills."""
 
-    format: str = Field(default=FORMAT, description=f"always {FORMAT!r}")
+    format: Literal["skillreg-registry"] = Field(description=f"always {FORMAT!r}")
     format_version: int = Field(
         default=FORMAT_VERSION, description="refuse a version you do not know"
     )
@@ -62,6 +64,21 @@ class RegistryRoot(_Model):
     index: str = Field(default=INDEX_TEMPLATE, description="per-skill document path template")
     blobs: str = Field(default=BLOB_TEMPLATE, description="bundle path template")
     catalog: str = Field(default=CATALOG_FILE, description="derived catalog path")
+
+    @field_validator("index", "blobs", "catalog")
+    @classmethod
+    def _inside(cls, template: str) -> str:
+        """A template may only name a path below the registry root: a document that could point
+        reads at `/etc` or `../..` would turn any registry into a way to read the disk."""
+        parts = template.replace("\\", "/").split("/")
+        if (
+            not template
+            or template.startswith("/")
+            or ":" in template
+            or any(part in ("", ".", "..") for part in parts)
+        ):
+            raise ValueError(f"{template!r} must be a relative path inside the registry")
+        return template
 
 
 class Deprecation(_Model):

@@ -171,7 +171,9 @@ class FolderRegistry:
         with self.registry_lock():  # first publishers racing to create the same registry
             if self.exists():
                 return False
-            return self.write_file(ROOT_FILE, dump_json(RegistryRoot().model_dump(mode="json")))
+            return self.write_file(
+                ROOT_FILE, dump_json(RegistryRoot(format=FORMAT).model_dump(mode="json"))
+            )
 
     def check_creatable(self) -> None:
         """Refuse to turn a folder holding other (visible) files into a registry.
