@@ -290,9 +290,7 @@ def _check_status(url: str, response: httpx.Response) -> None:
         return
     if status == 429 or status >= 500:
         raise _Retry(
-            RegistryError(
-                f"{url}: server answered {status}", url=url, status=status
-            ),
+            RegistryError(f"{url}: server answered {status}", url=url, status=status),
             _retry_after(response.headers.get("Retry-After")),
         )
     if status == 404:
