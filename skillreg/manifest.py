@@ -34,11 +34,29 @@ def locate_manifest(root: Path) -> Manifest:
     """``skills.toml`` if present, else a ``pyproject.toml``, else a new ``skills.toml``."""
     own = root / MANIFEST_FILE
     if own.is_file():
+        pyproject = root / PYPROJECT
+        if pyproject.is_file() and _has_skills_table(pyproject):
+            raise ConfigError(
+                f"{root}: both {MANIFEST_FILE} and {PYPROJECT} [tool.skill.skills] list skills;"
+                " keep one of them",
+                path=root,
+            )
         return Manifest(own, False)
     pyproject = root / PYPROJECT
     if pyproject.is_file():
         return Manifest(pyproject, True)
     return Manifest(own, False)
+
+
+def _has_skills_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # reported when (if ever) it is the manifest in use
+    tool = data.get("tool")
+    return (
+        isinstance(tool, dict) and isinstance(tool.get("skill"), dict) and "skills" in tool["skill"]
+    )
 
 
 def read_requests(manifest: Manifest) -> dict[str, str]:

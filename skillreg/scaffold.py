@@ -1,10 +1,11 @@
 """Scaffolding: a new skill folder with a ``SKILL.md`` that already passes lint for its profile.
 
-One template per lint profile. ``agentskills`` (the base specification) gets `name`, `description`
-and a short body; ``council`` (the catalog's own format) adds the ``metadata`` block and the five
-sections every council skill carries, each stubbed with an HTML comment saying what belongs there.
-Placeholder values are valid on purpose, so a fresh skill lints clean and the author replaces text
-rather than fixing errors.
+One template per lint profile. ``agentskills`` (the base specification) gets `name`,
+`description`, a ``metadata.version`` (so that it can be published as it is) and a short body;
+``council`` (the catalog's own format) adds tier, category and council to ``metadata`` and the
+five sections every council skill carries, each stubbed with an HTML comment saying what belongs
+there. Placeholder values are valid on purpose, so a fresh skill lints clean and the author
+replaces text rather than fixing errors.
 """
 
 from __future__ import annotations
@@ -68,9 +69,12 @@ def _placeholder_description(name: str) -> str:
 
 
 def _agentskills(name: str, description: str) -> str:
+    # `metadata.version` is not required by the spec, but publishing needs it.
     return f"""---
 name: {name}
 description: {_yaml_scalar(description)}
+metadata:
+  version: "0.1.0"
 ---
 
 # {_title(name)}

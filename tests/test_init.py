@@ -44,7 +44,10 @@ def test_creates_named_skill(cwd: Path) -> None:
     assert (code, err) == (0, "")
     assert out == str(Path("my-skill", "SKILL.md")) + "\n"
     data, body = split(cwd / "my-skill" / "SKILL.md")
-    assert set(data) == {"name", "description"}
+    assert set(data) == {"name", "description", "metadata"}
+    metadata = data["metadata"]
+    assert isinstance(metadata, dict)
+    assert set(metadata) == {"version"}  # council's template adds tier, category, council
     assert data["name"] == "my-skill"
     assert body.count("\n# ") == 1
 
@@ -134,7 +137,10 @@ def test_profile_from_project_config(cwd: Path) -> None:
 def test_default_profile_is_agentskills(cwd: Path) -> None:
     assert run("my-skill")[0] == 0
     data, _ = split(cwd / "my-skill" / "SKILL.md")
-    assert set(data) == {"name", "description"}
+    assert set(data) == {"name", "description", "metadata"}
+    metadata = data["metadata"]
+    assert isinstance(metadata, dict)
+    assert set(metadata) == {"version"}  # council's template adds tier, category, council
 
 
 def test_unknown_profile(cwd: Path) -> None:
@@ -174,3 +180,17 @@ def test_lint_rejects_agentskills_scaffold_as_council(cwd: Path) -> None:
     result = CliRunner().invoke(cli, ["lint", "--strict", "--profile", "council", "fresh-skill"])
     assert result.exit_code == 1
     assert "SK203" in result.stdout
+
+
+def test_a_new_skill_can_be_packed_and_published_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for profile in ("agentskills", "council"):
+        name = f"new-{profile}"
+        assert runner.invoke(cli, ["init", name, "--profile", profile]).exit_code == 0
+        packed = runner.invoke(cli, ["pack", name, "-o", "out"])
+        assert packed.exit_code == 0, packed.stderr
+    published = runner.invoke(cli, ["publish", "new-agentskills", "--to", "reg"])
+    assert published.exit_code == 0, published.stderr

@@ -392,7 +392,7 @@ def test_registry_from_env_and_config(
     assert skill("install", "golang-pro", cwd=project).exit_code == 0
     monkeypatch.setenv("SKILL_REGISTRY", str(project / "nowhere"))
     result = skill("install", "python-pro", cwd=project)
-    assert result.exit_code == 1 and "nowhere: registry folder not found" in result.stderr
+    assert result.exit_code == 2 and "nowhere: registry folder not found" in result.stderr
 
 
 def test_builtin_registry(
@@ -547,3 +547,23 @@ def test_frozen_passes_when_nothing_changes(server: Server, project: Path) -> No
     result = skill("install", "golang-pro@^1", "--frozen", "--registry", server.url, cwd=project)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "golang-pro@1.0.0 already installed\n"
+
+
+def test_frozen_without_a_lockfile_fails(project: Path) -> None:
+    result = skill("install", "--frozen", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --frozen: no skills.lock in ")
+
+
+def test_a_missing_registry_folder_is_a_usage_error(project: Path) -> None:
+    result = skill("install", "python-pro", "--registry", str(project / "nope"), cwd=project)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {project / 'nope'}: registry folder not found\n"
+
+
+def test_both_manifests_listing_skills_is_refused(project: Path) -> None:
+    (project / "skills.toml").write_text('[skills]\npython-pro = "^1"\n')
+    (project / "pyproject.toml").write_text('[tool.skill.skills]\ngolang-pro = "^1"\n')
+    result = skill("install", cwd=project)
+    assert result.exit_code == 2
+    assert "keep one of them" in result.stderr

@@ -151,7 +151,7 @@ def test_option_wins_over_config(world: World) -> None:
         '[lint]\nprofile = "council"\nregistry = "no-such-registry-folder"\n'
     )
     code, out, err = lint("backend-developer")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")  # a registry folder that does not exist: a usage error
     assert err.startswith("error: ") and "no-such-registry-folder" in err
     assert lint("backend-developer", "--registry", world.url) == (0, YANKED + DEPRECATED, "")
 

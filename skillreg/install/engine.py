@@ -176,6 +176,11 @@ def restore(options: InstallOptions) -> Report:
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))
         stale = _stale_requests(session)
+        if options.frozen and not session.project.lock_path.is_file():
+            raise LockError(
+                f"--frozen: no {session.project.lock_path.name} in {session.project.root};"
+                " run `skill install` and commit the lockfile"
+            )
         if stale and options.frozen:
             raise LockError(
                 f"--frozen: {session.project.lock_path.name} is out of date for {', '.join(stale)};"

@@ -233,6 +233,8 @@ class Registry:
             names = [entry.name for entry in self.catalog().skills]
         except RegistryError:
             return ""
+        if name in names:  # listed, yet its document is gone: the catalog lags the documents
+            return " (the catalog still lists it: the registry needs `skill registry reindex`)"
         close = difflib.get_close_matches(name, names, n=3)
         return f" (did you mean {', '.join(close)}?)" if close else ""
 
@@ -324,5 +326,5 @@ def open_registry(
             raise RegistryError(f"{location}: an HTTP client is needed for this registry")
         return Registry(location, http=http, cache_dir=cache_dir, offline=offline)
     if not Path(location).is_dir():
-        raise RegistryError(f"{location}: registry folder not found", path=location)
+        raise UsageError(f"{location}: registry folder not found", path=location)
     return Registry(location, http=None, cache_dir=cache_dir, offline=offline)
