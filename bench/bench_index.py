@@ -3,7 +3,9 @@
     .venv/bin/python bench/bench_index.py [--copies 16] [--profile]
 
 Each figure is the wall time of a fresh `python -m skillreg index ... -o FILE` process (start-up
-included), the cache in a temporary XDG_CACHE_HOME. The large tree is the corpus copied `--copies`
+included), the cache in a temporary XDG_CACHE_HOME, run from the temporary folder so that no project
+config applies: each skill is linted with the default profile (agentskills) unless `--lint-profile`
+names another. The large tree is the corpus copied `--copies`
 times under new folder names with every `name:` rewritten to be unique. `--profile` prints the
 hottest functions of an in-process, single-process cold index of the corpus (cProfile).
 """
@@ -39,14 +41,18 @@ class Timing:
         return f"{self.wall:.2f} s (cpu {self.cpu:.2f} s)"
 
 
+PROFILE: list[str] = []  # extra `skill index` arguments (`--profile NAME`)
+
+
 def run_index(tree: Path, out: Path, cache: Path) -> Timing:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(REPO)}
     env.pop("SOURCE_DATE_EPOCH", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "skillreg", "index", str(tree), "-o", str(out)],
+        [sys.executable, "-m", "skillreg", "index", str(tree), "-o", str(out), *PROFILE],
         check=True,
+        cwd=cache.parent,
         env=env,
         stderr=subprocess.DEVNULL,
     )
@@ -97,11 +103,14 @@ def figures(label: str, tree: Path, work: Path, *, edit: Path | None = None) -> 
 def cache_load(tree: Path, cache: Path) -> str:
     """How big the tree's cache file is and how long loading it takes (in-process, best of 3)."""
     sys.path.insert(0, str(REPO))
-    from skillreg.cache import ParseCache
+    from skillreg.index_lint import open_cache
+    from skillreg.lint.runner import lint_setup
 
     folder = cache / "skillreg" / "index"
     (file,) = folder.glob("*.marshal")
-    best = min(_timed(lambda: ParseCache.open([tree], folder=folder)) for _ in range(3))
+    plan = lint_setup(PROFILE[-1] if PROFILE else None, cache.parent).plan
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    best = min(_timed(lambda: open_cache([tree], plan)) for _ in range(3))
     return f"cache file {file.stat().st_size / 1e6:.1f} MB, loaded in {best * 1000:.0f} ms"
 
 
@@ -127,9 +136,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=16)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--lint-profile", metavar="NAME", help="`skill index --profile NAME`")
     args = parser.parse_args()
+    if args.lint_profile:
+        PROFILE.extend(["--profile", args.lint_profile])
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load}")
+    print(f"lint profile: {args.lint_profile or 'agentskills (default)'}")
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         work = Path(tmp)
         figures("corpus (638 skills)", CORPUS, work)

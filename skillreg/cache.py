@@ -5,11 +5,15 @@ fast to load, no code run on load) and replaced atomically. It is safe to delete
 corrupt or foreign cache is silently treated as empty. It is never wrong by design:
 
 * the header holds the tool version, the cache format, the Python version (marshal's format follows
-  it) and the caller's namespace (e.g. a lint profile); any difference discards the whole file;
+  it), the caller's namespace (which also names the file: e.g. a lint profile's name) and its
+  fingerprint (e.g. a digest of that profile's contents); any difference discards the whole file;
 * a file's hash is reused only when (size, mtime_ns, ctime_ns, inode) all match, and a file modified
   within `RACY_NS` of being looked at is never recorded, because a second edit inside the
   filesystem's timestamp granularity could leave every stat field unchanged (git's "racy" rule);
-* a skill summary is looked up by the sha256 of the very bytes it was computed from.
+* a skill summary is looked up by a key the caller derives from the sha256 of the very bytes it
+  was computed from (plus whatever else it depends on);
+* notes (values derived from the whole tree, e.g. name suggestions) are keyed by the caller on a
+  digest of everything they depend on.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 from skillreg import __version__
 from skillreg.atomic import write_atomic
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 RACY_NS = 2_000_000_000  # FAT has 2 s timestamps; ext4 and APFS are much finer
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -52,19 +56,27 @@ class ParseCache:
         self._summaries: dict[str, tuple[Any, ...]] = {}
         self._used_hashes: dict[str, tuple[StatKey, str]] = {}
         self._used_summaries: dict[str, tuple[Any, ...]] = {}
+        self._notes: dict[str, Any] = {}
+        self._used_notes: dict[str, Any] = {}
         self._dirty = False
         self._now_ns = time.time_ns()
 
     @classmethod
     def open(
-        cls, roots: Sequence[Path], namespace: str = "", folder: Path | None = None
+        cls,
+        roots: Sequence[Path],
+        namespace: str = "",
+        folder: Path | None = None,
+        *,
+        fingerprint: str = "",
     ) -> ParseCache:
-        """The cache of the tree made of `roots`; empty when missing, corrupt or outdated."""
+        """The cache of the tree made of `roots` in `namespace`; empty when missing, corrupt or
+        outdated, or when it was written under another `fingerprint`."""
         if folder is None:
             from skillreg.config import user_cache_dir
 
             folder = user_cache_dir() / "index"
-        header = (CACHE_FORMAT, __version__, sys.version_info[:2], namespace)
+        header = (CACHE_FORMAT, __version__, sys.version_info[:2], namespace, fingerprint)
         identity = "\0".join([namespace, *sorted(str(root.resolve()) for root in roots)])
         name = hashlib.sha256(identity.encode()).hexdigest()[:24] + ".marshal"
         cache = cls(folder / name, header)
@@ -79,12 +91,12 @@ class ParseCache:
         assert self.path is not None
         try:
             data = marshal.loads(self.path.read_bytes())
-            header, hashes, summaries = data
+            header, hashes, summaries, notes = data
             if header != self.header or not isinstance(hashes, dict):
                 self._dirty = True
                 return
-            if isinstance(summaries, dict):
-                self._hashes, self._summaries = hashes, summaries
+            if isinstance(summaries, dict) and isinstance(notes, dict):
+                self._hashes, self._summaries, self._notes = hashes, summaries, notes
         except (OSError, EOFError, ValueError, TypeError):
             self._dirty = True  # missing or corrupt: rebuilt from scratch
 
@@ -112,13 +124,27 @@ class ParseCache:
         self._used_summaries[sha256] = summary
         self._dirty = True
 
+    def note(self, key: str) -> Any:
+        """The value recorded under `key` by `remember_note`, or None."""
+        value = self._used_notes.get(key)
+        if value is None and (value := self._notes.get(key)) is not None:
+            self._used_notes[key] = value
+        return value
+
+    def remember_note(self, key: str, value: Any) -> None:
+        self._used_notes[key] = value
+        self._dirty = True
+
     def save(self) -> None:
         """Write what this run used, atomically; a cache that cannot be written is just skipped."""
-        dropped = len(self._hashes) != len(self._used_hashes) or len(self._summaries) != len(
-            self._used_summaries
+        dropped = (
+            len(self._hashes) != len(self._used_hashes)
+            or len(self._summaries) != len(self._used_summaries)
+            or len(self._notes) != len(self._used_notes)
         )
         if self.path is None or not (self._dirty or dropped):
             return
-        data = marshal.dumps((self.header, self._used_hashes, self._used_summaries))
+        used = (self._used_hashes, self._used_summaries, self._used_notes)
+        data = marshal.dumps((self.header, *used))
         with contextlib.suppress(OSError):  # a cache that cannot be written is only skipped
             write_atomic(self.path, data, durable=False)

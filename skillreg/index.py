@@ -1,10 +1,12 @@
 """The collection index: one deterministic JSON document describing every skill under some paths.
 
 Same input, same bytes: keys and lists are sorted, paths are relative to the paths' common root with
-forward slashes, and a `generated` time appears only when SOURCE_DATE_EPOCH sets it. Skills whose
-SKILL.md cannot be read cleanly are listed with their `errors`, never dropped. The document's shape
-is defined by `skillreg.index_model`; regenerate its schema with
-``python -m skillreg.index --write-schema``.
+forward slashes, and a `generated` time appears only when SOURCE_DATE_EPOCH sets it. Skills that
+fail lint are listed with their `errors`, never dropped: every finding of severity error that
+`skill lint` with the same profile and project config reports, cross-reference findings (SK301,
+SK304) resolved over the indexed collection and the config's known names (a registry named for
+lint is not read). The document's shape is defined by `skillreg.index_model`; regenerate its
+schema with ``python -m skillreg.index --write-schema``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from skillreg.cache import ParseCache
 from skillreg.errors import SkillError, SourceError, UsageError
+from skillreg.index_lint import lint_errors, open_cache
 from skillreg.index_scan import ScannedSkill, scan
 from skillreg.jsonio import dump_json
 from skillreg.workspace import discover
@@ -34,17 +37,33 @@ class IndexOptions:
     paths: tuple[Path, ...] = (Path("."),)
     use_cache: bool = True
     jobs: int | None = None  # worker processes for a cold parse; None: one per CPU
+    profile: str | None = None  # a lint profile name or file; None: the config's, else agentskills
+    cwd: Path | None = None  # where the project config is looked for; None: the current folder
 
 
 def build_index(options: IndexOptions) -> dict[str, Any]:
-    """The index document of the skills under `options.paths` (as plain JSON values)."""
+    """The index document of the skills under `options.paths` (as plain JSON values).
+
+    Raises `UsageError` for a path that does not exist and `ConfigError` for an invalid project
+    config or profile.
+    """
+    from skillreg.lint.runner import lint_setup, not_excluded
+
     generated = _generated()  # a bad SOURCE_DATE_EPOCH fails before any work
-    listings = discover([path.absolute() for path in options.paths])
-    cache = ParseCache.open(options.paths) if options.use_cache else ParseCache.disabled()
-    scanned = scan(listings, cache, options.jobs)
-    cache.save()
+    setup = lint_setup(options.profile, options.cwd or Path.cwd())
+    paths = [path.absolute() for path in options.paths]
+    listings = discover(paths)
+    if setup.settings.exclude:
+        kept = set(not_excluded([file for file, _ in listings], paths, setup.settings))
+        listings = [(file, listed) for file, listed in listings if file in kept]
+    cache = open_cache(options.paths, setup.plan) if options.use_cache else ParseCache.disabled()
+    scanned = scan(listings, cache, setup.plan, options.jobs)
     root = common_root(options.paths)
     entries = [_entry(skill, root) for skill in scanned]
+    errors = lint_errors(scanned, [entry["name"] for entry in entries], setup, cache)
+    cache.save()
+    for entry, found in zip(entries, errors, strict=True):
+        entry["errors"] = found
     _link(entries)
     entries.sort(key=lambda e: (e["name"], e["path"]))
     document: dict[str, Any] = {"format": FORMAT_VERSION, "count": len(entries), "skills": entries}
@@ -81,9 +100,7 @@ def _entry(skill: ScannedSkill, root: str) -> dict[str, Any]:
         "related": s.related,  # resolved by _link
         "missing": [],
         "related_by": [],
-        "errors": [
-            {"code": c, "line": line, "col": col, "message": m} for c, line, col, m in s.errors
-        ],
+        "errors": [],  # filled by build_index
     }
 
 

@@ -34,7 +34,7 @@ class RelatedEntry(_Model):
 
 
 class ErrorEntry(_Model):
-    """A finding of severity error met while reading SKILL.md (syntax or frontmatter)."""
+    """A lint finding of severity error, as `skill lint` reports it with the same profile."""
 
     code: str
     line: int = Field(ge=1)
@@ -64,7 +64,10 @@ class SkillEntry(_Model):
     related: list[RelatedEntry] = Field(description="References that resolve in this index.")
     missing: list[RelatedEntry] = Field(description="References that resolve nowhere here.")
     related_by: list[str] = Field(description="Names of the skills whose `related` names this one.")
-    errors: list[ErrorEntry] = Field(description="Empty unless SKILL.md could not be read cleanly.")
+    errors: list[ErrorEntry] = Field(
+        description="Lint errors (the profile given, else the project config's), sorted by "
+        "line, column and code; empty when the skill passes lint."
+    )
 
 
 class Index(_Model):

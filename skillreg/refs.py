@@ -107,7 +107,7 @@ def check_references(
     findings = _duplicate_names(owners)
     names = frozenset(owners) | known_names
     status = registry_status or {}
-    candidates = sorted(names)
+    candidates = _Suggestions(sorted(names))
     for skill in skills:
         refs, suspects = scan(skill, section_title)
         own = skill_name(skill)
@@ -117,6 +117,21 @@ def check_references(
             findings.extend(_ref_findings(skill.display, own, ref, seen, names, candidates, status))
             seen.setdefault(ref.name, ref.line)
     return sorted(findings)
+
+
+class _Suggestions:
+    """ "Did you mean" for unresolved names, each worked out once: comparing a name with every
+    other costs milliseconds per thousand names, and a large tree repeats the same few."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.known: dict[str, str] = {}
+
+    def hint(self, name: str) -> str:
+        if name not in self.known:
+            close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.8)
+            self.known[name] = f"; did you mean '{close[0]}'?" if close else ""
+        return self.known[name]
 
 
 def _owners(skills: Sequence[ParsedSkill]) -> dict[str, list[ParsedSkill]]:
@@ -153,7 +168,7 @@ def _ref_findings(
     ref: Reference,
     seen: dict[str, int],
     names: frozenset[str],
-    candidates: list[str],
+    candidates: _Suggestions,
     status: Mapping[str, str],
 ) -> Iterator[Diagnostic]:
     def make(rule: Rule, message: str) -> Diagnostic:
@@ -164,9 +179,7 @@ def _ref_findings(
     elif ref.name in seen:
         yield make(DUPLICATE_REFERENCE, f"'{ref.name}' is already listed on line {seen[ref.name]}")
     elif ref.name not in names:
-        close = difflib.get_close_matches(ref.name, candidates, n=1, cutoff=0.8)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        yield make(UNRESOLVED_REFERENCE, f"no skill named '{ref.name}'{hint}")
+        yield make(UNRESOLVED_REFERENCE, f"no skill named '{ref.name}'{candidates.hint(ref.name)}")
     state = status.get(ref.name)
     if state == "yanked":
         yield make(YANKED_REFERENCE, f"'{ref.name}' is yanked from the registry")

@@ -14,6 +14,7 @@ from skillreg import cache as cache_mod
 from skillreg import index_scan
 from skillreg.cache import ParseCache
 from skillreg.index import IndexOptions, build_index, dumps
+from skillreg.lint.checks import Plan
 
 from .conftest import REPO, SEED
 
@@ -49,16 +50,17 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     real = index_scan.summarize
 
-    def counting(path: Path) -> index_scan.SkillSummary:
+    def counting(path: Path, plan: Plan) -> index_scan.SkillSummary:
         seen.append(path)
-        return real(path)
+        return real(path, plan)
 
     monkeypatch.setattr(index_scan, "summarize", counting)
     return seen
 
 
-def index(root: Path) -> str:
-    return dumps(build_index(IndexOptions((root,), jobs=1)))
+def index(root: Path, profile: str | None = None) -> str:
+    """The index of `root`, the project config looked for from `root` (none above a temp folder)."""
+    return dumps(build_index(IndexOptions((root,), jobs=1, profile=profile, cwd=root)))
 
 
 def cache_files() -> list[Path]:
@@ -169,10 +171,23 @@ def test_unwritable_cache_folder_is_not_an_error(
     blocker = Path(os.environ["XDG_CACHE_HOME"])
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("a file where the cache folder should be\n", encoding="utf-8")
-    assert index(tree) == dumps(build_index(IndexOptions((tree,), use_cache=False)))
+    assert index(tree) == dumps(build_index(IndexOptions((tree,), use_cache=False, cwd=tree)))
 
 
 def test_parallel_cold_parse_matches_serial(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index_scan, "PARALLEL_THRESHOLD", 2)
-    parallel = dumps(build_index(IndexOptions((tree,), use_cache=False, jobs=2)))
-    assert parallel == dumps(build_index(IndexOptions((tree,), use_cache=False, jobs=1)))
+    parallel = dumps(build_index(IndexOptions((tree,), use_cache=False, jobs=2, cwd=tree)))
+    assert parallel == dumps(build_index(IndexOptions((tree,), use_cache=False, jobs=1, cwd=tree)))
+
+
+def test_fingerprint_discards_and_notes_persist(tree: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    first = ParseCache.open([tree], "lint:x", folder, fingerprint="one")
+    first.remember_note("k", "v")
+    first.remember_note("unused", "w")
+    first.save()
+    again = ParseCache.open([tree], "lint:x", folder, fingerprint="one")
+    assert again.note("k") == "v"
+    again.save()  # keeps only what this run used
+    assert ParseCache.open([tree], "lint:x", folder, fingerprint="one").note("unused") is None
+    assert ParseCache.open([tree], "lint:x", folder, fingerprint="two").note("k") is None

@@ -21,12 +21,18 @@ import click
     "--no-cache", is_flag=True, help="Parse everything; neither read nor write the cache."
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing.")
+@click.option(
+    "--profile",
+    metavar="NAME|PATH",
+    help="Lint profile for each skill's `errors` (default: config, else agentskills).",
+)
 def index(
     paths: tuple[Path, ...],
     output: Path | None,
     check_file: Path | None,
     no_cache: bool,
     jobs: int | None,
+    profile: str | None,
 ) -> None:
     """Index the skills under PATHS (default: the current folder) to stdout or -o FILE."""
     from skillreg import index as idx
@@ -34,14 +40,17 @@ def index(
 
     if output is not None and check_file is not None:
         raise UsageError("use either -o/--output or --check, not both")
-    options = idx.IndexOptions(paths or (Path("."),), use_cache=not no_cache, jobs=jobs)
+    options = idx.IndexOptions(
+        paths or (Path("."),), use_cache=not no_cache, jobs=jobs, profile=profile
+    )
     document = idx.build_index(options)
     invalid = sum(1 for entry in document["skills"] if entry["errors"])
     if invalid:
         click.echo(f"warning: {invalid} skill(s) have errors (see their `errors`)", err=True)
     if check_file is not None:
         if not idx.is_current(document, check_file):
-            again = shlex.join(["skill", "index", *map(str, paths), "-o", str(check_file)])
+            given = [*map(str, paths), *(["--profile", profile] if profile else [])]
+            again = shlex.join(["skill", "index", *given, "-o", str(check_file)])
             click.echo(f"{check_file} is stale: re-run `{again}`", err=True)
             click.get_current_context().exit(1)
         click.echo(f"{check_file} is up to date", err=True)

@@ -103,7 +103,7 @@ def link_findings(skill: ParsedSkill, body: Body) -> list[Diagnostic]:
         if not is_relative(link.target):
             continue
         if link.target not in verdicts:
-            verdicts[link.target] = _link_problem(root, link.target)
+            verdicts[link.target] = link_problem(root, link.target)
         problem = verdicts[link.target]
         if problem is not None:
             rule, message = problem
@@ -112,7 +112,7 @@ def link_findings(skill: ParsedSkill, body: Body) -> list[Diagnostic]:
     return found
 
 
-def _link_problem(root: str, target: str) -> tuple[Rule, str] | None:
+def link_problem(root: str, target: str) -> tuple[Rule, str] | None:
     """Why a relative link target is wrong: it leaves the skill folder or names nothing."""
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     if not path:

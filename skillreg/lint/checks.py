@@ -7,13 +7,14 @@ independent of other files.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from skillreg.diagnostics import Diagnostic
 from skillreg.frontmatter import Key
 from skillreg.lint import suppress
-from skillreg.lint.body_rules import body_findings
+from skillreg.lint.body_rules import body_findings, link_problem
 from skillreg.lint.field_rules import (
     delimiter_findings,
     explicit_tags,
@@ -24,7 +25,7 @@ from skillreg.lint.field_rules import (
 from skillreg.lint.profiles import Profile
 from skillreg.lint.schema_check import Checker, compiled
 from skillreg.lint.schema_rules import schema_findings
-from skillreg.markdown import Body
+from skillreg.markdown import Body, is_relative
 from skillreg.skill import FALLBACK_FILE, SKILL_FILE, ParsedSkill, parse_skill
 from skillreg.syntax_rules import MISSING_SKILL_FILE, finding
 
@@ -104,3 +105,30 @@ def slim(skill: ParsedSkill, section_title: str) -> ParsedSkill:
     return dataclasses.replace(
         skill, source=dataclasses.replace(source, text=""), body=kept, frontmatter=fm
     )
+
+
+def link_verdicts(skill: ParsedSkill) -> tuple[tuple[str, str], ...]:
+    """Each relative link target of `skill` with the code of its problem ("" when none).
+
+    Link findings are the only per-file findings that depend on other files (whether a target
+    exists); a cache of `check_file` results re-checks these with `links_unchanged`.
+    """
+    body = skill.body
+    if body is None or skill.source is None or not body.links:
+        return ()
+    root = os.path.abspath(skill.folder)
+    targets = sorted({link.target for link in body.links if is_relative(link.target)})
+    return tuple((target, _verdict(root, target)) for target in targets)
+
+
+def links_unchanged(folder: str, verdicts: tuple[tuple[str, str], ...]) -> bool:
+    """Whether every link target of a skill in `folder` still has the verdict recorded for it."""
+    if not verdicts:
+        return True
+    root = os.path.abspath(folder)
+    return all(_verdict(root, target) == code for target, code in verdicts)
+
+
+def _verdict(root: str, target: str) -> str:
+    problem = link_problem(root, target)
+    return problem[0].code if problem is not None else ""

@@ -22,7 +22,7 @@ from skillreg.lint import parallel, suppress
 from skillreg.lint.checks import FileResult, Plan, check_file
 from skillreg.lint.model import LintOptions, LintReport
 from skillreg.lint.profiles import resolve_profile
-from skillreg.lint.selection import Selection, build_selection, excluded
+from skillreg.lint.selection import Selection, build_selection, path_matches
 from skillreg.lint.settings import LintSettings, parse_settings
 from skillreg.skill import ParsedSkill
 from skillreg.workspace import find_skill_files
@@ -68,13 +68,37 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     diagnostics: list[Diagnostic] = []
     for result in results:
         display = result.skill.display
-        enabled = setup.selection.enabled_for(display)
-        found = setup.selection.keep([*result.diagnostics, *by_file.get(display, ())], enabled)
-        found = suppress.apply(found, result.directives, display, enabled)
-        diagnostics.extend(setup.selection.finish(found, enabled))
+        found = [*result.diagnostics, *by_file.get(display, ())]
+        diagnostics.extend(finish_file(setup.selection, display, found, result.directives))
     diagnostics.sort()
     profile = setup.plan.profile.name
     return LintReport(diagnostics, skills, profile, setup.fail_on, fixed, unfixed)
+
+
+def lint_setup(profile: str | None, cwd: Path) -> _Setup:
+    """What `skill lint --profile PROFILE` run from `cwd` checks against: the project config's
+    settings, the plan (profile and size limit), the rule selection and the known names.
+    The registry named for lint is not read (`registry` holds only its spec)."""
+    return _setup(LintOptions(profile=profile, cwd=cwd), cwd)
+
+
+def finish_file(
+    selection: Selection,
+    display: str,
+    found: Sequence[Diagnostic],
+    directives: Sequence[suppress.Directive],
+) -> list[Diagnostic]:
+    """One file's findings (its own and its cross-skill ones) as `skill lint` reports them:
+    selected, suppressed by its comments, with severity overrides applied."""
+    enabled = selection.enabled_for(display)
+    kept = suppress.apply(selection.keep(found, enabled), directives, display, enabled)
+    return selection.finish(kept, enabled)
+
+
+def references_wanted(setup: _Setup, count: int) -> bool:
+    """Whether `skill lint` checks Related Skills references when it lints `count` skills."""
+    related = setup.plan.profile.related_section is not None
+    return count > 1 or bool(setup.known_names) or setup.resolves_against_registry or related
 
 
 def _setup(options: LintOptions, cwd: Path) -> _Setup:
@@ -124,15 +148,29 @@ def _with_registry(setup: _Setup, offline: bool) -> _Setup:
 def _discover(paths: list[Path], settings: LintSettings) -> list[Path]:
     """The files to lint; `exclude` drops found files, never a file named on the command line."""
     files = find_skill_files(paths)
+    kept = set(not_excluded([str(file) for file in files], paths, settings))
+    return [file for file in files if str(file) in kept]
+
+
+def not_excluded(files: Sequence[str], paths: Sequence[Path], settings: LintSettings) -> list[str]:
+    """`files` found under `paths` minus those the config's `exclude` matches; a file named in
+    `paths` itself is always kept."""
     if not settings.exclude:
-        return files
+        return list(files)
     named = {os.path.normpath(str(p)) for p in paths if p.is_file()}
-    return [
-        file
-        for file in files
-        if os.path.normpath(str(file)) in named
-        or not excluded(str(file), settings.exclude, settings.root)
-    ]
+    inside = os.path.join(str(settings.root.resolve()), "")
+    kept = []
+    for file in files:
+        # `selection.excluded`, without resolving the root again for every file
+        absolute = os.path.abspath(file)
+        if absolute.startswith(inside):
+            relative = absolute[len(inside) :].replace(os.sep, "/")
+        else:
+            relative = Path(file).as_posix()
+        named_here = os.path.normpath(file) in named
+        if named_here or not any(path_matches(relative, glob) for glob in settings.exclude):
+            kept.append(file)
+    return kept
 
 
 def _config(options: LintOptions, cwd: Path) -> ConfigFile:
@@ -191,8 +229,7 @@ def _check_chunk(files: list[Path], plan: Plan) -> list[FileResult]:
 
 def _references(skills: list[ParsedSkill], setup: _Setup) -> dict[str, list[Diagnostic]]:
     title = setup.plan.profile.related_section
-    wanted = len(skills) > 1 or setup.known_names or setup.resolves_against_registry
-    if not wanted and title is None:
+    if not references_wanted(setup, len(skills)):
         return {}
     from skillreg.refs import check_references
 

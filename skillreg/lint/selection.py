@@ -32,7 +32,7 @@ class Selection:
         relative = _relative(display, self.root)
         ignored: set[str] = set()
         for glob, codes in self.per_file:
-            if _matches(relative, glob):
+            if path_matches(relative, glob):
                 ignored.update(codes)
         return self.enabled - ignored
 
@@ -75,7 +75,7 @@ def _expand(selectors: tuple[str, ...], option: str) -> frozenset[str]:
 def excluded(display: str, globs: tuple[str, ...], root: Path) -> bool:
     """True when the file matches one of the config's `exclude` globs."""
     relative = _relative(display, root)
-    return any(_matches(relative, glob) for glob in globs)
+    return any(path_matches(relative, glob) for glob in globs)
 
 
 def _relative(display: str, root: Path) -> str:
@@ -86,7 +86,7 @@ def _relative(display: str, root: Path) -> str:
         return Path(display).as_posix()
 
 
-def _matches(relative: str, glob: str) -> bool:
+def path_matches(relative: str, glob: str) -> bool:
     """Gitignore-like: a glob without a slash matches any path component, one with a slash a
     leading part of the path (so a folder's glob covers everything under it)."""
     glob = glob.strip("/")
