@@ -8,7 +8,7 @@ import tarfile
 from typing import TYPE_CHECKING
 
 from skillreg.bundle import Limits
-from skillreg.errors import BundleError, IntegrityError
+from skillreg.errors import BundleError, IntegrityError, describe_error
 from skillreg.registry.model import MANIFEST_FILE
 
 if TYPE_CHECKING:
@@ -35,9 +35,7 @@ def read_manifest(data: bytes, where: str = "bundle") -> BundleManifest:
     try:
         manifest = BundleManifest.model_validate_json(contents.pop(manifests[0]))
     except ValidationError as exc:
-        raise BundleError(
-            f"{where}: invalid manifest: {exc.errors()[0]['msg']}", path=where
-        ) from None
+        raise BundleError(f"{where}: invalid manifest: {describe_error(exc)}", path=where) from None
     if manifest.name != top:
         raise IntegrityError(f"{where}: manifest names {manifest.name!r}, folder is {top!r}")
     expected = {f"{top}/{f.path}": f.sha256 for f in manifest.files}

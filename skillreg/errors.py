@@ -81,3 +81,14 @@ class InstallError(SkillError):
 
 class LockError(InstallError):
     """The manifest or lockfile is invalid, or would change under --frozen."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line about `exc`: a pydantic error's first location and message, else its text."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "(top)"
+        return f"{where}: {first.get('msg')}"
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__

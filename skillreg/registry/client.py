@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
 from skillreg.atomic import write_atomic
-from skillreg.errors import IntegrityError, NotFoundError, RegistryError, UsageError
+from skillreg.errors import IntegrityError, NotFoundError, RegistryError, UsageError, describe_error
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -165,10 +165,8 @@ class Registry:
         try:
             return model.model_validate_json(body)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "(top)"
             raise RegistryError(
-                f"{url}: not a valid {model.__name__} ({where}: {first['msg']})", url=url
+                f"{url}: not a valid {model.__name__} ({describe_error(exc)})", url=url
             ) from None
 
     def root(self) -> RegistryRoot:

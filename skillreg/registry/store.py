@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from skillreg.atomic import parse_temp_name, write_atomic
-from skillreg.errors import IntegrityError, RegistryError, UsageError
+from skillreg.errors import IntegrityError, RegistryError, UsageError, describe_error
 from skillreg.jsonio import dump_json
 from skillreg.names import RULE, is_skill_name
 from skillreg.registry.model import (
@@ -324,14 +324,3 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line about `exc`: a pydantic error's first location and message, else its text."""
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
-    text = str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillreg.diagnostics import Severity
-from skillreg.errors import SkillError
+from skillreg.errors import SkillError, describe_error
 from skillreg.registry.derived import (
     catalog_entry,
     iter_documents,
@@ -35,7 +35,7 @@ from skillreg.registry.model import (
     blob_path,
     index_path,
 )
-from skillreg.registry.store import FolderRegistry, describe_error, registry_folder
+from skillreg.registry.store import FolderRegistry, registry_folder
 
 
 @dataclass(frozen=True)
