@@ -567,3 +567,11 @@ def test_both_manifests_listing_skills_is_refused(project: Path) -> None:
     result = skill("install", cwd=project)
     assert result.exit_code == 2
     assert "keep one of them" in result.stderr
+
+
+def test_a_failed_install_leaves_no_new_folders(server: Server, project: Path) -> None:
+    (project / "afile").write_text("in the way")
+    before = sorted(p.name for p in project.iterdir())
+    result = skill("install", "python-pro", "--dir", "afile", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1, result.stdout
+    assert sorted(p.name for p in project.iterdir()) == before  # no empty .agents/ left

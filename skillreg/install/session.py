@@ -6,6 +6,8 @@ Options come from the CLI as a frozen `InstallOptions`; a `Session` opens regist
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +63,9 @@ class Session:
             raise
         self._http: HttpClient | None = None
         self._registries: dict[str, Registry] = {}
+        # What the project root held before this writer ran: a failed run removes any new,
+        # file-less folders it made (`.agents/skills`, `.claude/skills`), leaving the old state.
+        self._before = _entries(self.project.root) if exclusive else None
 
     def __enter__(self) -> Session:
         return self
@@ -70,6 +75,8 @@ class Session:
     ) -> None:
         if self._http is not None:
             self._http.close()
+        if exc is not None and self._before is not None:
+            _remove_new_empty_folders(self.project.root, self._before)
         if self._guard is not None:
             self._guard.close()  # closing the file releases the lock
 
@@ -136,3 +143,21 @@ def _project_guard(root: Path) -> IO[bytes] | None:
         return None  # an unwritable cache must not stop installs; they are just not serialised
     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
     return handle
+
+
+def _entries(root: Path) -> set[str]:
+    try:
+        return set(os.listdir(root))
+    except OSError:
+        return set()
+
+
+def _remove_new_empty_folders(root: Path, before: set[str]) -> None:
+    for name in _entries(root) - before:
+        path = root / name
+        if path.is_dir() and not path.is_symlink() and not _holds_files(path):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _holds_files(folder: Path) -> bool:
+    return any(not p.is_dir() or p.is_symlink() for p in folder.rglob("*"))
