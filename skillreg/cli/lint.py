@@ -10,8 +10,8 @@ import click
 
 from skillreg.diagnostics import Severity
 from skillreg.errors import EXIT_FAILED, EXIT_OK
+from skillreg.report import CHOICES
 
-_FORMATS = ("text", "json", "github", "sarif", "auto")
 _LEVELS = ("error", "warning", "info")
 
 
@@ -32,7 +32,7 @@ _LEVELS = ("error", "warning", "info")
     "--fix", is_flag=True, help="Apply safe fixes (BOM, CRLF, unquoted versions), then lint."
 )
 @click.option(
-    "--output-format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True
+    "--output-format", "fmt", type=click.Choice(CHOICES), default="text", show_default=True
 )
 @click.option(
     "--config", type=click.Path(path_type=Path, dir_okay=False), help="Use this config file."
@@ -66,9 +66,11 @@ def lint(paths: tuple[Path, ...], profile: str | None, select: tuple[str, ...],
     )  # fmt: skip
     report = run_lint(list(paths), options)
     concrete = resolve_format(fmt, os.environ)
-    color = concrete == "text" and sys.stdout.isatty()
+    color = concrete == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    # Inside GitHub Actions, paths in annotations and SARIF must be relative to the checkout.
+    root = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
     output = render(concrete, report.diagnostics, all_rules(), files_checked=report.files,
-                    root=Path.cwd(), color=color)  # fmt: skip
+                    root=root, color=color)  # fmt: skip
     if quiet and concrete == "text":
         output = _without_summary(output)
     click.echo(output, nl=False)
