@@ -83,3 +83,19 @@ def test_github(project: Path, fmt: str) -> None:
 def test_auto_outside_actions_is_text(project: Path) -> None:
     _, out = _lint("--output-format", "auto", env={"GITHUB_ACTIONS": ""})
     assert out.startswith("skills/")
+
+
+def test_sarif_paths_are_relative_to_the_github_workspace(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project / "skills")  # linting from a subfolder of the checkout
+    result = CliRunner().invoke(
+        cli,
+        ["lint", ".", "--profile", "agentskills", "--output-format", "sarif"],
+        env={"GITHUB_WORKSPACE": str(project)},
+    )
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(result.stdout)["runs"][0]["results"]
+    }
+    assert "skills/bad-one/SKILL.md" in uris
