@@ -6,6 +6,7 @@ The registry is built with the real publish, yank and deprecate, and served over
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from collections.abc import Iterator
@@ -229,3 +230,20 @@ def test_catalog_statuses() -> None:
     names = names_from_catalog("reg", catalog)
     assert names.known == {"gone", "old", "fine"}
     assert dict(names.status) == {"gone": "yanked", "old": "deprecated"}
+
+
+def test_index_resolves_against_the_lint_registry_too(world: World) -> None:
+    """`skill index` lists the errors `skill lint` reports, registry names included."""
+
+    def sk301(index: str) -> list[str]:
+        entry = json.loads(index)["skills"][0]
+        return [e["message"] for e in entry["errors"] if e["code"] == "SK301"]
+
+    plain = CliRunner().invoke(cli, ["index", "backend-developer", "--profile", "council"])
+    assert plain.exit_code == 0 and len(sk301(plain.stdout)) == 5
+    (world.project / "skill.toml").write_text(
+        f'[lint]\nprofile = "council"\nregistry = "{world.url}"\n'
+    )
+    result = CliRunner().invoke(cli, ["index", "backend-developer"])
+    assert result.exit_code == 0, result.stderr
+    assert sk301(result.stdout) == []

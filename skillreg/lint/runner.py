@@ -77,9 +77,9 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
 
 def lint_setup(profile: str | None, cwd: Path) -> _Setup:
     """What `skill lint --profile PROFILE` run from `cwd` checks against: the project config's
-    settings, the plan (profile and size limit), the rule selection and the known names.
-    The registry named for lint is not read (`registry` holds only its spec)."""
-    return _setup(LintOptions(profile=profile, cwd=cwd), cwd)
+    settings, the plan (profile and size limit), the rule selection and the known names,
+    including those of the registry the config names for lint."""
+    return _with_registry(_setup(LintOptions(profile=profile, cwd=cwd), cwd), offline=False)
 
 
 def finish_file(
