@@ -66,14 +66,17 @@ def test_encoding_findings(tmp_path: Path) -> None:
     assert parse_skill(crlf).name == "d"
 
 
-def test_size_cap_does_not_read_the_file(tmp_path: Path) -> None:
+def test_size_cap_does_not_read_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "big"
     folder.mkdir()
     with (folder / "SKILL.md").open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)  # sparse: 50 MB that cost nothing to write
-    started = time.perf_counter()
+
+    def no_reading(self: Path) -> bytes:
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
     assert [d.code for d in parse_skill(folder).diagnostics] == ["SK004"]
-    assert time.perf_counter() - started < 0.5
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
@@ -86,7 +89,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     folder = _write(tmp_path, "---\n" + "\n".join(lines) + "\n---\n")
     started = time.perf_counter()
     skill = parse_skill(folder)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 5.0  # a guard against expansion, not a benchmark
     assert [d.code for d in skill.diagnostics] == ["SK015"]
     assert skill.frontmatter is not None and skill.frontmatter.data is None
 

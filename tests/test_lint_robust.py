@@ -33,7 +33,7 @@ def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
     (folder / "SKILL.md").write_text(BOMB, encoding="utf-8")
     start = time.perf_counter()
     codes = _lint(folder)
-    assert time.perf_counter() - start < 1.0  # a guard against a hang, not a benchmark
+    assert time.perf_counter() - start < 5.0  # a guard against a hang, not a benchmark
     assert codes == ["SK015"]
 
 
@@ -44,7 +44,7 @@ def test_50mb_file_is_refused_by_size(tmp_path: Path) -> None:
         handle.truncate(50 * 1024 * 1024)  # sparse: reading it would take time and memory
     start = time.perf_counter()
     assert _lint(folder) == ["SK004"]
-    assert time.perf_counter() - start < 1.0  # a guard against a hang, not a benchmark
+    assert time.perf_counter() - start < 5.0  # a guard against a hang, not a benchmark
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_pathological_link_line_is_fast(tmp_path: Path) -> None:
     (folder / "SKILL.md").write_text("---\nname: links\ndescription: x\n---\n" + "[a](" * 200_000)
     start = time.perf_counter()
     _lint(folder)
-    assert time.perf_counter() - start < 1.0  # the link scanner was once quadratic: hours here
+    assert time.perf_counter() - start < 5.0  # the link scanner was once quadratic: hours here
 
 
 def test_slim_skills_give_the_same_reference_findings() -> None:
