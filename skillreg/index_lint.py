@@ -85,7 +85,7 @@ def _references(
     """Findings about Related Skills over the collection (`skillreg.refs.check_references`):
     each skill's own ones were found alone when it was parsed; here its references that name no
     skill of the collection become SK301, and names declared twice SK304."""
-    from skillreg.refs import UNRESOLVED_REFERENCE
+    from skillreg.refs import UNRESOLVED_REFERENCE, Suggestions
     from skillreg.syntax_rules import finding
 
     owners: dict[str, list[str]] = {}
@@ -93,14 +93,14 @@ def _references(
         if skill.summary.readable:
             owners.setdefault(name, []).append(skill.skill_file)
     known = frozenset(owners) | setup.known_names
-    suggest = _Suggestions(known, cache)
+    suggest = Suggestions(known, _CacheMemo(known, cache))
     by_file: dict[str, list[Diagnostic]] = {}
     for skill in scanned:
         display = skill.skill_file
         found = [unpack(packed, display) for packed in skill.summary.ref_findings]
         for name, line, col, end_col in skill.summary.unresolved:
             if name not in known:
-                message = f"no skill named '{name}'{suggest.hint(name)}"
+                message = suggest.unresolved(name)
                 found.append(
                     finding(UNRESOLVED_REFERENCE, display, line, col, message, end_col=end_col)
                 )
@@ -110,26 +110,20 @@ def _references(
     return by_file
 
 
-class _Suggestions:
-    """The "did you mean" of an unresolved name, worded as `check_references` words it: the
-    closest name of the collection. Comparing a name with every other costs ~3 ms per 1,000
-    names, so answers are kept in the cache, keyed by the set of names they were chosen from."""
+class _CacheMemo:
+    """Keeps "did you mean" answers in the parse cache, keyed by the set of names they were
+    chosen from (a rename anywhere in the collection makes them all stale)."""
 
     def __init__(self, names: frozenset[str], cache: ParseCache) -> None:
-        self.candidates = sorted(names)
-        self.digest = hashlib.sha256("\n".join(self.candidates).encode()).hexdigest()
+        self.digest = hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
         self.cache = cache
 
-    def hint(self, name: str) -> str:
-        key = f"did-you-mean {self.digest} {name}"
-        close = self.cache.note(key)
-        if close is None:
-            import difflib
+    def get(self, name: str) -> str | None:
+        value = self.cache.note(f"did-you-mean {self.digest} {name}")
+        return value if isinstance(value, str) else None
 
-            matches = difflib.get_close_matches(name, self.candidates, n=1, cutoff=0.8)
-            close = matches[0] if matches else ""
-            self.cache.remember_note(key, close)
-        return f"; did you mean '{close}'?" if close else ""
+    def put(self, name: str, close: str) -> None:
+        self.cache.remember_note(f"did-you-mean {self.digest} {name}", close)
 
 
 def _duplicate_names(owners: dict[str, list[str]], plan: Plan) -> list[Diagnostic]:

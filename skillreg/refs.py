@@ -5,7 +5,8 @@ rules and their findings. Extracting the references from a skill is `skillreg.re
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Protocol
 
 from skillreg.diagnostics import Diagnostic, Rule, Severity
 from skillreg.names import is_skill_name
@@ -107,7 +108,7 @@ def check_references(
     findings = _duplicate_names(owners)
     names = frozenset(owners) | known_names
     status = registry_status or {}
-    candidates = _Suggestions(sorted(names))
+    candidates = Suggestions(names)
     for skill in skills:
         refs, suspects = scan(skill, section_title)
         own = skill_name(skill)
@@ -119,19 +120,37 @@ def check_references(
     return sorted(findings)
 
 
-class _Suggestions:
-    """ "Did you mean" for unresolved names, each worked out once: comparing a name with every
-    other costs milliseconds per thousand names, and a large tree repeats the same few."""
+class Memo(Protocol):
+    """Somewhere answers outlive a run (the index's parse cache)."""
 
-    def __init__(self, names: list[str]) -> None:
-        self.names = names
+    def get(self, name: str) -> str | None: ...
+    def put(self, name: str, close: str) -> None: ...
+
+
+class Suggestions:
+    """ "Did you mean" for names that resolve nowhere, among `names`. Comparing a name with every
+    other costs milliseconds per thousand names and a large tree repeats the same few, so each
+    answer is worked out once per run, or once for good when a `memo` keeps it."""
+
+    def __init__(self, names: Iterable[str], memo: Memo | None = None) -> None:
+        self.names = sorted(names)
+        self.memo = memo
         self.known: dict[str, str] = {}
 
     def hint(self, name: str) -> str:
         if name not in self.known:
-            close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.8)
-            self.known[name] = f"; did you mean '{close[0]}'?" if close else ""
+            close = self.memo.get(name) if self.memo else None
+            if close is None:
+                matches = difflib.get_close_matches(name, self.names, n=1, cutoff=0.8)
+                close = matches[0] if matches else ""
+                if self.memo:
+                    self.memo.put(name, close)
+            self.known[name] = f"; did you mean '{close}'?" if close else ""
         return self.known[name]
+
+    def unresolved(self, name: str) -> str:
+        """SK301's message, the one wording lint and the index share."""
+        return f"no skill named '{name}'{self.hint(name)}"
 
 
 def _owners(skills: Sequence[ParsedSkill]) -> dict[str, list[ParsedSkill]]:
@@ -168,7 +187,7 @@ def _ref_findings(
     ref: Reference,
     seen: dict[str, int],
     names: frozenset[str],
-    candidates: _Suggestions,
+    candidates: Suggestions,
     status: Mapping[str, str],
 ) -> Iterator[Diagnostic]:
     def make(rule: Rule, message: str) -> Diagnostic:
@@ -179,7 +198,7 @@ def _ref_findings(
     elif ref.name in seen:
         yield make(DUPLICATE_REFERENCE, f"'{ref.name}' is already listed on line {seen[ref.name]}")
     elif ref.name not in names:
-        yield make(UNRESOLVED_REFERENCE, f"no skill named '{ref.name}'{candidates.hint(ref.name)}")
+        yield make(UNRESOLVED_REFERENCE, candidates.unresolved(ref.name))
     state = status.get(ref.name)
     if state == "yanked":
         yield make(YANKED_REFERENCE, f"'{ref.name}' is yanked from the registry")

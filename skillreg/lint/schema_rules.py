@@ -160,28 +160,26 @@ def _dotted(path: tuple[str | int, ...], field: str | None) -> str:
     return ".".join(parts) or "frontmatter"
 
 
+# First match wins: bool before int (a bool is an int), datetime before date.
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (type(None), "null"),
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a number"),
+    (datetime.datetime, "a timestamp"),
+    (datetime.date, "a date"),
+    ((bytes, bytearray), "binary data"),
+    (dict, "a mapping"),
+    (list, "a list"),
+    (str, "a string"),
+)
+
+
 def _kind(value: Any) -> str:
     """What a frontmatter value is, for messages: "an integer", "binary data", ..."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, datetime.datetime):
-        return "a timestamp"
-    if isinstance(value, datetime.date):
-        return "a date"
-    if isinstance(value, bytes | bytearray):
-        return "binary data"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
+    for kind, label in _KINDS:
+        if isinstance(value, kind):
+            return label
     return f"a {type(value).__name__} value"
 
 
