@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 SEED = SHARED / "seed" / "backend-developer"
+RELATED = REPO / "tests" / "fixtures" / "related"  # the five skills the seed names
 
-pytest_plugins = ["tests.install_fixtures"]
+
+def seed_family(root: Path) -> Path:
+    """A writable copy of the seed and the five skills it names, as folders of `root`."""
+    shutil.copytree(SEED, root / "backend-developer")
+    for folder in RELATED.iterdir():
+        shutil.copytree(folder, root / folder.name)
+    return root
+
+
+pytest_plugins = ["tests.install_fixtures", "tests.index_fixtures"]
 
 
 @pytest.fixture(autouse=True)

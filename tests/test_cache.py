@@ -14,26 +14,15 @@ from skillreg import cache as cache_mod
 from skillreg import index_scan
 from skillreg.cache import ParseCache
 from skillreg.index import IndexOptions, build_index, dumps
-from skillreg.lint.checks import Plan
 
-from .conftest import REPO, SEED
+from .conftest import seed_family
 
-FIXTURES = REPO / "tests" / "fixtures" / "related"
 OLD = time.time() - 3600  # well outside the racy window
 
 
 @pytest.fixture
-def trust_fresh_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests write their files just before indexing; only the racy-window tests keep it."""
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
-
-
-@pytest.fixture
 def tree(tmp_path: Path, trust_fresh_files: None) -> Path:
-    root = tmp_path / "skills"
-    shutil.copytree(SEED, root / "backend-developer")
-    for folder in FIXTURES.iterdir():
-        shutil.copytree(folder, root / folder.name)
+    root = seed_family(tmp_path / "skills")
     (root / "python-pro" / "notes.txt").write_text("notes\n", encoding="utf-8")
     age(root)
     return root
@@ -42,20 +31,6 @@ def tree(tmp_path: Path, trust_fresh_files: None) -> Path:
 def age(root: Path) -> None:
     for path in root.rglob("*"):
         os.utime(path, (OLD, OLD))
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Records every SKILL.md parse (in-process: jobs=1)."""
-    seen: list[Path] = []
-    real = index_scan.summarize
-
-    def counting(path: Path, plan: Plan) -> index_scan.SkillSummary:
-        seen.append(path)
-        return real(path, plan)
-
-    monkeypatch.setattr(index_scan, "summarize", counting)
-    return seen
 
 
 def index(root: Path, profile: str | None = None) -> str:

@@ -18,9 +18,7 @@ from skillreg.graph import (
     graph_from_index,
 )
 
-from .conftest import REPO, SEED
-
-FIXTURES = REPO / "tests" / "fixtures" / "related"
+from .conftest import SEED, seed_family
 
 
 def document(edges: dict[str, list[str]], missing: dict[str, list[str]] | None = None) -> Any:
@@ -107,11 +105,7 @@ def test_dot_and_mermaid_escape_odd_names() -> None:
 
 @pytest.fixture
 def collection(tmp_path: Path) -> Path:
-    root = tmp_path / "skills"
-    shutil.copytree(SEED, root / "backend-developer")
-    for folder in FIXTURES.iterdir():
-        shutil.copytree(folder, root / folder.name)
-    return root
+    return seed_family(tmp_path / "skills")
 
 
 def test_collection_graph_of_the_seed_family(collection: Path) -> None:

@@ -17,18 +17,13 @@ from skillreg.index import SCHEMA_PATH, IndexOptions, build_index, dumps, schema
 from skillreg.index import main as index_main
 from skillreg.index_model import Index
 
-from .conftest import CORPUS, REPO, SEED
-
-FIXTURES = REPO / "tests" / "fixtures" / "related"
+from .conftest import CORPUS, SEED, seed_family
 
 
 @pytest.fixture
 def collection(tmp_path: Path) -> Path:
     """The seed and its five related skills, plus a few extra files."""
-    root = tmp_path / "skills"
-    shutil.copytree(SEED, root / "backend-developer")
-    for folder in FIXTURES.iterdir():
-        shutil.copytree(folder, root / folder.name)
+    root = seed_family(tmp_path / "skills")
     refs = root / "python-pro" / "references"
     refs.mkdir()
     (refs / "typing.md").write_text("# Typing\n", encoding="utf-8")

@@ -13,18 +13,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from skillreg import cache as cache_mod
-from skillreg import index_scan
 from skillreg.cli import cli
 from skillreg.diagnostics import Severity
 from skillreg.index import IndexOptions, build_index, dumps
 from skillreg.lint import LintOptions, run_lint
 from skillreg.lint import profiles as profiles_mod
-from skillreg.lint.checks import Plan
 
-from .conftest import CORPUS, REPO, SEED
+from .conftest import CORPUS, REPO, seed_family
 
-FIXTURES = REPO / "tests" / "fixtures" / "related"
 OLD = time.time() - 3600  # outside the cache's racy window
 
 
@@ -43,21 +39,6 @@ def errors(root: Path, *, profile: str | None = None, cwd: Path | None = None) -
     options = IndexOptions((root,), jobs=1, profile=profile, cwd=cwd or root)
     document = build_index(options)
     return {e["path"]: [(x["code"], x["line"]) for x in e["errors"]] for e in document["skills"]}
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every SKILL.md parsed (in-process: jobs=1); files are trusted by stat at once."""
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
-    seen: list[Path] = []
-    real = index_scan.summarize
-
-    def counting(path: Path, plan: Plan) -> index_scan.SkillSummary:
-        seen.append(path)
-        return real(path, plan)
-
-    monkeypatch.setattr(index_scan, "summarize", counting)
-    return seen
 
 
 @pytest.fixture
@@ -214,9 +195,7 @@ def test_every_skill_lint_rejects_has_errors_in_the_index() -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project whose config excludes `drafts`, holding the seed family and a broken draft."""
-    shutil.copytree(SEED, tmp_path / "skills" / "backend-developer")
-    for folder in FIXTURES.iterdir():
-        shutil.copytree(folder, tmp_path / "skills" / folder.name)
+    seed_family(tmp_path / "skills")
     draft = tmp_path / "skills" / "drafts" / "rust-pro"
     draft.mkdir(parents=True)
     related = "## Related Skills\n\n- `backend-developer` - Services\n"

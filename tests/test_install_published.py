@@ -6,10 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, SEED
+from tests.conftest import RELATED, SEED
 from tests.install_helpers import read_json, serve, skill
-
-RELATED = REPO / "tests" / "fixtures" / "related"
 
 
 def publish(registry: Path, *paths: Path, cwd: Path) -> None:

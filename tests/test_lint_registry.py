@@ -22,10 +22,9 @@ from skillreg.lint.registry_names import names_from_catalog
 from skillreg.registry.edit import deprecate, yank
 from skillreg.registry.model import Catalog, CatalogEntry
 from skillreg.registry.publish import PublishOptions, publish
-from tests.conftest import REPO, SEED
+from tests.conftest import RELATED, SEED
 from tests.install_helpers import RegistryBuilder, serve
 
-RELATED = REPO / "tests" / "fixtures" / "related"
 SEED_FILE = "backend-developer/SKILL.md"
 # The seed's Related Skills section: where each name starts (line, column).
 FIVE = {"python-pro": (202, 4), "golang-pro": (202, 19), "devops-engineer": (203, 4),

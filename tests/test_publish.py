@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from skillreg.cli import cli
-from tests.conftest import REPO, SEED
+from tests.conftest import seed_family
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +24,6 @@ def outside_the_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-RELATED = REPO / "tests" / "fixtures" / "related"
 NAMES = ["backend-developer", "data-engineer", "devops-engineer", "golang-pro", "python-pro",
          "security-engineer"]  # fmt: skip
 
@@ -59,11 +57,7 @@ def write_skill(parent: Path, name: str, **kwargs: object) -> Path:
 
 def sources(tmp_path: Path) -> Path:
     """A writable copy of the seed and its five related fixture skills."""
-    src = tmp_path / "src"
-    shutil.copytree(SEED, src / "backend-developer")
-    for folder in RELATED.iterdir():
-        shutil.copytree(folder, src / folder.name)
-    return src
+    return seed_family(tmp_path / "src")
 
 
 def run(*args: str) -> Result:

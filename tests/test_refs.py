@@ -12,9 +12,8 @@ from skillreg.refs import REF_RULES, check_references
 from skillreg.related import Reference, related_references
 from skillreg.skill import ParsedSkill, parse_skill
 
-from .conftest import REPO, SEED
+from .conftest import RELATED, SEED
 
-FIXTURES = REPO / "tests" / "fixtures" / "related"
 SEED_NAMES = ("python-pro", "golang-pro", "devops-engineer", "security-engineer", "data-engineer")
 
 
@@ -73,14 +72,14 @@ def test_seed_references_carry_reasons_and_alternatives(seed_copy: Path) -> None
 
 
 def test_seed_resolves_against_its_siblings(tmp_path: Path, seed_copy: Path) -> None:
-    for folder in FIXTURES.iterdir():
+    for folder in RELATED.iterdir():
         shutil.copytree(folder, seed_copy.parent / folder.name)
     skills = [parse_skill(p) for p in sorted(seed_copy.parent.iterdir())]
     assert check_references(skills) == []
 
 
 def test_typo_suggests_the_existing_name(seed_copy: Path) -> None:
-    shutil.copytree(FIXTURES / "security-engineer", seed_copy.parent / "security-engineer")
+    shutil.copytree(RELATED / "security-engineer", seed_copy.parent / "security-engineer")
     file = seed_copy / "SKILL.md"
     file.write_text(file.read_text().replace("`security-engineer`", "`securty-engineer`"))
     skills = [parse_skill(seed_copy), parse_skill(seed_copy.parent / "security-engineer")]
