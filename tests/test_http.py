@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -233,3 +234,13 @@ def test_a_long_retry_after_fails_at_once(server: Server, project: Path) -> None
         f"error: {server.url}/registry.json: server answered 503; the server asks to retry"
         " after 100000s, try again later\n"
     )
+
+
+def test_a_newer_registry_format_is_refused(
+    registry: RegistryBuilder, server: Server, project: Path
+) -> None:
+    root = read_json(registry.root / "registry.json")
+    (registry.root / "registry.json").write_text(json.dumps({**root, "format_version": 99}))
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert "registry format version 99 is newer than this skillreg reads" in result.stderr

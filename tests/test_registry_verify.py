@@ -138,10 +138,7 @@ def test_a_registry_of_an_unknown_format_version_is_refused(tmp_path: Path) -> N
     (reg / "registry.json").write_text(json.dumps({**root, "format_version": 2}))
     result = run("publish", str(src), "--to", str(reg))
     assert result.exit_code == 1
-    assert (
-        "registry.json: format skillreg-registry v2 is not one this skillreg writes"
-        in result.stderr
-    )
+    assert "registry.json: format version 2 is not the one this skillreg writes" in result.stderr
 
 
 def test_reindex_sweeps_temp_files_of_dead_publishers_only(tmp_path: Path) -> None:

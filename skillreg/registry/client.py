@@ -170,7 +170,7 @@ class Registry:
             ) from None
 
     def root(self) -> RegistryRoot:
-        from skillreg.registry.model import FORMAT, FORMAT_VERSION, ROOT_FILE, RegistryRoot
+        from skillreg.registry.model import FORMAT_VERSION, ROOT_FILE, RegistryRoot
 
         if self._root is None:
             try:
@@ -180,10 +180,10 @@ class Registry:
                     f"{self.location}: not a skill registry (no {ROOT_FILE})", url=exc.url
                 ) from None
             root = self._parse(url, body, RegistryRoot)
-            if root.format != FORMAT or root.format_version > FORMAT_VERSION:
+            if root.format_version > FORMAT_VERSION:  # older ones stay readable
                 raise RegistryError(
-                    f"{url}: unsupported registry format {root.format} v{root.format_version}"
-                    " (upgrade skillreg)",
+                    f"{url}: registry format version {root.format_version} is newer than this"
+                    " skillreg reads (upgrade skillreg)",
                     url=url,
                 )
             self.index_cache.put(url, etag, body, had=cached)

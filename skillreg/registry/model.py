@@ -65,6 +65,15 @@ class RegistryRoot(_Model):
     blobs: str = Field(default=BLOB_TEMPLATE, description="bundle path template")
     catalog: str = Field(default=CATALOG_FILE, description="derived catalog path")
 
+    @property
+    def default_layout(self) -> bool:
+        """Whether the paths are the ones `index_path` and `blob_path` give (what we write)."""
+        return (self.index, self.blobs, self.catalog) == (
+            INDEX_TEMPLATE,
+            BLOB_TEMPLATE,
+            CATALOG_FILE,
+        )
+
     @field_validator("index", "blobs", "catalog")
     @classmethod
     def _inside(cls, template: str) -> str:

@@ -119,20 +119,16 @@ class FolderRegistry:
             raise RegistryError(f"{path}: invalid: {describe_error(exc)}", path=path) from None
         except OSError as exc:
             raise RegistryError(f"{path}: cannot read: {exc.strerror}", path=path) from None
-        if (root.index, root.blobs, root.catalog) != (
-            RegistryRoot.model_fields["index"].default,
-            RegistryRoot.model_fields["blobs"].default,
-            RegistryRoot.model_fields["catalog"].default,
-        ):  # clients follow the templates; the writer and `verify` know only the default layout
+        if not root.default_layout:  # clients follow templates; writer and verify do not
             raise RegistryError(
                 f"{path}: custom path templates; this skillreg writes and verifies only the"
                 " default layout (index/, blobs/sha256/, catalog.json)",
                 path=path,
             )
-        if (root.format, root.format_version) != (FORMAT, FORMAT_VERSION):
+        if root.format_version != FORMAT_VERSION:  # (`format` itself is checked by the model)
             raise RegistryError(
-                f"{path}: format {root.format} v{root.format_version} is not one this skillreg "
-                f"writes ({FORMAT} v{FORMAT_VERSION}); upgrade skillreg",
+                f"{path}: format version {root.format_version} is not the one this skillreg "
+                f"writes ({FORMAT_VERSION}); upgrade skillreg",
                 path=path,
             )
         return root
