@@ -103,7 +103,7 @@ def figures(label: str, tree: Path, work: Path, *, edit: Path | None = None) -> 
 def cache_load(tree: Path, cache: Path) -> str:
     """How big the tree's cache file is and how long loading it takes (in-process, best of 3)."""
     sys.path.insert(0, str(REPO))
-    from skillreg.index_lint import open_cache
+    from skillreg.index.lint import open_cache
     from skillreg.lint.runner import lint_setup
 
     folder = cache / "skillreg" / "index"
@@ -122,7 +122,7 @@ def _timed(action: Callable[[], object]) -> float:
 
 def profile_corpus() -> None:
     sys.path.insert(0, str(REPO))
-    from skillreg.index import IndexOptions, build_index
+    from skillreg.index.build import IndexOptions, build_index
 
     profiler = cProfile.Profile()
     profiler.enable()

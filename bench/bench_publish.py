@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from skillreg.bundle import BundleFile, build_bundle
-from skillreg.jsonio import dump_json
+from skillreg.bundle.pack import BundleFile, build_bundle
+from skillreg.core.jsonio import dump_json
 from skillreg.registry.derived import rebuild_derived
 from skillreg.registry.model import (
     ROOT_FILE,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from skillreg import cache as cache_mod
-from skillreg import index_scan
+from skillreg.collection import cache as cache_mod
+from skillreg.index import scan as index_scan
 from skillreg.lint.checks import Plan
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from skillreg import agents
-from skillreg.errors import UsageError
+from skillreg.core.errors import UsageError
+from skillreg.install import agents
 
 REQUIRED = [
     "claude-code",

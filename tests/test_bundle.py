@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from skillreg.bundle import Limits, collect_files, pack_skill
-from skillreg.bundle_read import read_manifest
+from skillreg.bundle.pack import Limits, collect_files, pack_skill
+from skillreg.bundle.read import read_manifest
 from skillreg.cli import cli
-from skillreg.errors import BundleError, IntegrityError
+from skillreg.core.errors import BundleError, IntegrityError
 from tests.conftest import CORPUS, SEED
 
 SKILL_MD = """---

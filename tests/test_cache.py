@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from skillreg import cache as cache_mod
-from skillreg import index_scan
-from skillreg.cache import ParseCache
-from skillreg.index import IndexOptions, build_index, dumps
+from skillreg.collection import cache as cache_mod
+from skillreg.collection.cache import ParseCache
+from skillreg.index import scan as index_scan
+from skillreg.index.build import IndexOptions, build_index, dumps
 
 from .conftest import seed_family
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.skill import parse_skill
+from skillreg.skill.parsed import parse_skill
 
 
 def _write(tmp_path: Path, text: str | bytes, name: str = "demo") -> Path:

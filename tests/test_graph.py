@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from skillreg.cli import cli
-from skillreg.graph import (
+from skillreg.index.graph import (
     RENDERERS,
     Edge,
     collection_graph,

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from skillreg.errors import IntegrityError
+from skillreg.core.errors import IntegrityError
 from skillreg.registry.http import HttpClient, HttpSettings, _connect_error
 from skillreg.registry.model import blob_path, index_path
 from tests.install_helpers import (

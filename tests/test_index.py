@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from skillreg.cli import cli
-from skillreg.index import SCHEMA_PATH, IndexOptions, build_index, dumps, schema_text
-from skillreg.index import main as index_main
-from skillreg.index_model import Index
+from skillreg.index.build import SCHEMA_PATH, IndexOptions, build_index, dumps, schema_text
+from skillreg.index.build import main as index_main
+from skillreg.index.model import Index
 
 from .conftest import CORPUS, SEED, seed_family
 
@@ -45,7 +45,7 @@ def validator() -> jsonschema.Draft202012Validator:
 
 def test_committed_schema_matches_the_model() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "schema/index.schema.json is stale: run `python -m skillreg.index --write-schema`"
+        "schema/index.schema.json is stale: run `python -m skillreg.index.build --write-schema`"
     )
 
 
@@ -55,7 +55,7 @@ def test_write_schema_entry_point(
     assert index_main(["--bogus"]) == 2
     assert "usage" in capsys.readouterr().err
     target = tmp_path / "index.schema.json"
-    monkeypatch.setattr("skillreg.index.SCHEMA_PATH", target)
+    monkeypatch.setattr("skillreg.index.build.SCHEMA_PATH", target)
     assert index_main(["--write-schema"]) == 0
     assert target.read_text(encoding="utf-8") == schema_text()
     assert capsys.readouterr().out == f"{target}\n"
@@ -154,7 +154,7 @@ def test_source_date_epoch_adds_generated(
 
 
 def test_format_version_matches_the_model() -> None:
-    from skillreg.index import FORMAT_VERSION
+    from skillreg.index.build import FORMAT_VERSION
 
     assert Index.model_json_schema()["properties"]["format"]["const"] == FORMAT_VERSION
 

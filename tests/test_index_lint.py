@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from skillreg.cli import cli
-from skillreg.diagnostics import Severity
-from skillreg.index import IndexOptions, build_index, dumps
+from skillreg.core.diagnostics import Severity
+from skillreg.index.build import IndexOptions, build_index, dumps
 from skillreg.lint import LintOptions, run_lint
 from skillreg.lint import profiles as profiles_mod
 

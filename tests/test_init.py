@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from skillreg.cli import cli
-from skillreg.scaffold import TEMPLATES, scaffold_skill
+from skillreg.lint.scaffold import TEMPLATES, scaffold_skill
 
 COUNCIL_SECTIONS = (
     "When to Apply",

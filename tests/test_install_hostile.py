@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.errors import BundleError, IntegrityError
+from skillreg.core.errors import BundleError, IntegrityError
 from skillreg.install.extract import Limits, extract_bundle
 from skillreg.registry.model import blob_path, index_path
 from tests.install_helpers import (

@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from skillreg.atomic import TMP_PREFIX
+from skillreg.core.atomic import TMP_PREFIX
+from skillreg.install.lock import read_lock
 from skillreg.install.place import folder_status, read_marker
 from skillreg.install.project import locate_project
 from skillreg.install.targets import entry_status
-from skillreg.lock import read_lock
 from tests.install_helpers import RegistryBuilder, make_bundle, serve
 
 SKILLS = ["backend-developer", "python-pro", "golang-pro", "devops-engineer", "data-engineer"]

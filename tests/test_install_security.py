@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.errors import RegistryError
+from skillreg.core.errors import RegistryError
 from skillreg.registry.http import HttpClient, HttpSettings, is_loopback, origin_of
 from tests.install_helpers import (
     RegistryBuilder,

@@ -32,7 +32,7 @@ def test_case(case: str, tmp_path: Path) -> None:
 
 def test_every_lint_rule_has_a_case() -> None:
     from skillreg.lint.catalog import LINT_RULES
-    from skillreg.syntax_rules import SYNTAX_RULES
+    from skillreg.skill.syntax_rules import SYNTAX_RULES
 
     covered = {
         code

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.diagnostics import Severity
-from skillreg.errors import ConfigError
+from skillreg.core.diagnostics import Severity
+from skillreg.core.errors import ConfigError
 from skillreg.lint import LintOptions, run_lint
 
 BAD = "---\nname: {name}\ndescription: x\nauthor: me\n---\n\n# T\n\n#### Deep\n"

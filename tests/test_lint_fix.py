@@ -78,7 +78,7 @@ def test_clean_file_is_not_rewritten(tmp_path: Path) -> None:
 def test_failed_write_is_an_error_and_leaves_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from skillreg.errors import SourceError
+    from skillreg.core.errors import SourceError
 
     folder = tmp_path / "fixme"
     folder.mkdir()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from skills_ref.validator import validate
 
-from skillreg.errors import UsageError
+from skillreg.core.errors import UsageError
 from skillreg.lint import LintOptions, run_lint
 from tests.conftest import CORPUS
 

@@ -131,10 +131,10 @@ def test_pathological_link_line_is_fast(tmp_path: Path) -> None:
 
 
 def test_slim_skills_give_the_same_reference_findings() -> None:
+    from skillreg.collection.refs import check_references
+    from skillreg.collection.workspace import find_skill_files
     from skillreg.lint.checks import slim
-    from skillreg.refs import check_references
-    from skillreg.skill import parse_skill
-    from skillreg.workspace import find_skill_files
+    from skillreg.skill.parsed import parse_skill
 
     full = [parse_skill(path) for path in find_skill_files([CORPUS, SEED])]
     slimmed = [slim(skill, "Related Skills") for skill in full]

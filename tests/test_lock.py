@@ -6,9 +6,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from skillreg.errors import ConfigError, LockError
-from skillreg.lock import LockEntry, Lockfile, lock_schema, read_lock, render_lock, write_lock
-from skillreg.manifest import locate_manifest, read_requests, update_requests
+from skillreg.core.errors import ConfigError, LockError
+from skillreg.install.lock import (
+    LockEntry,
+    Lockfile,
+    lock_schema,
+    read_lock,
+    render_lock,
+    write_lock,
+)
+from skillreg.install.manifest import locate_manifest, read_requests, update_requests
 from tests.conftest import REPO
 
 SHA = "a" * 64
@@ -54,7 +61,9 @@ def test_invalid_lock_names_file(tmp_path: Path) -> None:
 
 def test_schema_file_matches_model() -> None:
     on_disk = json.loads((REPO / "schema" / "lockfile.schema.json").read_text())
-    assert on_disk == lock_schema(), "regenerate schema/lockfile.schema.json from skillreg.lock"
+    assert on_disk == lock_schema(), (
+        "regenerate schema/lockfile.schema.json from skillreg.install.lock"
+    )
 
 
 def test_schema_validates_rendered_lock() -> None:

@@ -5,9 +5,9 @@ from pathlib import Path
 import mistune
 import pytest
 
-from skillreg.markdown import is_relative, parse_body
-from skillreg.skill import parse_skill
-from skillreg.workspace import find_skill_files
+from skillreg.collection.workspace import find_skill_files
+from skillreg.skill.markdown import is_relative, parse_body
+from skillreg.skill.parsed import parse_skill
 from tests.conftest import CORPUS
 
 BODY = """# Title

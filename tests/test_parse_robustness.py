@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from skillreg.skill import parse_skill
-from skillreg.workspace import find_skill_files
+from skillreg.collection.workspace import find_skill_files
+from skillreg.skill.parsed import parse_skill
 from tests.conftest import CORPUS
 
 _INSERTS = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.diagnostics import Severity
+from skillreg.core.diagnostics import Severity
 from skillreg.registry.verify import reindex, verify
 from tests.test_publish import write_skill
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from skillreg.errors import UsageError
-from skillreg.semver_range import parse_range, parse_version
+from skillreg.core.errors import UsageError
+from skillreg.install.semver_range import parse_range, parse_version
 
 VERSIONS = [
     "0.0.3",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.diagnostics import Diagnostic, Severity
-from skillreg.refs import REF_RULES, check_references
-from skillreg.related import Reference, related_references
-from skillreg.skill import ParsedSkill, parse_skill
+from skillreg.collection.refs import REF_RULES, check_references
+from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.skill.parsed import ParsedSkill, parse_skill
+from skillreg.skill.related import Reference, related_references
 
 from .conftest import RELATED, SEED
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from skillreg.bundle import pack_skill
+from skillreg.bundle.pack import pack_skill
 from skillreg.registry.model import blob_path
 from skillreg.registry.schemas import generate
 from tests.conftest import REPO

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from skillreg import __version__
-from skillreg.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 from skillreg.report import CHOICES, FORMATS, render, resolve_format
 
 from .conftest import REPO

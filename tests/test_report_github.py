@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from skillreg.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 from skillreg.report import render
 from skillreg.report.github import annotation, escape_data, escape_property
 from skillreg.report.location import Locator

@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from skillreg.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 from skillreg.report import render
 from skillreg.report.sarif import MAX_DESCRIPTION, sarif_log
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.errors import UsageError
-from skillreg.workspace import discover, find_skill_files
+from skillreg.collection.workspace import discover, find_skill_files
+from skillreg.core.errors import UsageError
 
 
 def test_discovery_skips_hidden_and_vendor_folders(tmp_path: Path) -> None:

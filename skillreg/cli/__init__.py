@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from skillreg import __version__
-from skillreg.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillError
+from skillreg.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillError
 
 # name -> "module:attribute"; one module per command family, each a thin click wrapper.
 COMMANDS: dict[str, str] = {

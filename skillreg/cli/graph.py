@@ -23,9 +23,9 @@ def graph(args: tuple[str, ...], fmt: str, name_option: str | None) -> None:
     A first argument that is a skill name found in the graph of the remaining PATHS is the NAME
     whose outgoing and incoming edges to show; otherwise it is a path. --name is unambiguous.
     """
-    from skillreg.errors import UsageError
-    from skillreg.graph import RENDERERS, collection_graph
-    from skillreg.names import is_skill_name
+    from skillreg.core.errors import UsageError
+    from skillreg.core.names import is_skill_name
+    from skillreg.index.graph import RENDERERS, collection_graph
 
     def paths_of(items: tuple[str, ...]) -> tuple[Path, ...]:
         return tuple(Path(item) for item in items) or (Path("."),)

@@ -1,4 +1,4 @@
-"""`skill index`: describe a collection of skills as one JSON document (see `skillreg.index`)."""
+"""`skill index`: describe a collection as one JSON document (see `skillreg.index.build`)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ def index(
     profile: str | None,
 ) -> None:
     """Index the skills under PATHS (default: the current folder) to stdout or -o FILE."""
-    from skillreg import index as idx
-    from skillreg.errors import UsageError
+    from skillreg.core.errors import UsageError
+    from skillreg.index import build as idx
 
     if output is not None and check_file is not None:
         raise UsageError("use either -o/--output or --check, not both")

@@ -1,4 +1,4 @@
-"""`skill init`: scaffold a new skill folder (see `skillreg.scaffold`)."""
+"""`skill init`: scaffold a new skill folder (see `skillreg.lint.scaffold`)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def init(name: str | None, profile_name: str | None, description: str | None, fo
 
     Without NAME the skill is named after the current folder. Prints the path it wrote.
     """
-    from skillreg.errors import UsageError
-    from skillreg.scaffold import check_name, default_profile, scaffold_skill
+    from skillreg.core.errors import UsageError
+    from skillreg.lint.scaffold import check_name, default_profile, scaffold_skill
 
     cwd = Path.cwd()
     parent = cwd

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from skillreg.errors import EXIT_FAILED
+from skillreg.core.errors import EXIT_FAILED
 
 if TYPE_CHECKING:
     from skillreg.install.engine import Report

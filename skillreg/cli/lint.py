@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from skillreg.diagnostics import Severity
-from skillreg.errors import EXIT_FAILED, EXIT_OK
+from skillreg.core.diagnostics import Severity
+from skillreg.core.errors import EXIT_FAILED, EXIT_OK
 from skillreg.report import CHOICES
 
 _LEVELS = ("error", "warning", "info")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from skillreg.diagnostics import Diagnostic
+    from skillreg.core.diagnostics import Diagnostic
 
 
 @click.command()
@@ -28,7 +28,7 @@ def pack(path: Path, out_dir: Path) -> None:
 
     Prints the bundle's path and sha256. The same folder always gives the same bytes.
     """
-    from skillreg.bundle import pack_to_folder
+    from skillreg.bundle.pack import pack_to_folder
 
     bundle, target = pack_to_folder(path, out_dir)
     click.echo(f"{target}  sha256:{bundle.sha256}  {bundle.size} bytes")

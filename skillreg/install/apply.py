@@ -12,9 +12,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.atomic import temp_name
-from skillreg.errors import InstallError
+from skillreg.core.atomic import temp_name
+from skillreg.core.errors import InstallError
 from skillreg.install.extract import extract_bundle, settle_manifest, skill_root
+from skillreg.install.lock import LockEntry, write_lock
+from skillreg.install.manifest import update_requests
 from skillreg.install.place import (
     clean_stale,
     discard,
@@ -27,8 +29,6 @@ from skillreg.install.place import (
 )
 from skillreg.install.session import Session
 from skillreg.install.targets import entry_paths
-from skillreg.lock import LockEntry, write_lock
-from skillreg.manifest import update_requests
 
 
 @dataclass(frozen=True)

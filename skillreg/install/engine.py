@@ -10,10 +10,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skillreg.agents import get_agent
-from skillreg.atomic import temp_name
-from skillreg.errors import InstallError, LockError, RegistryError, UsageError
+from skillreg.core.atomic import temp_name
+from skillreg.core.errors import InstallError, LockError, RegistryError, UsageError
+from skillreg.install.agents import get_agent
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
+from skillreg.install.lock import LockEntry, write_lock
+from skillreg.install.manifest import update_requests
 from skillreg.install.place import discard, fs_errors, is_ours
 from skillreg.install.resolve import (
     Resolved,
@@ -23,11 +25,9 @@ from skillreg.install.resolve import (
     related_closure,
     yank_warning,
 )
+from skillreg.install.semver_range import parse_range, parse_version
 from skillreg.install.session import InstallOptions, Session
 from skillreg.install.targets import Targets, choose_targets, entry_paths, entry_status, merged
-from skillreg.lock import LockEntry, write_lock
-from skillreg.manifest import update_requests
-from skillreg.semver_range import parse_range, parse_version
 
 
 @dataclass

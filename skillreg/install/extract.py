@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from skillreg.errors import BundleError, InstallError, IntegrityError
+from skillreg.core.errors import BundleError, InstallError, IntegrityError
 
 MAX_MEMBERS = 2_000
 MAX_UNPACKED = 64 * 1024 * 1024  # bytes of file content

@@ -23,9 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.atomic import parse_temp_name, temp_name
-from skillreg.errors import InstallError
-from skillreg.jsonio import dump_json
+from skillreg.core.atomic import parse_temp_name, temp_name
+from skillreg.core.errors import InstallError
+from skillreg.core.jsonio import dump_json
 
 MARKER = ".skillreg.json"
 _OLD = "old-"

@@ -6,7 +6,7 @@ lock in the user config folder and its canonical copies in ``~/.agents/skills``.
 
 Registry, first found wins: ``--registry``, ``$SKILL_REGISTRY``, project config ``[install]
 registry``, user config ``[install] registry``, the one shipped in ``skillreg/builtin_registry``.
-Tokens are scoped to origins (`skillreg.install.tokens`); the project config, usually committed,
+Tokens are scoped to origins (`skillreg.registry.tokens`); the project config, usually committed,
 never holds one.
 """
 
@@ -16,11 +16,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg import agents
-from skillreg.config import ConfigFile, find_project_config, load_user_config
-from skillreg.errors import ConfigError
-from skillreg.lock import LOCK_FILE
-from skillreg.manifest import MANIFEST_FILE, Manifest, locate_manifest
+from skillreg.core.config import ConfigFile, find_project_config, load_user_config
+from skillreg.core.errors import ConfigError
+from skillreg.install import agents
+from skillreg.install.lock import LOCK_FILE
+from skillreg.install.manifest import MANIFEST_FILE, Manifest, locate_manifest
 
 BUILTIN = "builtin"  # how lock entries name the registry shipped in the package
 REGISTRY_ENV = "SKILL_REGISTRY"

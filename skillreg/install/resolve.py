@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skillreg.errors import NotFoundError, UsageError
-from skillreg.names import RULE, is_skill_name
-from skillreg.semver_range import parse_range, parse_version
+from skillreg.core.errors import NotFoundError, UsageError
+from skillreg.core.names import RULE, is_skill_name
+from skillreg.install.semver_range import parse_range, parse_version
 
 if TYPE_CHECKING:
     from skillreg.registry.model import SkillDocument, VersionEntry

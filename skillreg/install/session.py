@@ -14,7 +14,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
-from skillreg.config import user_cache_dir
+from skillreg.core.config import user_cache_dir
+from skillreg.install.lock import Lockfile, read_lock
+from skillreg.install.manifest import read_requests
 from skillreg.install.place import clean_stale
 from skillreg.install.project import (
     BUILTIN,
@@ -23,8 +25,6 @@ from skillreg.install.project import (
     locate_project,
     resolve_builtin,
 )
-from skillreg.lock import Lockfile, read_lock
-from skillreg.manifest import read_requests
 
 if TYPE_CHECKING:
     from skillreg.registry.client import Registry
@@ -110,8 +110,8 @@ class Session:
 
     def _client(self) -> HttpClient:
         if self._http is None:
-            from skillreg.install.tokens import registry_tokens
             from skillreg.registry.http import HttpClient, HttpSettings
+            from skillreg.registry.tokens import registry_tokens
 
             # Scoped by origin: a registry named by the lock or the project config gets a
             # token only if the user mapped its origin to one.

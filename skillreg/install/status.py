@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from skillreg.errors import NotFoundError
+from skillreg.core.errors import NotFoundError
 from skillreg.install.place import fs_errors
 from skillreg.install.resolve import check_name, pick_version
+from skillreg.install.semver_range import parse_version
 from skillreg.install.session import InstallOptions, Session
 from skillreg.install.targets import entry_status
-from skillreg.semver_range import parse_version
 
 if TYPE_CHECKING:
     from skillreg.registry.model import SkillDocument

@@ -12,11 +12,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg import agents
-from skillreg.errors import UsageError
+from skillreg.core.errors import UsageError
+from skillreg.install import agents
+from skillreg.install.lock import LockEntry, is_inside
 from skillreg.install.place import folder_status
 from skillreg.install.project import Project, default_agents
-from skillreg.lock import LockEntry, is_inside
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ import os
 from itertools import pairwise
 from urllib.parse import unquote
 
-from skillreg.diagnostics import Diagnostic, Rule
+from skillreg.core.diagnostics import Diagnostic, Rule
 from skillreg.lint import catalog as c
 from skillreg.lint.profiles import Profile
-from skillreg.markdown import Body, Heading, is_relative
-from skillreg.skill import ParsedSkill
-from skillreg.syntax_rules import finding
+from skillreg.skill.markdown import Body, Heading, is_relative
+from skillreg.skill.parsed import ParsedSkill
+from skillreg.skill.syntax_rules import finding
 
 
 def body_findings(skill: ParsedSkill, body: Body, profile: Profile) -> list[Diagnostic]:

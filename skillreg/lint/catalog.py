@@ -1,7 +1,7 @@
 """The rule catalogue: every lint rule by code and by name, and the SK1xx/SK2xx/SK9xx definitions.
 
-Syntax rules (SK0xx) come from `skillreg.syntax_rules`, reference rules (SK3xx) from
-`skillreg.refs`; the frontmatter, body and meta rules are defined here so that one module
+Syntax rules (SK0xx) come from `skillreg.skill.syntax_rules`, reference rules (SK3xx) from
+`skillreg.collection.refs`; the frontmatter, body and meta rules are defined here so that one module
 documents every code this package can emit.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import cache
 
-from skillreg.diagnostics import Rule, Severity
-from skillreg.syntax_rules import SYNTAX_RULES
+from skillreg.core.diagnostics import Rule, Severity
+from skillreg.skill.syntax_rules import SYNTAX_RULES
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -174,7 +174,7 @@ LINT_RULES: tuple[Rule, ...] = (
 @cache
 def all_rules() -> Mapping[str, Rule]:
     """Every rule by code, in code order."""
-    from skillreg.refs import REF_RULES
+    from skillreg.collection.refs import REF_RULES
 
     rules = (*SYNTAX_RULES, *LINT_RULES, *REF_RULES)
     return {rule.code: rule for rule in sorted(rules, key=lambda r: r.code)}

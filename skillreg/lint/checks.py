@@ -11,8 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.diagnostics import Diagnostic
-from skillreg.frontmatter import Key
+from skillreg.core.diagnostics import Diagnostic
 from skillreg.lint import suppress
 from skillreg.lint.body_rules import body_findings, link_problem
 from skillreg.lint.field_rules import (
@@ -25,9 +24,10 @@ from skillreg.lint.field_rules import (
 from skillreg.lint.profiles import Profile
 from skillreg.lint.schema_check import Checker, compiled
 from skillreg.lint.schema_rules import schema_findings
-from skillreg.markdown import Body, is_relative
-from skillreg.skill import FALLBACK_FILE, SKILL_FILE, ParsedSkill, parse_skill
-from skillreg.syntax_rules import MISSING_SKILL_FILE, finding
+from skillreg.skill.frontmatter import Key
+from skillreg.skill.markdown import Body, is_relative
+from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE, ParsedSkill, parse_skill
+from skillreg.skill.syntax_rules import MISSING_SKILL_FILE, finding
 
 
 @dataclass(frozen=True)

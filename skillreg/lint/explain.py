@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from skillreg.diagnostics import Rule
-from skillreg.errors import UsageError
+from skillreg.core.diagnostics import Rule
+from skillreg.core.errors import UsageError
 from skillreg.lint import catalog
 
 

@@ -12,12 +12,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from skillreg.diagnostics import Diagnostic
-from skillreg.frontmatter import Entry, Frontmatter
+from skillreg.core.diagnostics import Diagnostic
+from skillreg.core.names import MAX_NAME
 from skillreg.lint import catalog as c
-from skillreg.names import MAX_NAME
-from skillreg.skill import ParsedSkill
-from skillreg.syntax_rules import DELIMITER_IN_VALUE, finding
+from skillreg.skill.frontmatter import Entry, Frontmatter
+from skillreg.skill.parsed import ParsedSkill
+from skillreg.skill.syntax_rules import DELIMITER_IN_VALUE, finding
 
 
 def name_problems(raw: str) -> list[str]:

@@ -15,12 +15,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.atomic import write_atomic
-from skillreg.errors import SourceError
-from skillreg.frontmatter import Frontmatter
+from skillreg.core.atomic import write_atomic
+from skillreg.core.errors import SourceError
 from skillreg.lint.field_rules import explicit_tags
 from skillreg.lint.schema_rules import SEMVERISH
-from skillreg.skill import ParsedSkill
+from skillreg.skill.frontmatter import Frontmatter
+from skillreg.skill.parsed import ParsedSkill
 
 _NUMERIC_TAGS = frozenset({"int", "float"})
 

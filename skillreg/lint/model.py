@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skillreg.diagnostics import Diagnostic, Severity
-from skillreg.skill import ParsedSkill
+from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.skill.parsed import ParsedSkill
 
 
 @dataclass(frozen=True)

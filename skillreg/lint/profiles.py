@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from skillreg.errors import ConfigError
+from skillreg.core.errors import ConfigError
 from skillreg.lint.schema_check import regex_problem
 
 DEFAULT_PROFILE = "agentskills"

@@ -47,7 +47,7 @@ def read_registry_names(spec: str, *, base: Path, offline: bool = False) -> Regi
     Raises `RegistryError` (one line naming the URL or folder) when it cannot be read, and
     `ConfigError` for an invalid token setting.
     """
-    from skillreg.config import user_cache_dir
+    from skillreg.core.config import user_cache_dir
     from skillreg.registry.client import open_registry, registry_id
 
     http = _http_client() if registry_id(spec, base).startswith(("http://", "https://")) else None
@@ -62,8 +62,8 @@ def read_registry_names(spec: str, *, base: Path, offline: bool = False) -> Regi
 
 
 def _http_client() -> HttpClient:
-    from skillreg.install.tokens import registry_tokens
     from skillreg.registry.http import HttpClient, HttpSettings
+    from skillreg.registry.tokens import registry_tokens
 
     # Lint's registry may come from a project's config: it gets a token only through an origin
     # the user mapped (or SKILL_REGISTRY's own), never the bare environment token.

@@ -16,16 +16,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from skillreg.config import ConfigFile, find_project_config, load_config_file
-from skillreg.diagnostics import Diagnostic, Severity
+from skillreg.collection.workspace import find_skill_files
+from skillreg.core.config import ConfigFile, find_project_config, load_config_file
+from skillreg.core.diagnostics import Diagnostic, Severity
 from skillreg.lint import parallel, suppress
 from skillreg.lint.checks import FileResult, Plan, check_file
 from skillreg.lint.model import LintOptions, LintReport
 from skillreg.lint.profiles import resolve_profile
 from skillreg.lint.selection import Selection, build_selection, path_matches
 from skillreg.lint.settings import LintSettings, parse_settings
-from skillreg.skill import ParsedSkill
-from skillreg.workspace import find_skill_files
+from skillreg.skill.parsed import ParsedSkill
 
 PARALLEL_MIN = 200  # below this, starting processes costs more than it saves
 SLIM_MIN = 2000  # above this, keeping every parsed body would cost hundreds of MB
@@ -182,7 +182,7 @@ def _config(options: LintOptions, cwd: Path) -> ConfigFile:
 def _fix(files: list[Path], plan: Plan) -> tuple[list[str], dict[str, str]]:
     """The files rewritten, and those that needed a fix but were left alone (with why)."""
     from skillreg.lint.fix import fix_skill
-    from skillreg.skill import parse_skill
+    from skillreg.skill.parsed import parse_skill
 
     fixed, unfixed = [], {}
     for file in files:
@@ -231,7 +231,7 @@ def _references(skills: list[ParsedSkill], setup: _Setup) -> dict[str, list[Diag
     title = setup.plan.profile.related_section
     if not references_wanted(setup, len(skills)):
         return {}
-    from skillreg.refs import check_references
+    from skillreg.collection.refs import check_references
 
     by_file: dict[str, list[Diagnostic]] = {}
     found = check_references(

@@ -13,11 +13,11 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from skillreg.diagnostics import Diagnostic, Rule
-from skillreg.frontmatter import Entry, Frontmatter, Span
+from skillreg.core.diagnostics import Diagnostic, Rule
 from skillreg.lint import catalog as c
 from skillreg.lint.schema_check import Checker, SchemaError
-from skillreg.syntax_rules import finding
+from skillreg.skill.frontmatter import Entry, Frontmatter, Span
+from skillreg.skill.syntax_rules import finding
 
 _BY_KEYWORD: dict[str, Rule] = {
     "required": c.MISSING_FIELD,

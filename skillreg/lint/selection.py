@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.diagnostics import Diagnostic, Severity
-from skillreg.errors import UsageError
+from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.errors import UsageError
 from skillreg.lint import catalog
 from skillreg.lint.settings import LintSettings
 

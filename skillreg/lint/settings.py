@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillreg.config import ConfigFile
-from skillreg.diagnostics import Severity
-from skillreg.errors import ConfigError
+from skillreg.core.config import ConfigFile
+from skillreg.core.diagnostics import Severity
+from skillreg.core.errors import ConfigError
 from skillreg.lint import catalog
-from skillreg.source import DEFAULT_MAX_BYTES
+from skillreg.skill.source import DEFAULT_MAX_BYTES
 
 _KEYS = frozenset(
     {"select", "ignore", "per-file-ignores", "severity", "profile", "profiles",

@@ -14,10 +14,10 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from skillreg.diagnostics import Diagnostic
+from skillreg.core.diagnostics import Diagnostic
 from skillreg.lint import catalog as c
-from skillreg.skill import ParsedSkill
-from skillreg.syntax_rules import finding
+from skillreg.skill.parsed import ParsedSkill
+from skillreg.skill.syntax_rules import finding
 
 MARKER = "skill-lint:"
 _YAML = re.compile(r"#\s*skill-lint:\s*disable(?:\s*=\s*|\s+|$)([\w\s,-]*)")

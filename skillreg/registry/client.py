@@ -17,8 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
-from skillreg.atomic import write_atomic
-from skillreg.errors import IntegrityError, NotFoundError, RegistryError, UsageError, describe_error
+from skillreg.core.atomic import write_atomic
+from skillreg.core.errors import (
+    IntegrityError,
+    NotFoundError,
+    RegistryError,
+    UsageError,
+    describe_error,
+)
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

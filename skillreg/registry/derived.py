@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from skillreg.errors import RegistryError
-from skillreg.names import is_skill_name
+from skillreg.core.errors import RegistryError
+from skillreg.core.names import is_skill_name
 from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,

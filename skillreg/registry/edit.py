@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from skillreg.errors import NotFoundError, UsageError
+from skillreg.core.errors import NotFoundError, UsageError
 from skillreg.registry.model import Deprecation, SkillDocument, VersionEntry
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from skillreg import __version__
-from skillreg.errors import ConfigError, IntegrityError, NotFoundError, RegistryError
+from skillreg.core.errors import ConfigError, IntegrityError, NotFoundError, RegistryError
 
 if TYPE_CHECKING:
     import httpx
@@ -47,7 +47,7 @@ class HttpSettings:
 
     @classmethod
     def from_env(cls, *, tokens: Mapping[str, str] | None = None) -> HttpSettings:
-        """Settings with `tokens` by origin (`skillreg.install.tokens.registry_tokens`)."""
+        """Settings with `tokens` by origin (`skillreg.registry.tokens.registry_tokens`)."""
         raw = os.environ.get(BACKOFF_ENV)
         try:
             backoff = float(raw) if raw else cls.backoff

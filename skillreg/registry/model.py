@@ -22,7 +22,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from skillreg.names import MAX_NAME, NAME_PATTERN
+from skillreg.core.names import MAX_NAME, NAME_PATTERN
 
 FORMAT: Final = "skillreg-registry"
 FORMAT_VERSION = 1

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillreg.bundle import Bundle, build_bundle, check_identity, collect_files
-from skillreg.diagnostics import Diagnostic, Severity
-from skillreg.errors import PublishError
+from skillreg.bundle.pack import Bundle, build_bundle, check_identity, collect_files
+from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.errors import PublishError
 from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
@@ -30,7 +30,7 @@ from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, re
 
 if TYPE_CHECKING:
     from skillreg.lint.model import LintReport
-    from skillreg.skill import ParsedSkill
+    from skillreg.skill.parsed import ParsedSkill
 
 
 class LintRefusal(PublishError):
@@ -111,15 +111,15 @@ def _result(
 
 def discover(paths: Sequence[Path]) -> list[ParsedSkill]:
     """Every skill at or under `paths`: a SKILL.md, a skill folder, or a folder of skill folders."""
-    from skillreg.skill import parse_skill
-    from skillreg.workspace import find_skill_files
+    from skillreg.collection.workspace import find_skill_files
+    from skillreg.skill.parsed import parse_skill
 
     return [parse_skill(p) for p in find_skill_files(paths)]
 
 
 def related_names(skill: ParsedSkill) -> list[str]:
     """The names under the skill's Related Skills section, sorted and unique."""
-    from skillreg.related import related_references
+    from skillreg.skill.related import related_references
 
     return sorted({ref.name for ref in related_references(skill)})
 
@@ -136,7 +136,7 @@ def lint_gate(
     being published now or already has a document in the target registry (looked up per name,
     so the cost does not grow with the registry).
     """
-    from skillreg.refs import skill_name
+    from skillreg.collection.refs import skill_name
 
     batch = {skill_name(s) for s in skills if s.source is not None}  # the names lint resolves
     wanted = {n for names in related.values() for n in names} - batch
@@ -169,9 +169,9 @@ def _with_unresolved(
     reported at its first reference, as lint does (later ones are SK303 duplicates); lint's own
     SK301 at that position is kept, as an error.
     """
-    from skillreg.refs import UNRESOLVED_REFERENCE
-    from skillreg.related import related_references
-    from skillreg.syntax_rules import finding
+    from skillreg.collection.refs import UNRESOLVED_REFERENCE
+    from skillreg.skill.related import related_references
+    from skillreg.skill.syntax_rules import finding
 
     code = UNRESOLVED_REFERENCE.code
     by_place = {(d.path, d.line, d.col): d for d in diagnostics if d.code == code}

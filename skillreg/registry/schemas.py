@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from skillreg.jsonio import dump_json
+from skillreg.core.jsonio import dump_json
 from skillreg.registry.model import BundleManifest, Catalog, RegistryRoot, SkillDocument
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

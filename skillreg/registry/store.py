@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from skillreg.atomic import parse_temp_name, write_atomic
-from skillreg.errors import IntegrityError, RegistryError, UsageError, describe_error
-from skillreg.jsonio import dump_json
-from skillreg.names import RULE, is_skill_name
+from skillreg.core.atomic import parse_temp_name, write_atomic
+from skillreg.core.errors import IntegrityError, RegistryError, UsageError, describe_error
+from skillreg.core.jsonio import dump_json
+from skillreg.core.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,
     FORMAT_VERSION,

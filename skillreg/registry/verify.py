@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skillreg.diagnostics import Severity
-from skillreg.errors import SkillError, describe_error
+from skillreg.core.diagnostics import Severity
+from skillreg.core.errors import SkillError, describe_error
 from skillreg.registry.derived import (
     catalog_entry,
     iter_documents,
@@ -112,7 +112,7 @@ def _check_document(reg: FolderRegistry, path: Path, report: VerifyReport) -> Sk
 def _check_bundle(
     reg: FolderRegistry, name: str, version: str, entry: VersionEntry, report: VerifyReport
 ) -> None:
-    from skillreg.bundle_read import read_manifest
+    from skillreg.bundle.read import read_manifest
 
     rel = blob_path(entry.sha256)
     where = f"{name}@{version}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from skillreg.diagnostics import Diagnostic, Rule
+from skillreg.core.diagnostics import Diagnostic, Rule
 
 # Concrete formats, in the order help text lists them; "auto" is resolved by `resolve_format`.
 FORMATS: tuple[str, ...] = ("text", "json", "github", "sarif")

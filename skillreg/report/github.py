@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from skillreg.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 from skillreg.report.location import Locator
 from skillreg.report.tally import Tally, ordered
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from skillreg.diagnostics import Diagnostic
+from skillreg.core.diagnostics import Diagnostic
 from skillreg.report.location import Locator
 from skillreg.report.tally import Tally, ordered
 

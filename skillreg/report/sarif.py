@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from skillreg import __version__
-from skillreg.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 from skillreg.report.location import Locator
 from skillreg.report.tally import ordered
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from skillreg.diagnostics import Diagnostic, Severity
+from skillreg.core.diagnostics import Diagnostic, Severity
 
 
 def ordered(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from skillreg.diagnostics import Diagnostic, Severity
+from skillreg.core.diagnostics import Diagnostic, Severity
 from skillreg.report.location import Locator
 from skillreg.report.tally import Tally, ordered
 

@@ -1,5 +1,5 @@
 """Related Skills cross-references resolved over a collection (and a registry's names): the
-rules and their findings. Extracting the references from a skill is `skillreg.related`.
+rules and their findings. Extracting the references from a skill is `skillreg.skill.related`.
 """
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
-from skillreg.diagnostics import Diagnostic, Rule, Severity
-from skillreg.names import is_skill_name
-from skillreg.related import RELATED_SKILLS, Reference, Suspect, scan
-from skillreg.skill import ParsedSkill
-from skillreg.syntax_rules import finding
+from skillreg.core.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.names import is_skill_name
+from skillreg.skill.parsed import ParsedSkill
+from skillreg.skill.related import RELATED_SKILLS, Reference, Suspect, scan
+from skillreg.skill.syntax_rules import finding
 
 E, W = Severity.ERROR, Severity.WARNING
 

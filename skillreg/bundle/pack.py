@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillreg.atomic import write_atomic
-from skillreg.errors import BundleError, UsageError
-from skillreg.jsonio import dump_json
-from skillreg.names import RULE, is_skill_name
+from skillreg.core.atomic import write_atomic
+from skillreg.core.errors import BundleError, UsageError
+from skillreg.core.jsonio import dump_json
+from skillreg.core.names import RULE, is_skill_name
 from skillreg.registry.model import MANIFEST_FILE
-from skillreg.skill import FALLBACK_FILE, SKILL_FILE
+from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -99,7 +99,7 @@ def check_identity(name: str | None, version: str | None, where: Path | str) -> 
 
 def pack_skill(path: Path, limits: Limits = Limits()) -> Bundle:
     """Parse the skill at `path` (a folder or its SKILL.md) and build its bundle."""
-    from skillreg.skill import parse_skill
+    from skillreg.skill.parsed import parse_skill
 
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillreg.errors import ConfigError
+from skillreg.core.errors import ConfigError
 
 PROJECT_FILE = "skill.toml"
 PYPROJECT = "pyproject.toml"

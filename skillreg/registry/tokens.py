@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 
-from skillreg.config import ConfigFile, load_user_config
-from skillreg.errors import ConfigError
+from skillreg.core.config import ConfigFile, load_user_config
+from skillreg.core.errors import ConfigError
 from skillreg.install.project import REGISTRY_ENV, TOKEN_ENV
 from skillreg.registry.http import origin_of
 

@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg import syntax_rules as sr
-from skillreg.diagnostics import Diagnostic
+from skillreg.core.diagnostics import Diagnostic
+from skillreg.skill import syntax_rules as sr
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 _BINARY_PROBE = 8192

@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from skillreg.atomic import write_atomic
-from skillreg.config import find_project_config
-from skillreg.errors import ConfigError, SkillError, UsageError
-from skillreg.names import RULE, is_skill_name
+from skillreg.core.atomic import write_atomic
+from skillreg.core.config import find_project_config
+from skillreg.core.errors import ConfigError, SkillError, UsageError
+from skillreg.core.names import RULE, is_skill_name
 
 SKILL_FILE = "SKILL.md"
 DEFAULT_PROFILE = "agentskills"

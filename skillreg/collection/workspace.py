@@ -12,8 +12,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from skillreg.errors import UsageError
-from skillreg.skill import FALLBACK_FILE, SKILL_FILE
+from skillreg.core.errors import UsageError
+from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE
 
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 _NOT_LISTED = frozenset({"CVS", "_darcs"})  # VCS folders that are not hidden

@@ -1,8 +1,9 @@
 """The index document's contract: pydantic models from which schema/index.schema.json is generated.
 
-`skillreg.index` writes plain dicts (building 10,000 models would cost more than the parse); the
+`skillreg.index.build` writes plain dicts (building 10,000 models would cost more than the parse);
+the
 models are the single definition of the format: the committed schema is generated from them
-(``python -m skillreg.index --write-schema``) and `--check` reads an index back through them.
+(``python -m skillreg.index.build --write-schema``) and `--check` reads an index back through them.
 """
 
 from __future__ import annotations

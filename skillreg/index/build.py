@@ -5,8 +5,8 @@ forward slashes, and a `generated` time appears only when SOURCE_DATE_EPOCH sets
 fail lint are listed with their `errors`, never dropped: every finding of severity error that
 `skill lint` with the same profile and project config reports, cross-reference findings (SK301,
 SK304) resolved over the indexed collection and the config's known names (a registry named for
-lint is not read). The document's shape is defined by `skillreg.index_model`; regenerate its
-schema with ``python -m skillreg.index --write-schema``.
+lint is not read). The document's shape is defined by `skillreg.index.model`; regenerate its
+schema with ``python -m skillreg.index.build --write-schema``.
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skillreg.cache import ParseCache
-from skillreg.errors import SkillError, SourceError, UsageError
-from skillreg.index_lint import lint_errors, open_cache
-from skillreg.index_scan import ScannedSkill, scan
-from skillreg.jsonio import dump_json
-from skillreg.workspace import discover
+from skillreg.collection.cache import ParseCache
+from skillreg.collection.workspace import discover
+from skillreg.core.errors import SkillError, SourceError, UsageError
+from skillreg.core.jsonio import dump_json
+from skillreg.index.lint import lint_errors, open_cache
+from skillreg.index.scan import ScannedSkill, scan
 
-#: Bumped whenever the document's shape changes (`skillreg.index_model.Index.format`).
+#: Bumped whenever the document's shape changes (`skillreg.index.model.Index.format`).
 FORMAT_VERSION = 1
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "index.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "index.schema.json"
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step, so readers never see half a file."""
-    from skillreg import atomic
+    from skillreg.core import atomic
 
     try:
         atomic.write_atomic(path, text)
@@ -207,15 +207,15 @@ def is_current(document: dict[str, Any], path: Path) -> bool:
 
 
 def schema_text() -> str:
-    from skillreg.index_model import json_schema
+    from skillreg.index.model import json_schema
 
     return dump_json(json_schema()).decode("utf-8")
 
 
 def main(argv: Sequence[str]) -> int:
-    """``python -m skillreg.index --write-schema``: regenerate schema/index.schema.json."""
+    """``python -m skillreg.index.build --write-schema``: regenerate schema/index.schema.json."""
     if list(argv) != ["--write-schema"]:
-        print("usage: python -m skillreg.index --write-schema", file=sys.stderr)
+        print("usage: python -m skillreg.index.build --write-schema", file=sys.stderr)
         return 2
     try:
         write_atomic(SCHEMA_PATH, schema_text())

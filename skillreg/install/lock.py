@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from skillreg.agents import AGENTS
-from skillreg.atomic import write_atomic
-from skillreg.errors import LockError
-from skillreg.jsonio import dump_json
+from skillreg.core.atomic import write_atomic
+from skillreg.core.errors import LockError
+from skillreg.core.jsonio import dump_json
+from skillreg.install.agents import AGENTS
 from skillreg.registry.model import SemVer, SkillName
 
 LOCK_FILE = "skills.lock"

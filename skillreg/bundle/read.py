@@ -7,8 +7,8 @@ import io
 import tarfile
 from typing import TYPE_CHECKING
 
-from skillreg.bundle import Limits
-from skillreg.errors import BundleError, IntegrityError, describe_error
+from skillreg.bundle.pack import Limits
+from skillreg.core.errors import BundleError, IntegrityError, describe_error
 from skillreg.registry.model import MANIFEST_FILE
 
 if TYPE_CHECKING:

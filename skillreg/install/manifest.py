@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skillreg.atomic import write_atomic
-from skillreg.errors import ConfigError
-from skillreg.names import RULE, is_skill_name
+from skillreg.core.atomic import write_atomic
+from skillreg.core.errors import ConfigError
+from skillreg.core.names import RULE, is_skill_name
 
 MANIFEST_FILE = "skills.toml"
 PYPROJECT = "pyproject.toml"

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from skillreg import __version__
-from skillreg.atomic import write_atomic
+from skillreg.core.atomic import write_atomic
 
 CACHE_FORMAT = 2
 RACY_NS = 2_000_000_000  # FAT has 2 s timestamps; ext4 and APFS are much finer
@@ -73,7 +73,7 @@ class ParseCache:
         """The cache of the tree made of `roots` in `namespace`; empty when missing, corrupt or
         outdated, or when it was written under another `fingerprint`."""
         if folder is None:
-            from skillreg.config import user_cache_dir
+            from skillreg.core.config import user_cache_dir
 
             folder = user_cache_dir() / "index"
         header = (CACHE_FORMAT, __version__, sys.version_info[:2], namespace, fingerprint)

@@ -2,7 +2,7 @@
 
 Library code raises these; only the CLI funnel prints them (``error: <message>``) and turns
 `exit_code` into the process status. Findings about a user's content are never exceptions: they are
-`skillreg.diagnostics.Diagnostic` values.
+`skillreg.core.diagnostics.Diagnostic` values.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import semver
 
-from skillreg.errors import UsageError
+from skillreg.core.errors import UsageError
 
 _PARTIAL = re.compile(
     r"^(?P<major>\d+|[xX*])(?:\.(?P<minor>\d+|[xX*]))?(?:\.(?P<patch>\d+|[xX*]))?"

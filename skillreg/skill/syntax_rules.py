@@ -1,12 +1,13 @@
 """Rules about a file's syntax: encoding, size, frontmatter delimiters and YAML structure.
 
-These findings come from parsing (`skillreg.source`, `skillreg.frontmatter`), before any schema or
+These findings come from parsing (`skillreg.skill.source`, `skillreg.skill.frontmatter`), before
+any schema or
 body rule runs; the lint rule catalogue includes them so that they are selectable like any other.
 """
 
 from __future__ import annotations
 
-from skillreg.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

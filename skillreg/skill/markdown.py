@@ -3,8 +3,8 @@
 A single line scanner that follows CommonMark's block structure for what an outline needs (fenced
 and indented code, ATX and setext headings, HTML comments, list context). It is about ten
 times faster than a mistune block pass and, unlike mistune's tokens, knows every line number.
-Inline scanning is `skillreg.markdown_inline`; the one section that needs full inline parsing
-(Related Skills) goes to mistune in `skillreg.related`.
+Inline scanning is `skillreg.skill.markdown_inline`; the one section that needs full inline parsing
+(Related Skills) goes to mistune in `skillreg.skill.related`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from skillreg.markdown_inline import blank_code_spans, find_comments, find_links
+from skillreg.skill.markdown_inline import blank_code_spans, find_comments, find_links
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*")

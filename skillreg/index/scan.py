@@ -2,7 +2,8 @@
 
 The expensive part of indexing is parsing and linting; a `SkillSummary` is everything the index
 needs from one SKILL.md: its fields and its lint findings before selection and suppression (see
-`skillreg.index` for what is done with them). It is a function of the file's bytes, its path and
+`skillreg.index.build` for what is done with them). It is a function of the file's bytes, its path
+and
 the lint plan, plus whether its relative link targets exist: the cache keys it by the bytes' hash
 and the path (one cache per plan) and re-checks the link targets before reusing it. Work that the
 cache cannot answer is done in worker processes when there is enough of it to pay for them.
@@ -18,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillreg.cache import ParseCache, sha256_file, stat_key
-from skillreg.diagnostics import Diagnostic, Severity
-from skillreg.workspace import Listing
+from skillreg.collection.cache import ParseCache, sha256_file, stat_key
+from skillreg.collection.workspace import Listing
+from skillreg.core.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from skillreg.lint.checks import Plan
-    from skillreg.related import Reference
-    from skillreg.skill import ParsedSkill
+    from skillreg.skill.parsed import ParsedSkill
+    from skillreg.skill.related import Reference
 
 PARALLEL_THRESHOLD = 200  # below this many parses a process pool costs more than it saves
 
@@ -84,7 +85,7 @@ class ScannedSkill:
 def summarize(path: Path, plan: Plan) -> SkillSummary:
     """Parse and lint one SKILL.md into its summary (runs in worker processes too)."""
     from skillreg.lint.checks import check_file, link_verdicts
-    from skillreg.related import RELATED_SKILLS, related_references
+    from skillreg.skill.related import RELATED_SKILLS, related_references
 
     result = check_file(path, plan)
     skill = result.skill
@@ -123,7 +124,7 @@ def _local_references(
 ) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[str, int, int, int | None], ...]]:
     """The skill's reference findings as if it were alone, split into those that stay true in
     any collection and the references that were unresolved only because it was alone."""
-    from skillreg.refs import UNRESOLVED_REFERENCE, check_references
+    from skillreg.collection.refs import UNRESOLVED_REFERENCE, check_references
 
     named = {(ref.line, ref.col): ref.name for ref in refs}
     kept: list[tuple[Any, ...]] = []

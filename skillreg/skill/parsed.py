@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillreg import frontmatter as fmod
-from skillreg import syntax_rules as sr
-from skillreg.diagnostics import Diagnostic
-from skillreg.frontmatter import Frontmatter
-from skillreg.markdown import Body, parse_body
-from skillreg.source import DEFAULT_MAX_BYTES, Source, read_source
+from skillreg.core.diagnostics import Diagnostic
+from skillreg.skill import frontmatter as fmod
+from skillreg.skill import syntax_rules as sr
+from skillreg.skill.frontmatter import Frontmatter
+from skillreg.skill.markdown import Body, parse_body
+from skillreg.skill.source import DEFAULT_MAX_BYTES, Source, read_source
 
 SKILL_FILE = "SKILL.md"
 FALLBACK_FILE = "skill.md"  # accepted when SKILL.md is missing, as the reference validator does

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from skillreg import syntax_rules as sr
-from skillreg.diagnostics import Diagnostic
+from skillreg.core.diagnostics import Diagnostic
+from skillreg.skill import syntax_rules as sr
 
 Key = tuple[str | int, ...]
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()

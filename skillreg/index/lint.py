@@ -1,7 +1,7 @@
 """The index's lint findings: every skill's errors as `skill lint` reports them, from summaries.
 
 Each summary holds its file's own findings before selection and suppression, and its Related Skills
-findings as if it were alone (`skillreg.index_scan`). Here, on every run and without parsing, the
+findings as if it were alone (`skillreg.index.scan`). Here, on every run and without parsing, the
 references that name no skill of the collection (nor a configured known name) become SK301, names
 declared twice SK304 (only those files are parsed again), and then the rule selection, suppression
 comments and severity overrides of the project config apply as in `skillreg.lint.runner`.
@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillreg.cache import ParseCache
-from skillreg.diagnostics import Diagnostic, Severity
-from skillreg.index_scan import ScannedSkill, unpack
+from skillreg.collection.cache import ParseCache
+from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.index.scan import ScannedSkill, unpack
 
 if TYPE_CHECKING:
     from skillreg.lint.checks import Plan
@@ -82,11 +82,12 @@ def lint_errors(
 def _references(
     scanned: Sequence[ScannedSkill], names: Sequence[str], setup: _Setup, cache: ParseCache
 ) -> dict[str, list[Diagnostic]]:
-    """Findings about Related Skills over the collection (`skillreg.refs.check_references`):
-    each skill's own ones were found alone when it was parsed; here its references that name no
-    skill of the collection become SK301, and names declared twice SK304."""
-    from skillreg.refs import UNRESOLVED_REFERENCE, Suggestions
-    from skillreg.syntax_rules import finding
+    """Findings about Related Skills over the collection
+    (`skillreg.collection.refs.check_references`): each skill's own ones were found alone when it
+    was parsed; here its references that name no skill of the collection become SK301, and names
+    declared twice SK304."""
+    from skillreg.collection.refs import UNRESOLVED_REFERENCE, Suggestions
+    from skillreg.skill.syntax_rules import finding
 
     owners: dict[str, list[str]] = {}
     for skill, name in zip(scanned, names, strict=True):
@@ -128,8 +129,8 @@ class _CacheMemo:
 
 def _duplicate_names(owners: dict[str, list[str]], plan: Plan) -> list[Diagnostic]:
     """SK304 for every name two skill files declare; only those files are parsed again."""
-    from skillreg.refs import DUPLICATE_SKILL_NAME, check_references
-    from skillreg.skill import parse_skill
+    from skillreg.collection.refs import DUPLICATE_SKILL_NAME, check_references
+    from skillreg.skill.parsed import parse_skill
 
     files = [file for group in owners.values() if len(group) > 1 for file in group]
     if not files:

@@ -1,10 +1,11 @@
 """The Related Skills section: which skills a skill names, where, and why.
 
 A skill's ``## Related Skills`` section is a list; each item names skills in backticks,
-alternatives joined by ``/``, then `` - `` and a reason. The outline (`skillreg.markdown`) gives
-the section's line range and its code blocks; each list item's first paragraph is handed to mistune
-for its code spans, and every span is then found again in the item's own source lines to recover
-its exact position (mistune tokens carry no line numbers). Resolving the names is `skillreg.refs`.
+alternatives joined by ``/``, then `` - `` and a reason. The outline (`skillreg.skill.markdown`)
+gives the section's line range and its code blocks; each list item's first paragraph is handed to
+mistune for its code spans, and every span is then found again in the item's own source lines to
+recover its exact position (mistune tokens carry no line numbers). Resolving the names is
+`skillreg.collection.refs`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from skillreg.names import is_skill_name
-from skillreg.skill import ParsedSkill
+from skillreg.core.names import is_skill_name
+from skillreg.skill.parsed import ParsedSkill
 
 RELATED_SKILLS = "Related Skills"
 

@@ -1,6 +1,7 @@
 """The related-skills graph of a collection: nodes, edges, cycles, and its text/Mermaid/DOT forms.
 
-Built from an index document (`skillreg.index`), so that it shares the index's cache and resolution:
+Built from an index document (`skillreg.index.build`), so that it shares the index's cache and
+resolution:
 an edge goes from a skill to every name its Related Skills section lists; a name that resolves to no
 skill in the collection is a *missing* node. Cycles are allowed and reported: an edge is marked
 cyclic when both ends lie in one strongly connected component.
@@ -52,7 +53,7 @@ class Graph:
 
 def collection_graph(paths: Sequence[Path]) -> Graph:
     """The graph of the skills under `paths` (indexed through the cache)."""
-    from skillreg.index import IndexOptions, build_index
+    from skillreg.index.build import IndexOptions, build_index
 
     return graph_from_index(build_index(IndexOptions(tuple(paths))))
 

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.errors import UsageError
+from skillreg.core.errors import UsageError
 
 SHARED_DIR = ".agents/skills"
 
