@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.registry.builtin import build, builtin_registry, catalog_sources
+from skillreg.registry.builtin import builtin_registry, catalog_sources
+from skillreg.registry.builtin_build import build
 from tests.conftest import REPO, SEED
 
 
@@ -25,9 +26,9 @@ def test_shipped_registry_is_exactly_the_published_catalog(
     build(catalog_sources(), tmp_path / "fresh")
     shipped = _files(builtin_registry())
     rebuilt = _files(tmp_path / "fresh")
-    assert sorted(shipped) == sorted(rebuilt), "run: python -m skillreg.registry.builtin"
+    assert sorted(shipped) == sorted(rebuilt), "run: python -m skillreg.registry.builtin_build"
     changed = [name for name in shipped if shipped[name] != rebuilt[name]]
-    assert changed == [], "run: python -m skillreg.registry.builtin"
+    assert changed == [], "run: python -m skillreg.registry.builtin_build"
 
 
 def test_catalog_holds_the_seed_as_it_is() -> None:

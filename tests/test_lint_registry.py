@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from skillreg.cli import cli
 from skillreg.lint import LintOptions, run_lint
-from skillreg.lint.registry_names import names_from_catalog
 from skillreg.registry.edit import deprecate, yank
+from skillreg.registry.lint_names import names_from_catalog
 from skillreg.registry.model import Catalog, CatalogEntry
 from skillreg.registry.publish import PublishOptions, publish
 from tests.conftest import RELATED, SEED

@@ -25,17 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillreg.bundle.manifest import MANIFEST_FILE
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import BundleError, UsageError
 from skillreg.core.jsonio import dump_json
 from skillreg.core.names import RULE, is_skill_name
-from skillreg.registry.model import MANIFEST_FILE
 from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
-    from skillreg.registry.model import BundleManifest
+    from skillreg.bundle.manifest import BundleManifest
 
 IGNORE_FILE = ".skillignore"
 VCS_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
@@ -225,7 +225,7 @@ def _check_files(files: list[BundleFile], folder: Path) -> None:
 
 def build_bundle(name: str, version: str, files: list[BundleFile]) -> Bundle:
     """The deterministic ``.tar.gz`` of `files` under ``{name}/`` with its manifest."""
-    from skillreg.registry.model import BundleManifest, ManifestFile
+    from skillreg.bundle.manifest import BundleManifest, ManifestFile
 
     manifest = BundleManifest(
         name=name,

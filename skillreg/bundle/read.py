@@ -7,12 +7,12 @@ import io
 import tarfile
 from typing import TYPE_CHECKING
 
+from skillreg.bundle.manifest import MANIFEST_FILE
 from skillreg.bundle.pack import Limits
 from skillreg.core.errors import BundleError, IntegrityError, describe_error
-from skillreg.registry.model import MANIFEST_FILE
 
 if TYPE_CHECKING:
-    from skillreg.registry.model import BundleManifest
+    from skillreg.bundle.manifest import BundleManifest
 
 _LIMITS = Limits()
 
@@ -25,7 +25,7 @@ def read_manifest(data: bytes, where: str = "bundle") -> BundleManifest:
     """
     from pydantic import ValidationError
 
-    from skillreg.registry.model import BundleManifest
+    from skillreg.bundle.manifest import BundleManifest
 
     contents = _members(data, where)
     manifests = [p for p in contents if p.endswith("/" + MANIFEST_FILE) and p.count("/") == 1]

@@ -26,19 +26,20 @@ def graph(args: tuple[str, ...], fmt: str, name_option: str | None) -> None:
     from skillreg.core.errors import UsageError
     from skillreg.core.names import is_skill_name
     from skillreg.index.graph import RENDERERS, collection_graph
+    from skillreg.registry.lint_names import read_registry_names
 
     def paths_of(items: tuple[str, ...]) -> tuple[Path, ...]:
         return tuple(Path(item) for item in items) or (Path("."),)
 
     name = name_option
-    full = collection_graph(paths_of(args if name or not args else args[1:]))
+    full = collection_graph(paths_of(args if name or not args else args[1:]), read_registry_names)
     if name is None and args and is_skill_name(args[0]):
         if args[0] in full or not Path(args[0]).exists():
             name = args[0]
         else:
-            full = collection_graph(paths_of(args))
+            full = collection_graph(paths_of(args), read_registry_names)
     elif name is None and args:
-        full = collection_graph(paths_of(args))
+        full = collection_graph(paths_of(args), read_registry_names)
     if name is not None and name not in full:
         raise UsageError(f"no skill named '{name}' in the graph")
     shown = full.neighbourhood(name) if name is not None else full

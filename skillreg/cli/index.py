@@ -37,11 +37,16 @@ def index(
     """Index the skills under PATHS (default: the current folder) to stdout or -o FILE."""
     from skillreg.core.errors import UsageError
     from skillreg.index import build as idx
+    from skillreg.registry.lint_names import read_registry_names
 
     if output is not None and check_file is not None:
         raise UsageError("use either -o/--output or --check, not both")
     options = idx.IndexOptions(
-        paths or (Path("."),), use_cache=not no_cache, jobs=jobs, profile=profile
+        paths or (Path("."),),
+        use_cache=not no_cache,
+        jobs=jobs,
+        profile=profile,
+        registry_reader=read_registry_names,
     )
     document = idx.build_index(options)
     invalid = sum(1 for entry in document["skills"] if entry["errors"])

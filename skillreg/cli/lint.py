@@ -56,13 +56,14 @@ def lint(paths: tuple[Path, ...], profile: str | None, select: tuple[str, ...],
     """Check SKILL.md files (default: every skill under the current folder)."""
     from skillreg.lint import LintOptions, run_lint
     from skillreg.lint.catalog import all_rules
+    from skillreg.registry.lint_names import read_registry_names
     from skillreg.report import render, resolve_format
 
     level = Severity.WARNING if strict else Severity.parse(fail_on) if fail_on else None
     options = LintOptions(
         profile=profile, known_names=frozenset(known_name), select=select or None,
         ignore=ignore, fail_on=level, fix=fix, config=config, jobs=jobs, registry=registry,
-        offline=offline,
+        offline=offline, registry_reader=read_registry_names,
     )  # fmt: skip
     report = run_lint(list(paths), options)
     concrete = resolve_format(fmt, os.environ)

@@ -26,6 +26,7 @@ from skillreg.core.errors import SkillError, SourceError, UsageError
 from skillreg.core.jsonio import dump_json
 from skillreg.index.lint import lint_errors, open_cache
 from skillreg.index.scan import ScannedSkill, scan
+from skillreg.lint.registry_names import NamesReader
 
 #: Bumped whenever the document's shape changes (`skillreg.index.model.Index.format`).
 FORMAT_VERSION = 1
@@ -39,6 +40,8 @@ class IndexOptions:
     jobs: int | None = None  # worker processes for a cold parse; None: one per CPU
     profile: str | None = None  # a lint profile name or file; None: the config's, else agentskills
     cwd: Path | None = None  # where the project config is looked for; None: the current folder
+    #: reads the registry the config names for lint (`skillreg.registry.lint_names`); None: none
+    registry_reader: NamesReader | None = None
 
 
 def build_index(options: IndexOptions) -> dict[str, Any]:
@@ -50,7 +53,7 @@ def build_index(options: IndexOptions) -> dict[str, Any]:
     from skillreg.lint.runner import lint_setup, not_excluded
 
     generated = _generated()  # a bad SOURCE_DATE_EPOCH fails before any work
-    setup = lint_setup(options.profile, options.cwd or Path.cwd())
+    setup = lint_setup(options.profile, options.cwd or Path.cwd(), options.registry_reader)
     paths = [path.absolute() for path in options.paths]
     listings = discover(paths)
     if setup.settings.exclude:

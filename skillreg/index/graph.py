@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from skillreg.lint.registry_names import NamesReader
+
 FORMATS = ("text", "mermaid", "dot")
 
 
@@ -51,11 +53,12 @@ class Graph:
         return name in self.nodes or name in self.missing
 
 
-def collection_graph(paths: Sequence[Path]) -> Graph:
-    """The graph of the skills under `paths` (indexed through the cache)."""
+def collection_graph(paths: Sequence[Path], reader: NamesReader | None = None) -> Graph:
+    """The graph of the skills under `paths` (indexed through the cache); `reader` reads the
+    registry the config names for lint, if any."""
     from skillreg.index.build import IndexOptions, build_index
 
-    return graph_from_index(build_index(IndexOptions(tuple(paths))))
+    return graph_from_index(build_index(IndexOptions(tuple(paths), registry_reader=reader)))
 
 
 def graph_from_index(document: Mapping[str, Any]) -> Graph:

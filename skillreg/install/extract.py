@@ -138,7 +138,7 @@ def settle_manifest(folder: Path, label: str) -> None:
     """
     from pydantic import ValidationError
 
-    from skillreg.registry.model import MANIFEST_FILE, BundleManifest
+    from skillreg.bundle.manifest import MANIFEST_FILE, BundleManifest
 
     path = folder / MANIFEST_FILE
     if not path.is_file():

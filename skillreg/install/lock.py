@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import LockError
+from skillreg.core.fields import SemVer, SkillName
 from skillreg.core.jsonio import dump_json
 from skillreg.install.agents import AGENTS
-from skillreg.registry.model import SemVer, SkillName
 
 LOCK_FILE = "skills.lock"
 LOCK_VERSION = 1

@@ -21,10 +21,9 @@ from skillreg.core.errors import ConfigError
 from skillreg.install import agents
 from skillreg.install.lock import LOCK_FILE
 from skillreg.install.manifest import MANIFEST_FILE, Manifest, locate_manifest
+from skillreg.registry.tokens import REGISTRY_ENV
 
 BUILTIN = "builtin"  # how lock entries name the registry shipped in the package
-REGISTRY_ENV = "SKILL_REGISTRY"
-TOKEN_ENV = "SKILL_REGISTRY_TOKEN"
 
 
 @dataclass(frozen=True)

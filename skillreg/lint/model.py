@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.lint.registry_names import NamesReader
 from skillreg.skill.parsed import ParsedSkill
 
 
@@ -23,7 +24,9 @@ class LintOptions:
     the nearest one above `cwd` is used unless `use_config` is False).
 
     `registry` (a folder or URL; else the config's `registry`) is a registry whose catalog names
-    resolve Related Skills; `offline` reads it from the cache only. `registry_status` maps further
+    resolve Related Skills, read by `registry_reader` (lint does not read registries itself: the
+    caller passes `skillreg.registry.lint_names.read_registry_names`); `offline` reads it from the
+    cache only. `registry_status` maps further
     names to ``"yanked"`` or ``"deprecated"`` (for callers that read a catalog themselves). With a
     registry or a status, references are checked even when a single skill is linted.
     """
@@ -42,6 +45,7 @@ class LintOptions:
     registry: str | None = None
     offline: bool = False
     registry_status: Mapping[str, str] = field(default_factory=dict)
+    registry_reader: NamesReader | None = None
 
 
 @dataclass(frozen=True)

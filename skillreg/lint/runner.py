@@ -19,10 +19,12 @@ from pathlib import Path
 from skillreg.collection.workspace import find_skill_files
 from skillreg.core.config import ConfigFile, find_project_config, load_config_file
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.errors import UsageError
 from skillreg.lint import parallel, suppress
 from skillreg.lint.checks import FileResult, Plan, check_file
 from skillreg.lint.model import LintOptions, LintReport
 from skillreg.lint.profiles import resolve_profile
+from skillreg.lint.registry_names import NamesReader
 from skillreg.lint.selection import Selection, build_selection, path_matches
 from skillreg.lint.settings import LintSettings, parse_settings
 from skillreg.skill.parsed import ParsedSkill
@@ -59,7 +61,7 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     cwd = options.cwd or Path.cwd()
     setup = _setup(options, cwd)
     files = _discover(list(paths) or [cwd], setup.settings)
-    setup = _with_registry(setup, options.offline)
+    setup = _with_registry(setup, options.offline, options.registry_reader)
     fixed, unfixed = _fix(files, setup.plan) if options.fix else ([], {})
     jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
     results = _check_all(files, setup.plan, jobs)
@@ -75,11 +77,11 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     return LintReport(diagnostics, skills, profile, setup.fail_on, fixed, unfixed)
 
 
-def lint_setup(profile: str | None, cwd: Path) -> _Setup:
+def lint_setup(profile: str | None, cwd: Path, reader: NamesReader | None = None) -> _Setup:
     """What `skill lint --profile PROFILE` run from `cwd` checks against: the project config's
     settings, the plan (profile and size limit), the rule selection and the known names,
-    including those of the registry the config names for lint."""
-    return _with_registry(_setup(LintOptions(profile=profile, cwd=cwd), cwd), offline=False)
+    including those of the registry the config names for lint (read by `reader`)."""
+    return _with_registry(_setup(LintOptions(profile=profile, cwd=cwd), cwd), False, reader)
 
 
 def finish_file(
@@ -130,14 +132,14 @@ def _registry_spec(
     return None
 
 
-def _with_registry(setup: _Setup, offline: bool) -> _Setup:
+def _with_registry(setup: _Setup, offline: bool, reader: NamesReader | None) -> _Setup:
     """`setup` with the registry's catalog names added to the known names and statuses."""
     if setup.registry is None:
         return setup
-    from skillreg.lint.registry_names import read_registry_names
-
     spec, base = setup.registry
-    names = read_registry_names(spec, base=base, offline=offline)
+    if reader is None:
+        raise UsageError(f"a registry is named for lint ({spec}) but no registry reader was given")
+    names = reader(spec, base, offline)
     return replace(
         setup,
         known_names=setup.known_names | names.known,

@@ -1,25 +1,14 @@
-"""The registry shipped inside the package: where it lives and how it is rebuilt from `registry/`.
+"""The registry shipped inside the package: where it lives, and where its sources are.
 
 It is the published form of the project's catalog, used when no registry is configured. It is
-generated, never edited: `python -m skillreg.registry.builtin` rebuilds it, and a test rebuilds it
-into a temporary folder and fails unless the shipped files are byte-identical.
+generated, never edited: `skillreg.registry.builtin_build` rebuilds it.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import skillreg
-
-#: Publish time recorded for every shipped version (2026-11-26T00:00:00Z), so rebuilds are exact.
-EPOCH = 1795651200
-PROFILE = "council"
 
 
 def builtin_registry() -> Path:
@@ -29,43 +18,3 @@ def builtin_registry() -> Path:
 def catalog_sources() -> Path:
     """`registry/` of a source checkout (not present in an installed wheel)."""
     return Path(skillreg.__file__).resolve().parents[1] / "registry"
-
-
-@contextmanager
-def _source_date_epoch(value: int) -> Iterator[None]:
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(value)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-def build(sources: Path, target: Path) -> None:
-    """Publish every skill under `sources` into the empty or missing folder `target`."""
-    from skillreg.registry.publish import PublishOptions, publish
-    from skillreg.registry.store import LOCK_DIR
-
-    with _source_date_epoch(EPOCH):
-        publish([sources], PublishOptions(registry=str(target), profile=PROFILE))
-    shutil.rmtree(target / LOCK_DIR, ignore_errors=True)  # publisher state, not registry content
-
-
-def rebuild(sources: Path, shipped: Path) -> None:
-    """Replace `shipped` with a fresh build (built beside it, then swapped in)."""
-    staging = Path(tempfile.mkdtemp(prefix=".builtin-", dir=shipped.parent))
-    try:
-        build(sources, staging / "registry")
-        if shipped.exists():
-            shutil.rmtree(shipped)
-        os.replace(staging / "registry", shipped)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-if __name__ == "__main__":
-    rebuild(catalog_sources(), builtin_registry())
-    sys.stdout.write(f"rebuilt {builtin_registry()}\n")

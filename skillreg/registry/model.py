@@ -9,8 +9,8 @@ Layout under a registry root::
     catalog.json                                derived: names + one-line summaries, for search
     index.html                                  derived: the catalog as a browsable page
 
-A bundle (``{name}-{version}.tar.gz``) holds the skill's files under one top folder ``{name}/``,
-plus ``{name}/.skill-manifest.json`` (`BundleManifest`): every other file with its sha256.
+A bundle (``{name}-{version}.tar.gz``, `skillreg.bundle.manifest`) holds the skill's files under
+one top folder ``{name}/``, plus ``{name}/.skill-manifest.json``: every other file with its sha256.
 
 Only the per-skill documents change after publish: a new version, `yanked`, `deprecated`, tags.
 Every change raises `serial`, so a client can refuse a document older than one it has seen.
@@ -18,39 +18,22 @@ Every change raises `serial`, so a client can refuse a document older than one i
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from skillreg.core.names import MAX_NAME, NAME_PATTERN
+from skillreg.core.fields import SHA256, SemVer, SkillName
+from skillreg.core.fields import StrictModel as _Model
 
 FORMAT: Final = "skillreg-registry"
 FORMAT_VERSION = 1
 ROOT_FILE = "registry.json"
 CATALOG_FILE = "catalog.json"
 HTML_FILE = "index.html"
-# SemVer 2.0.0's own regular expression (semver.org), so a third-party client can check keys.
-SEMVER_PATTERN = (
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
-SemVer = Annotated[str, Field(pattern=SEMVER_PATTERN)]
-SkillName = Annotated[str, Field(pattern=NAME_PATTERN, max_length=MAX_NAME)]
-BUNDLE_FORMAT = "skillreg-bundle"
-MANIFEST_FILE = ".skill-manifest.json"
 INDEX_TEMPLATE = "index/{prefix}/{name}.json"
 BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
 
-
-SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
-
-
-class _Model(BaseModel):
-    # Strict: "1" is not a serial and "no" is not a boolean, as the JSON Schemas say; a client
-    # that coerced would read documents other clients refuse.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class RegistryRoot(_Model):
@@ -138,25 +121,6 @@ class Catalog(_Model):
 
     format_version: int = FORMAT_VERSION
     skills: list[CatalogEntry] = Field(default_factory=list, description="sorted by name")
-
-
-class ManifestFile(_Model):
-    """One file of a bundle; `path` is relative to the skill folder, with ``/`` separators."""
-
-    path: str
-    sha256: SHA256
-    size: int = Field(ge=0)
-    executable: bool = Field(default=False, description="mode 0755 in the tar when true, else 0644")
-
-
-class BundleManifest(_Model):
-    """``{name}/.skill-manifest.json`` inside a bundle: every other member, sorted by path."""
-
-    format: str = Field(default=BUNDLE_FORMAT, description=f"always {BUNDLE_FORMAT!r}")
-    format_version: int = FORMAT_VERSION
-    name: SkillName
-    version: SemVer
-    files: list[ManifestFile]
 
 
 def index_prefix(name: str) -> str:

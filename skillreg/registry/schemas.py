@@ -11,8 +11,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from skillreg.bundle.manifest import BundleManifest
 from skillreg.core.jsonio import dump_json
-from skillreg.registry.model import BundleManifest, Catalog, RegistryRoot, SkillDocument
+from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMAS: dict[str, type[BaseModel]] = {
