@@ -2,6 +2,9 @@
 
 Commands are imported only when invoked, so `skill --version` stays fast. Every `SkillError`
 becomes ``error: <message>`` on stderr and its exit code; anything else is a bug and surfaces.
+
+The top layer: the only package that imports click; each command parses options, calls one
+library function and renders its result.
 """
 
 from __future__ import annotations

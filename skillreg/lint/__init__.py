@@ -1,7 +1,11 @@
 """Linting skills: options in, a report of findings out (`run_lint`).
 
 The engine lives in `skillreg.lint.runner`; rules in `field_rules`, `body_rules`, `schema_rules`;
-their catalogue in `catalog`; profiles in `profiles`; config in `settings`.
+their catalogue in `catalog`; profiles in `profiles`; config in `settings`; `skill init`'s
+scaffold, which must pass the profile, in `scaffold`.
+
+May import `collection`, `skill` and `core`; never a registry, the network or install: a registry
+named for lint is read by a `registry_names.NamesReader` the caller passes in.
 """
 
 from __future__ import annotations

@@ -1,1 +1,7 @@
-"""Static registries: the file format (`model`), reading them and writing them."""
+"""Static registries: the file format (`model`, `schemas`), storing and reading them (`store`,
+`client`, `http` with origin-scoped `tokens`), publishing into them (`publish`, `edit`, `derived`),
+checking them (`verify`), the registry shipped in the package (`builtin`, rebuilt by
+`builtin_build`), and the reader lint is handed for a registry's names (`lint_names`).
+
+May import `bundle` and every layer below it; never `install` or `cli`.
+"""

@@ -2,6 +2,8 @@
 
 Each format lives in its own module and is imported only when chosen, so `skill lint` pays for
 `json` or `hashlib` only when it writes a format that needs them. Renderers return strings.
+
+May import `core` only (it renders `Diagnostic` values, whoever made them).
 """
 
 from __future__ import annotations
