@@ -79,10 +79,12 @@ _DIRECTIVE = re.compile(
     r"|(?:TODO|FIXME|NOTE|XXX)\b",
     re.IGNORECASE,
 )
+# Spoken to the agent: second person, or a vocative ("Assistant:", "Claude,"). Comments that speak
+# *about* the agent in the third person are a template's guidance to the skill's author.
 _ADDRESSED = re.compile(
-    r"\b(?:you|assistant|agent|model|claude|gpt|llm|ai)\b[^.\n]{0,60}?"
-    r"\b(?:must|should|will|shall|always|never|are to|need to|have to)\b",
-    re.IGNORECASE,
+    r"\byou\b[^.\n]{0,60}?\b(?:must|should|will|shall|always|never|are to|need to|have to)\b"
+    r"|^\s{0,8}(?:assistant|agent|claude|ai|model)\s{0,2}[:,]",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

@@ -39,7 +39,7 @@ _SAFETY = re.compile(
     r"--dangerously-(?:skip-permissions|bypass-approvals-and-sandbox)\b|--yolo\b"
     r"|\bbypassPermissions\b|--trust-all-tools\b|--allow-all-tools\b"
     r"|\bapproval[_-]policy[\"']?[ \t]{0,4}[=:][ \t]{0,4}[\"']?never\b"
-    r"|\b(?:disable|turn[ \t]off|skip|bypass|suppress)[ \t]{1,4}(?:all[ \t]{1,4}|the[ \t]{1,4})?"
+    r"|\b(?:disable|turn[ \t]off|bypass|suppress)[ \t]{1,4}(?:all[ \t]{1,4}|the[ \t]{1,4})?"
     r"(?:safety|security|confirmation|permission|approval)[ \t]{1,4}(?:prompts?|checks?|dialogs?"
     r"|questions?|confirmations?)\b"
     r"|\bwithout[ \t]{1,4}asking[ \t]{1,4}(?:the[ \t]{1,4}user[ \t]{1,4})?for[ \t]{1,4}"

