@@ -23,6 +23,7 @@ from skillreg.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillError
 COMMANDS: dict[str, str] = {
     "lint": "skillreg.cli.lint:lint",
     "rules": "skillreg.cli.lint:rules",
+    "audit": "skillreg.cli.audit:audit",
     "index": "skillreg.cli.index:index",
     "graph": "skillreg.cli.graph:graph",
     "pack": "skillreg.cli.publish:pack",

@@ -101,6 +101,14 @@ def _progress() -> ProgressFactory | None:
 @click.option("--force", is_flag=True, help="Replace folders skillreg did not install.")
 @click.option("--with-related", is_flag=True, help="Also install related skills (transitively).")
 @click.option("--frozen", is_flag=True, help="Fail if skills.lock or the manifest would change.")
+@click.option(
+    "--allow-audit", multiple=True, metavar="CODE",
+    help="Install despite audit errors of this rule (repeatable; 'all' for every rule).",
+)  # fmt: skip
+@click.option(
+    "--audit-level", type=click.Choice(["error", "warning", "info"]),
+    help="Show audit findings at or above this level (default: config, else warning).",
+)  # fmt: skip
 def install(
     names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ...], **kw: Any
 ) -> None:

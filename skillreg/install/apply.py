@@ -14,6 +14,7 @@ from pathlib import Path
 
 from skillreg.core.atomic import temp_name
 from skillreg.core.errors import InstallError
+from skillreg.install.audit_gate import check_unpacked
 from skillreg.install.extract import extract_bundle, settle_manifest, skill_root
 from skillreg.install.lock import LockEntry, write_lock
 from skillreg.install.manifest import update_requests
@@ -111,6 +112,8 @@ def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, 
             discard(unpacked)
             unpacked = lifted
         settle_manifest(unpacked, f"{entry.name}@{entry.version}")
+        check_unpacked(unpacked, f"{entry.name}@{entry.version}", session.audit_policy(),
+                       session.options.notice)  # fmt: skip
         write_marker(unpacked, entry.name, entry.version, entry.sha256)
         staged.append((unpacked, canonical))
         for target in entry_paths(session.project, entry):

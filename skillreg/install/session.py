@@ -27,6 +27,7 @@ from skillreg.install.project import (
 )
 
 if TYPE_CHECKING:
+    from skillreg.install.audit_gate import AuditPolicy
     from skillreg.registry.client import Registry
     from skillreg.registry.http import HttpClient, ProgressFactory
 
@@ -43,6 +44,10 @@ class InstallOptions:
     with_related: bool = False
     frozen: bool = False
     offline: bool = False
+    allow_audit: tuple[str, ...] = ()  # rule codes (or "all") whose audit errors do not refuse
+    audit_level: str | None = (
+        None  # show audit findings at or above this; None: config, else warning
+    )
     progress: ProgressFactory | None = field(default=None, compare=False)
     notice: Callable[[str], None] | None = field(default=None, compare=False)  # e.g. retries
 
@@ -52,6 +57,7 @@ class Session:
 
     def __init__(self, options: InstallOptions, *, exclusive: bool = False) -> None:
         self.options = options
+        self._audit: AuditPolicy | None = None
         self.project: Project = locate_project(options.cwd, global_=options.global_)
         self._guard = _project_guard(self.project.root) if exclusive else None
         try:  # read under the guard, so what we read is what the last writer wrote
@@ -85,6 +91,14 @@ class Session:
         clean_stale(self.project.root)
         for folder in {self.project.canonical, *folders}:
             clean_stale(folder)
+
+    def audit_policy(self) -> AuditPolicy:
+        """What the install audit shows and refuses (read once per run)."""
+        if self._audit is None:
+            from skillreg.install.audit_gate import user_policy
+
+            self._audit = user_policy(self.options.allow_audit, self.options.audit_level)
+        return self._audit
 
     def registry(self, spec: str | None = None) -> Registry:
         """`spec` as recorded in a lock entry, or None for the configured registry."""

@@ -1,7 +1,8 @@
 """The rule catalogue: every lint rule by code and by name, and the SK1xx/SK2xx/SK9xx definitions.
 
 Syntax rules (SK0xx) come from `skillreg.skill.syntax_rules`, reference rules (SK3xx) from
-`skillreg.collection.refs`; the frontmatter, body and meta rules are defined here so that one module
+`skillreg.collection.refs`, audit rules (SK5xx) from `skillreg.audit.rules`; the frontmatter, body
+and meta rules are defined here so that one module
 documents every code this package can emit.
 """
 
@@ -174,9 +175,10 @@ LINT_RULES: tuple[Rule, ...] = (
 @cache
 def all_rules() -> Mapping[str, Rule]:
     """Every rule by code, in code order."""
+    from skillreg.audit.rules import AUDIT_RULES
     from skillreg.collection.refs import REF_RULES
 
-    rules = (*SYNTAX_RULES, *LINT_RULES, *REF_RULES)
+    rules = (*SYNTAX_RULES, *LINT_RULES, *REF_RULES, *AUDIT_RULES)
     return {rule.code: rule for rule in sorted(rules, key=lambda r: r.code)}
 
 

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillreg.audit.scan import scan_skill_file
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.lint import suppress
 from skillreg.lint.body_rules import body_findings, link_problem
@@ -37,6 +38,7 @@ class Plan:
     profile: Profile
     max_bytes: int
     slim: bool = False
+    audit: bool = True  # run the SK5xx family (off when every audit rule is deselected)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def check_file(path: Path, plan: Plan) -> FileResult:
         found.extend(tag_findings(skill, fm, tags))
     if skill.body is not None and skill.source is not None:
         found.extend(body_findings(skill, skill.body, plan.profile))
+    if plan.audit:
+        found.extend(scan_skill_file(skill))
     directives = suppress.collect(skill)
     if plan.slim:
         skill = slim(skill, plan.profile.related_section or "Related Skills")

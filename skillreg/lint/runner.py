@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from skillreg.audit.rules import AUDIT_CODES
 from skillreg.collection.workspace import find_skill_files
 from skillreg.core.config import ConfigFile, find_project_config, load_config_file
 from skillreg.core.diagnostics import Diagnostic, Severity
@@ -109,10 +110,12 @@ def _setup(options: LintOptions, cwd: Path) -> _Setup:
     base = cwd if options.profile else settings.root
     profile = resolve_profile(options.profile or settings.profile, settings.profiles, base)
     max_bytes = options.max_file_size or settings.max_file_size
+    selection = build_selection(settings, options.select, options.ignore)
+    audit = bool(selection.enabled & AUDIT_CODES)  # skip the family's cost when none is on
     return _Setup(
         settings=settings,
-        plan=Plan(profile, max_bytes, slim=False),
-        selection=build_selection(settings, options.select, options.ignore),
+        plan=Plan(profile, max_bytes, slim=False, audit=audit),
+        selection=selection,
         known_names=options.known_names | settings.known_names,
         fail_on=options.fail_on or settings.fail_on or Severity.ERROR,
         registry=_registry_spec(options, settings, cwd),
@@ -202,11 +205,11 @@ def _check_all(files: list[Path], plan: Plan, jobs: int) -> list[FileResult]:
     idle cores. Skills that cross processes, or are many, are slimmed (see `checks.slim`)."""
     chunks = chunked(files)
     if len(files) > PARALLEL_MIN and jobs > 1 and parallel.can_fork():
-        slim = Plan(plan.profile, plan.max_bytes, slim=True)
+        slim = replace(plan, slim=True)
         parts = parallel.run_chunks(functools.partial(_check_chunk, plan=slim), chunks, jobs)
     else:
         if len(files) > SLIM_MIN:
-            plan = Plan(plan.profile, plan.max_bytes, slim=True)
+            plan = replace(plan, slim=True)
         parts = [_check_chunk(chunk, plan) for chunk in chunks]
     return [result for part in parts for result in part]
 

@@ -77,6 +77,16 @@ class Deprecation(_Model):
     message: str = Field(default="", description="what to use instead, shown to users")
 
 
+class AuditSummary(_Model):
+    """What `skill audit` found in the bundle when it was published (`skillreg.audit`)."""
+
+    scanner: str = Field(description="the scanner and its rule-set version")
+    errors: int = Field(ge=0)
+    warnings: int = Field(ge=0)
+    infos: int = Field(ge=0)
+    codes: dict[str, int] = Field(default_factory=dict, description="findings per rule code")
+
+
 class VersionEntry(_Model):
     """One published version; immutable except `yanked` and `yanked_reason`."""
 
@@ -91,6 +101,9 @@ class VersionEntry(_Model):
     published: str = Field(pattern=TIMESTAMP, description="RFC 3339 UTC, e.g. 2026-11-26T17:00:00Z")
     yanked: bool = Field(default=False, description="skipped by resolution unless pinned exactly")
     yanked_reason: str | None = None
+    audit: AuditSummary | None = Field(
+        default=None, description="the audit of the bundle at publish time (absent before 0.2)"
+    )
 
 
 class SkillDocument(_Model):

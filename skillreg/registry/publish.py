@@ -22,6 +22,7 @@ from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
     ROOT_FILE,
+    AuditSummary,
     VersionEntry,
     blob_path,
     index_path,
@@ -156,7 +157,10 @@ def lint_gate(
 def _run_lint(skills: list[ParsedSkill], known: frozenset[str], profile: str | None) -> LintReport:
     from skillreg.lint import LintOptions, run_lint
 
-    return run_lint([s.path for s in skills], LintOptions(profile=profile, known_names=known))
+    # The audit family is recorded in the document (`audit_bundle`), not a reason to refuse: the
+    # installer decides, with the user's policy, on what it unpacks.
+    options = LintOptions(profile=profile, known_names=known, ignore=("SK5",))
+    return run_lint([s.path for s in skills], options)
 
 
 def _with_unresolved(
@@ -201,6 +205,7 @@ def make_plan(
         name, version = check_identity(skill.name, skill.version, skill.path)
         bundle = build_bundle(name, version, collect_files(skill.folder))
         entry = VersionEntry(
+            audit=audit_bundle(skill.folder, bundle),
             sha256=bundle.sha256,
             size=bundle.size,
             tar_sha256=bundle.tar_sha256,
@@ -216,6 +221,17 @@ def make_plan(
             )
         plan[f"{name}@{version}"] = Planned(bundle, entry, _is_new(reg, bundle, str(skill.path)))
     return list(plan.values())
+
+
+def audit_bundle(folder: Path, bundle: Bundle) -> AuditSummary:
+    """The SK5xx findings in the files the bundle holds, as the skill document records them."""
+    from skillreg.audit.scan import scan_folder
+    from skillreg.audit.summary import summarise
+
+    shipped = {f.path for f in bundle.manifest.files}
+    found = scan_folder(folder, display="")
+    kept = [d for d in found if d.path.lstrip("/") in shipped]
+    return AuditSummary.model_validate(summarise(kept))
 
 
 def _is_new(reg: FolderRegistry, bundle: Bundle, where: str) -> bool:

@@ -1,0 +1,166 @@
+"""One file as the scanners see it: its text, where its lines start, and the context of a line.
+
+Context decides how much a match means. In a script every line runs. In Markdown a command inside a
+fenced block is an example the agent may copy, and one the text warns against (a caution word
+nearby, or a section such as "Anti-Patterns to Avoid") is usually documentation of a danger.
+Everything is computed lazily: most files never need more than the raw text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from itertools import accumulate
+from typing import Any
+
+from skillreg.skill.markdown import Body, parse_body
+
+
+class Kind(Enum):
+    SKILL = "skill"  # SKILL.md: frontmatter + Markdown the agent follows
+    MARKDOWN = "markdown"  # other Markdown the skill ships (references, examples)
+    SCRIPT = "script"  # code the skill ships to run
+    TEXT = "text"  # any other text file
+
+
+CAUTION = re.compile(
+    r"\b(?:never|don'?t|do not|avoid|dangerous|insecure|unsafe|risky|instead of|anti-?patterns?"
+    r"|bad practice|not recommended|beware|warning|malicious|attackers?|pitfalls?|mistakes?)\b"
+    r"|\u274c|\u26a0",
+    re.IGNORECASE,
+)
+_NEAR = 3  # lines before a match (or before its code block) that may carry a caution
+# Lower-casing that keeps every offset: str.lower() may lengthen non-ASCII text.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+# Every scanner's anchors: rare lower-case substrings that any of its matches contains. They are
+# found in one pass over a file (Aho-Corasick), and patterns run only on the lines holding one:
+# most files hold none, which keeps the family cheap enough for `skill lint` on every commit.
+_ANCHORS: set[str] = set()
+_AUTOMATON: list[Any] = []
+
+
+def anchors(*words: str) -> tuple[str, ...]:
+    """Register a scanner's anchors (at import) and return them."""
+    _ANCHORS.update(words)
+    _AUTOMATON.clear()
+    return words
+
+
+def _automaton() -> Any:
+    if not _AUTOMATON:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for word in sorted(_ANCHORS):
+            automaton.add_word(word, word)
+        automaton.make_automaton()
+        _AUTOMATON.append(automaton)
+    return _AUTOMATON[0]
+
+
+@dataclass
+class Document:
+    display: str
+    text: str
+    kind: Kind
+    body: Body | None = None
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        lengths = map(len, self.text.split("\n")[:-1])
+        return [0, *accumulate(map((1).__add__, lengths))]
+
+    @cached_property
+    def lower(self) -> str:
+        text = self.text
+        lowered = text.lower()
+        return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+    @cached_property
+    def _anchor_ends(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for end, word in _automaton().iter(self.lower):
+            found.setdefault(word, []).append(end)
+        return found
+
+    def hits(self, words: tuple[str, ...]) -> list[int]:
+        """The numbers of the lines holding one of `words` (registered with `anchors`)."""
+        found = self._anchor_ends
+        ends = [end for word in words if word in found for end in found[word]]
+        if not ends:
+            return []
+        starts = self.line_starts
+        return sorted({bisect.bisect_right(starts, end) for end in ends})
+
+    def span(self, number: int) -> tuple[int, int]:
+        """Start and end offsets of line `number` (the end excludes the newline)."""
+        starts = self.line_starts
+        end = starts[number] - 1 if number < len(starts) else len(self.text)
+        return starts[number - 1], end
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def line(self, number: int) -> str:
+        if not 1 <= number <= len(self.line_starts):
+            return ""
+        start, end = self.span(number)
+        return self.text[start:end]
+
+    @cached_property
+    def outline(self) -> Body | None:
+        """The Markdown outline (SKILL.md's comes parsed; other Markdown is parsed on demand)."""
+        if self.body is not None or self.kind not in (Kind.SKILL, Kind.MARKDOWN):
+            return self.body
+        return parse_body(self.text, 1)
+
+    @cached_property
+    def _blocks(self) -> list[tuple[int, int]]:
+        outline = self.outline
+        if outline is None:
+            return []
+        return sorted((b.first_line, b.last_line) for b in outline.code_blocks)
+
+    def block_of(self, number: int) -> tuple[int, int] | None:
+        """The code block (first, last line) holding line `number`, if any."""
+        blocks = self._blocks
+        index = bisect.bisect_right(blocks, (number, 1 << 62)) - 1
+        if index >= 0 and blocks[index][0] <= number <= blocks[index][1]:
+            return blocks[index]
+        return None
+
+    @cached_property
+    def _caution_sections(self) -> list[tuple[int, int]]:
+        outline = self.outline
+        if outline is None:
+            return []
+        return [
+            (s.first_line, s.last_line)
+            for s in outline.sections()
+            if CAUTION.search(s.heading.text)
+        ]
+
+    def executed(self, number: int) -> bool:
+        """Whether line `number` is code that runs: a script line, or a line of a code block."""
+        return self.kind is Kind.SCRIPT or self.block_of(number) is not None
+
+    def cautioned(self, number: int) -> bool:
+        """Whether the text warns about what line `number` shows (Markdown only)."""
+        if self.kind is Kind.SCRIPT:
+            return False
+        if any(first <= number <= last for first, last in self._caution_sections):
+            return True
+        block = self.block_of(number)
+        start = block[0] if block is not None else number
+        lines = {
+            *range(max(1, start - _NEAR), start + 1),
+            *range(max(1, number - _NEAR), number + 1),
+        }
+        return any(CAUTION.search(self.line(n)) for n in sorted(lines))

