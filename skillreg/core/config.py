@@ -20,6 +20,12 @@ PROJECT_FILE = "skill.toml"
 PYPROJECT = "pyproject.toml"
 TABLES = ("lint", "install")  # the sections a config file may hold
 
+#: The registry the user chose for this run when ``--registry`` is not given (an environment
+#: variable is the user's, like the command line: a cloned project cannot set it).
+REGISTRY_ENV = "SKILL_REGISTRY"
+#: A bearer token for that registry only (`skillreg.registry.tokens`).
+TOKEN_ENV = "SKILL_REGISTRY_TOKEN"
+
 
 @dataclass(frozen=True)
 class ConfigFile:

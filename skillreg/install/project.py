@@ -16,12 +16,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.core.config import ConfigFile, find_project_config, load_user_config
+from skillreg.core.config import REGISTRY_ENV, ConfigFile, find_project_config, load_user_config
 from skillreg.core.errors import ConfigError
 from skillreg.install import agents
 from skillreg.install.lock import LOCK_FILE
 from skillreg.install.manifest import MANIFEST_FILE, Manifest, locate_manifest
-from skillreg.registry.tokens import REGISTRY_ENV
 
 BUILTIN = "builtin"  # how lock entries name the registry shipped in the package
 

@@ -17,14 +17,9 @@ from __future__ import annotations
 
 import os
 
-from skillreg.core.config import ConfigFile, load_user_config
+from skillreg.core.config import REGISTRY_ENV, TOKEN_ENV, ConfigFile, load_user_config
 from skillreg.core.errors import ConfigError
 from skillreg.registry.http import origin_of
-
-#: The registry the user chose for this run when ``--registry`` is not given.
-REGISTRY_ENV = "SKILL_REGISTRY"
-#: A bearer token for that registry only.
-TOKEN_ENV = "SKILL_REGISTRY_TOKEN"
 
 
 def registry_tokens(explicit: str | None) -> dict[str, str]:
