@@ -415,7 +415,7 @@ def test_missing_builtin_registry(project: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(builtin_module, "builtin_registry", lambda: project / "absent")
     result = skill("install", "golang-pro", cwd=project)
     assert result.exit_code == 2
-    assert "the built-in registry is missing" in result.stderr
+    assert "this installation lacks the built-in registry" in result.stderr
 
 
 def test_global_scope(

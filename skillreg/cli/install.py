@@ -95,7 +95,14 @@ def _progress() -> ProgressFactory | None:
 @click.command()
 @click.argument("names", nargs=-1, metavar="[NAME[@RANGE]]...")
 @scope_options
-@click.option("--agent", "-a", "agents", multiple=True, metavar="ID", help="Agent to install for.")
+@click.option(
+    "--agent",
+    "-a",
+    "agents",
+    multiple=True,
+    metavar="ID",
+    help="Agent to install for; '*' for every agent found in the project or home folder.",
+)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help="Also install into PATH.")
 @click.option("--copy", is_flag=True, help="Copy into agent folders instead of linking.")
 @click.option("--force", is_flag=True, help="Replace folders skillreg did not install.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from skillreg.core.atomic import temp_name
 from skillreg.core.errors import InstallError, LockError, RegistryError, UsageError
-from skillreg.install.agents import get_agent
+from skillreg.install.agents import EVERY_DETECTED, get_agent
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
 from skillreg.install.lock import LockEntry, write_lock
 from skillreg.install.manifest import update_requests
@@ -118,7 +118,8 @@ def install(options: InstallOptions, names: list[str]) -> Report:
         return restore(options)
     requests = [parse_request(text) for text in names]
     for agent_id in options.agents:
-        get_agent(agent_id)  # a typo is a usage error before anything is fetched
+        if agent_id != EVERY_DETECTED:
+            get_agent(agent_id)  # a typo is a usage error before anything is fetched
     report = Report()
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))

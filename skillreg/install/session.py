@@ -105,6 +105,8 @@ class Session:
                 offline=self.options.offline,
             )
             opened.recorded = key
+            if raw == BUILTIN:
+                opened.label = "the built-in registry"
             self._registries[key] = opened
         return self._registries[key]
 

@@ -29,15 +29,20 @@ class Targets:
 def choose_targets(
     project: Project, cwd: Path, *, agent_ids: tuple[str, ...], dirs: tuple[str, ...], copy: bool
 ) -> Targets:
-    for agent_id in agent_ids:
-        agents.get_agent(agent_id)
     chosen = list(agent_ids)
     if not agent_ids and not dirs:
         configured = default_agents(cwd)
-        if configured is not None:
-            chosen = configured
-        else:
-            chosen = agents.detect_agents(scope=project.scope, root=project.root)
+        chosen = configured if configured is not None else _detected(project)
+    if agents.EVERY_DETECTED in chosen:
+        detected = _detected(project)
+        if not detected:
+            raise UsageError(
+                "--agent '*': no agent found in the project or your home folder;"
+                " name one with --agent ID"
+            )
+        chosen = [a for a in chosen if a != agents.EVERY_DETECTED] + detected
+    for agent_id in chosen:
+        agents.get_agent(agent_id)
     recorded = tuple(project.relative(cwd / d) for d in dirs)
     outside = [d for d, r in zip(dirs, recorded, strict=True) if not is_inside(r)]
     if project.scope == "project" and outside:
@@ -46,6 +51,10 @@ def choose_targets(
             " it, or --global"
         )
     return Targets(tuple(sorted(set(chosen))), recorded, "copy" if copy else "link")
+
+
+def _detected(project: Project) -> list[str]:
+    return agents.detect_agents(scope=project.scope, root=project.root)
 
 
 def merged(existing: LockEntry | None, requested: Targets, explicit: bool) -> Targets:
