@@ -33,7 +33,9 @@ def test_install_from_http(server: Server, project: Path) -> None:
     lock = read_json(project / "skills.lock")
     (entry,) = lock["skills"]
     assert entry["registry"] == server.url and entry["agents"] == [] and entry["mode"] == "link"
-    assert (project / "skills.toml").read_text() == '[skills]\nbackend-developer = "^1.1.0"\n'
+    assert (project / "skills.toml").read_text() == (
+        f'[skills]\nbackend-developer = {{version = "^1.1.0", registry = "{server.url}"}}\n'
+    )
     # three small requests: root, one document, one bundle
     assert [p.split("/")[1] for p in server.paths()] == ["registry.json", "index", "blobs"]
 
@@ -380,7 +382,8 @@ def test_pyproject_manifest(server: Server, project: Path) -> None:
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
     assert skill("install", "golang-pro@^1", "--registry", server.url, cwd=project).exit_code == 0
     assert (project / "pyproject.toml").read_text() == (
-        '[project]\nname = "x"\n\n[tool.skill.skills]\ngolang-pro = "^1"\n'
+        '[project]\nname = "x"\n\n[tool.skill.skills]\n'
+        f'golang-pro = {{version = "^1", registry = "{server.url}"}}\n'
     )
     assert not (project / "skills.toml").exists()
 

@@ -16,7 +16,7 @@ from skillreg.core.atomic import temp_name
 from skillreg.core.errors import InstallError
 from skillreg.install.extract import extract_bundle, settle_manifest, skill_root
 from skillreg.install.lock import LockEntry, write_lock
-from skillreg.install.manifest import update_requests
+from skillreg.install.manifest import Requirement, update_requests
 from skillreg.install.place import (
     clean_stale,
     discard,
@@ -65,7 +65,7 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
 
 
 def apply_plan(
-    session: Session, plan: list[Planned], manifest_set: dict[str, str] | None = None
+    session: Session, plan: list[Planned], manifest_set: dict[str, Requirement] | None = None
 ) -> None:
     if not plan and not manifest_set:
         return
@@ -92,6 +92,15 @@ def apply_plan(
 
 
 def _fetch(session: Session, entry: LockEntry) -> bytes:
+    if entry.source is not None:
+        from skillreg.install.sources import locked_bundle
+
+        return locked_bundle(
+            entry,
+            root=session.project.root,
+            cache_dir=session.bundle_cache,
+            fetched=session.fetched,
+        )
     registry = session.registry(entry.registry)
     return registry.bundle(entry.sha256, entry.size, label=f"{entry.name}@{entry.version}")
 

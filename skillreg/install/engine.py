@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, cast
 
 from skillreg.core.atomic import temp_name
 from skillreg.core.errors import InstallError, LockError, RegistryError, UsageError
 from skillreg.install.agents import EVERY_DETECTED, get_agent
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
 from skillreg.install.lock import LockEntry, write_lock
-from skillreg.install.manifest import update_requests
+from skillreg.install.manifest import Requirement, update_requests
 from skillreg.install.place import discard, fs_errors, is_ours
+from skillreg.install.project import BUILTIN, REGISTRY_ENV
 from skillreg.install.resolve import (
     Resolved,
     default_spec,
@@ -27,7 +29,13 @@ from skillreg.install.resolve import (
 )
 from skillreg.install.semver_range import parse_range, parse_version
 from skillreg.install.session import InstallOptions, Session
+from skillreg.install.sources import Fetched, cache_bundle, fetch, is_source, locate
 from skillreg.install.targets import Targets, choose_targets, entry_paths, entry_status, merged
+
+if TYPE_CHECKING:
+    from skillreg.registry.client import Registry
+
+_NOWHERE = Targets((), (), "link")  # placeholder until `_plan` chooses the targets
 
 
 @dataclass
@@ -38,16 +46,41 @@ class Report:
 
 
 def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets) -> LockEntry:
+    return _place(
+        session,
+        LockEntry(
+            name=resolved.name,
+            version=resolved.version,
+            registry=registry,
+            sha256=resolved.entry.sha256,
+            size=resolved.entry.size,
+        ),
+        targets,
+    )
+
+
+def _source_entry(fetched: Fetched) -> LockEntry:
+    kind = cast(Literal["folder", "archive", "git"], fetched.kind)
     return LockEntry(
-        name=resolved.name,
-        version=resolved.version,
-        registry=registry,
-        sha256=resolved.entry.sha256,
-        size=resolved.entry.size,
-        agents=list(targets.agents),
-        dirs=list(targets.dirs),
-        scope="global" if session.project.scope == "global" else "project",
-        mode="copy" if targets.mode == "copy" else "link",
+        name=fetched.name,
+        version=fetched.version,
+        registry=fetched.locator,
+        source=kind,
+        commit=fetched.commit,
+        sha256=fetched.sha256,
+        size=len(fetched.data),
+    )
+
+
+def _place(session: Session, entry: LockEntry, targets: Targets) -> LockEntry:
+    """`entry` put where `targets` say, in this session's scope."""
+    return entry.model_copy(
+        update={
+            "agents": list(targets.agents),
+            "dirs": list(targets.dirs),
+            "scope": "global" if session.project.scope == "global" else "project",
+            "mode": "copy" if targets.mode == "copy" else "link",
+        }
     )
 
 
@@ -62,7 +95,9 @@ def _note(session: Session, entry: LockEntry, added: bool) -> str | None:
     return f"added related {label}" if added else f"installed {label}"
 
 
-def _finish(session: Session, report: Report, plan: list[Planned], specs: dict[str, str]) -> Report:
+def _finish(
+    session: Session, report: Report, plan: list[Planned], specs: dict[str, Requirement]
+) -> Report:
     if (
         session.options.frozen
         and session.lock.with_entries([p.entry for p in plan]) != session.lock
@@ -84,58 +119,102 @@ def _target_parents(session: Session) -> list[Path]:
 
 def _related(session: Session, roots: list[Resolved], report: Report) -> list[Resolved]:
     """Related skills to add; ones already installed or requested keep the version they have."""
-    registry = session.registry()
+    if not roots:
+        return []
+    registry = _registry_for(session, roots[0].name)
     added, missing = related_closure(roots, registry.document)
     report.warnings.extend(f"related skill {name!r} not found; skipped" for name in missing)
     return [x for x in added if session.lock.get(x.name) is None and x.name not in session.requests]
 
 
-def _plan(
-    session: Session, items: list[Resolved], added: list[Resolved], report: Report
-) -> list[Planned]:
+def _plan(session: Session, items: list[tuple[LockEntry, bool]], report: Report) -> list[Planned]:
+    """Lock entries (placed where this run's options say) for (entry, added-as-related) items."""
     options = session.options
     targets = choose_targets(
         session.project, options.cwd, agent_ids=options.agents, dirs=options.dirs, copy=options.copy
     )
     explicit = bool(options.agents or options.dirs or options.copy)
-    location = session.registry().recorded
     plan: list[Planned] = []
-    for item in [*items, *added]:
-        report.warnings.extend(item.warnings)
-        here = merged(session.lock.get(item.name), targets, explicit)
-        entry = _entry(session, item, location, here)
-        note = _note(session, entry, item in added)
+    for base, added in items:
+        here = merged(session.lock.get(base.name), targets, explicit)
+        entry = _place(session, base, here)
+        note = _note(session, entry, added)
         if note is None:
-            report.actions.append(f"{item.name}@{item.version} already installed")
+            report.actions.append(f"{entry.name}@{entry.version} already installed")
         else:
             plan.append(Planned(entry, note))
     return plan
 
 
+def _registry_for(session: Session, name: str) -> Registry:
+    """The registry this run asks about `name`: the one named on the command line (or in
+    $SKILL_REGISTRY), else the one the manifest remembers for it, else the configured one."""
+    recorded = session.requirements.get(name, Requirement()).registry
+    if recorded is None or session.options.registry or os.environ.get(REGISTRY_ENV):
+        return session.registry()
+    return session.registry(recorded)
+
+
+def _requirement(session: Session, name: str, spec: str, registry: Registry) -> Requirement:
+    """What the manifest records: the registry too when it was chosen for this skill (on the
+    command line now, or remembered from before) rather than configured for the project."""
+    chosen = session.options.registry or os.environ.get(REGISTRY_ENV)
+    remember = chosen or session.requirements.get(name, Requirement()).registry
+    keep = remember and registry.recorded != BUILTIN
+    return Requirement(spec, registry.recorded if keep else None)
+
+
 def install(options: InstallOptions, names: list[str]) -> Report:
-    """``skill install NAME[@RANGE]...``; with no names, restore from the lock."""
+    """``skill install NAME[@RANGE]|SOURCE...``; with no names, restore from the lock."""
     if not names:
         return restore(options)
-    requests = [parse_request(text) for text in names]
+    requests = [parse_request(text) for text in names if not is_source(text)]
     for agent_id in options.agents:
         if agent_id != EVERY_DETECTED:
             get_agent(agent_id)  # a typo is a usage error before anything is fetched
     report = Report()
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))
-        registry = session.registry()
-        resolved = [pick_version(registry.document(r.name), r.spec) for r in requests]
+        specs: dict[str, Requirement] = {}
+        items: list[tuple[LockEntry, bool]] = []
+        for text in (t for t in names if is_source(t)):
+            fetched = _fetch_source(session, text)
+            items.append((_source_entry(fetched), False))
+            specs[fetched.name] = Requirement(source=fetched.locator)
+        resolved: list[Resolved] = []
+        for request in requests:
+            registry = _registry_for(session, request.name)
+            found = pick_version(registry.document(request.name), request.spec)
+            report.warnings.extend(found.warnings)
+            resolved.append(found)
+            spec = request.spec or default_spec(found.version)
+            specs[found.name] = _requirement(session, found.name, spec, registry)
+            items.append((_entry(session, found, registry.recorded, _NOWHERE), False))
         added = _related(session, resolved, report) if options.with_related else []
-        plan = _plan(session, resolved, added, report)
-        pairs = zip(requests, resolved, strict=True)
-        specs = {r.name: r.spec or default_spec(x.version) for r, x in pairs}
-        specs.update({x.name: default_spec(x.version) for x in added})
-        changed = {k: v for k, v in specs.items() if session.requests.get(k) != v}
+        for extra in added:
+            report.warnings.extend(extra.warnings)
+            registry = _registry_for(session, resolved[0].name)
+            specs[extra.name] = _requirement(
+                session, extra.name, default_spec(extra.version), registry
+            )
+            items.append((_entry(session, extra, registry.recorded, _NOWHERE), True))
+        plan = _plan(session, items, report)
+        changed = {k: v for k, v in specs.items() if session.requirements.get(k) != v}
         return _finish(session, report, plan, changed)
+
+
+def _fetch_source(session: Session, text: str) -> Fetched:
+    kind, locator = locate(text, root=session.project.root, cwd=session.options.cwd)
+    fetched = fetch(kind, locator, root=session.project.root)
+    session.fetched[fetched.sha256] = fetched.data
+    cache_bundle(session.bundle_cache, fetched.data)
+    return fetched
 
 
 def _locked_warnings(session: Session, entry: LockEntry, report: Report) -> None:
     """Warn about yanked or deprecated locked versions; refuse a registry that changed bytes."""
+    if entry.source is not None:
+        return  # a source has no yanks; its bytes are checked against the lock when fetched
     try:
         doc = session.registry(entry.registry).document(entry.name)
     except RegistryError:
@@ -159,8 +238,12 @@ def _locked_warnings(session: Session, entry: LockEntry, report: Report) -> None
 def _stale_requests(session: Session) -> list[str]:
     """Manifest requests the lock does not satisfy (missing, or a version outside the range)."""
     stale = []
-    for name, spec in sorted(session.requests.items()):
-        entry = session.lock.get(name)
+    for name, requirement in sorted(session.requirements.items()):
+        spec, entry = requirement.spec, session.lock.get(name)
+        if requirement.source is not None:
+            if entry is None or entry.registry != requirement.source:
+                stale.append(requirement.source)
+            continue
         version = parse_version(entry.version) if entry else None
         try:
             satisfied = version is not None and parse_range(spec).matches(version)
@@ -216,6 +299,14 @@ def update(options: InstallOptions, names: list[str]) -> Report:
         plan: list[Planned] = []
         failed: list[str] = []
         for entry in entries:
+            if entry.source is not None:
+                fresh = _updated_source(session, entry)
+                if fresh is None:
+                    report.actions.append(f"{entry.name}@{entry.version} is up to date")
+                else:
+                    note = f"updated {entry.name} from {entry.registry}"
+                    plan.append(Planned(_place(session, fresh, _targets_of(entry)), note))
+                continue
             try:  # one skill that cannot be resolved does not hold back the others
                 doc = session.registry(entry.registry).document(entry.name)
                 resolved = pick_version(doc, session.requests.get(entry.name, ""), entry.version)
@@ -226,11 +317,26 @@ def update(options: InstallOptions, names: list[str]) -> Report:
             if resolved.version == entry.version:
                 report.actions.append(f"{entry.name}@{entry.version} is up to date")
                 continue
-            targets = Targets(tuple(entry.agents), tuple(entry.dirs), entry.mode)
-            new = _entry(session, resolved, entry.registry, targets)
+            new = _entry(session, resolved, entry.registry, _targets_of(entry))
             plan.append(Planned(new, f"updated {entry.name} {entry.version} -> {new.version}"))
         report.failures.extend(failed)
         return _finish(session, report, plan, {})
+
+
+def _targets_of(entry: LockEntry) -> Targets:
+    return Targets(tuple(entry.agents), tuple(entry.dirs), entry.mode)
+
+
+def _updated_source(session: Session, entry: LockEntry) -> LockEntry | None:
+    """The entry for what the source holds now (a git ref's newest commit, a folder's files),
+    or None when that is what is installed."""
+    assert entry.source is not None
+    fetched = fetch(entry.source, entry.registry, root=session.project.root)
+    if fetched.sha256 == entry.sha256:
+        return None
+    session.fetched[fetched.sha256] = fetched.data
+    cache_bundle(session.bundle_cache, fetched.data)
+    return _source_entry(fetched)
 
 
 def _installed(session: Session, name: str) -> LockEntry:

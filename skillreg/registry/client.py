@@ -211,8 +211,8 @@ class Registry:
             root = self._parse(url, body, RegistryRoot)
             if root.format_version > FORMAT_VERSION:  # older ones stay readable
                 raise RegistryError(
-                    f"{self.shown(url)}: registry format version {root.format_version} is newer than this"
-                    " skillreg reads (upgrade skillreg)",
+                    f"{self.shown(url)}: registry format version {root.format_version} is newer"
+                    " than this skillreg reads (upgrade skillreg)",
                     url=url,
                 )
             self.index_cache.put(url, etag, body, had=cached)
