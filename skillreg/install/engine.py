@@ -88,6 +88,8 @@ def _note(session: Session, entry: LockEntry, added: bool) -> str | None:
     """What changes for this entry, or None when it is already exactly in place."""
     old = session.lock.get(entry.name)
     label = f"{entry.name}@{entry.version}"
+    if entry.source is not None:
+        label += f" from {entry.registry}"
     if old == entry and entry_status(session.project, entry) == "ok":
         return None
     if old is not None and old.version != entry.version:

@@ -188,9 +188,10 @@ _LIMITS = Limits()  # the same as `skill pack` applies to a folder
 
 
 def _select(
-    source: GitSource, entries: list[tuple[str, str, str, int]], limits: Limits = _LIMITS
+    source: GitSource, entries: list[tuple[str, str, str, int]]
 ) -> list[tuple[str, str, bool]]:
     """The skill folder's files as (path inside it, blob sha, executable), limits enforced."""
+    limits = _LIMITS
     folder = source.subdir or _skill_folder(source, [e[2] for e in entries])
     prefix = f"{folder}/" if folder else ""
     chosen: list[tuple[str, str, bool]] = []

@@ -1,0 +1,243 @@
+"""`skill install ./folder`, `./bundle.tar.gz` and `git+file://…`: the same checks, placement and
+lock entries as a registry install, and git run as if the repository were hostile."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from skillreg.bundle.pack import Limits, pack_skill
+from skillreg.install import git as git_module
+from tests.install_helpers import file_member, read_json, skill, skill_md, tar_gz, tree
+from tests.source_helpers import commit_all, git, git_repo, skill_folder
+
+
+def _lock_entry(project: Path) -> dict[str, object]:
+    (entry,) = read_json(project / "skills.lock")["skills"]
+    assert isinstance(entry, dict)
+    return entry
+
+
+def test_install_from_a_folder_locks_source_and_digest(project: Path) -> None:
+    folder = skill_folder(project / "skills", "team-style")
+    result = skill("install", "./skills/team-style", "--agent", "claude-code", cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "installed team-style@1.0.0 from ./skills/team-style\n"
+    placed = project / ".claude/skills/team-style/SKILL.md"
+    assert placed.read_bytes() == (folder / "SKILL.md").read_bytes()
+    entry = _lock_entry(project)
+    assert entry["source"] == "folder" and entry["registry"] == "./skills/team-style"
+    assert entry["sha256"] == pack_skill(folder).sha256  # the same bytes `skill pack` makes
+    assert "commit" not in entry
+    manifest = (project / "skills.toml").read_text()
+    assert manifest == '[skills]\nteam-style = {source = "./skills/team-style"}\n'
+
+
+def test_install_from_a_bundle_file_checks_its_manifest(project: Path, tmp_path: Path) -> None:
+    folder = skill_folder(tmp_path / "src", "packed-skill", "2.1.0")
+    assert skill("pack", str(folder), "-o", str(project), cwd=project).exit_code == 0
+    result = skill("install", "./packed-skill-2.1.0.tar.gz", cwd=project)
+    assert result.exit_code == 0, result.stderr
+    entry = _lock_entry(project)
+    data = (project / "packed-skill-2.1.0.tar.gz").read_bytes()
+    assert entry["source"] == "archive" and entry["version"] == "2.1.0"
+    assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (project / ".agents/skills/packed-skill/SKILL.md").is_file()
+
+
+def test_install_from_a_bundle_file_refuses_one_that_lies_about_its_files(
+    project: Path,
+) -> None:
+    manifest = (
+        b'{"files":[{"executable":false,"path":"SKILL.md","sha256":"' + b"0" * 64 + b'",'
+        b'"size":3}],"name":"liar","version":"1.0.0"}'
+    )
+    data = tar_gz(
+        [
+            file_member("liar/SKILL.md", skill_md("liar", "1.0.0")),
+            file_member("liar/.skill-manifest.json", manifest),
+        ]
+    )
+    (project / "liar.tar.gz").write_bytes(data)
+    before = tree(project)
+    result = skill("install", "./liar.tar.gz", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ./liar.tar.gz: ") and "Traceback" not in result.output
+    assert tree(project) == before
+
+
+def test_install_from_git_file_records_commit_and_subdir(project: Path, tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo / "skills", "from-git")
+    skill_folder(repo / "skills", "other-one")
+    commit = commit_all(repo)
+    url = f"git+{repo.as_uri()}@main#skills/from-git"
+    result = skill("install", url, "--agent", "cursor", cwd=project)
+    assert result.exit_code == 0, result.stderr
+    entry = _lock_entry(project)
+    assert entry["source"] == "git" and entry["commit"] == commit
+    assert entry["registry"] == url
+    assert (project / ".cursor/skills/from-git/SKILL.md").is_file()
+    assert not (project / ".agents/skills/from-git/.git").exists()
+
+
+def test_git_repo_with_several_skills_needs_subdir(project: Path, tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "one")
+    skill_folder(repo, "two")
+    commit_all(repo)
+    result = skill("install", f"git+{repo.as_uri()}", cwd=project)
+    assert result.exit_code == 1
+    assert "holds 2 skills (one, two); name one with #SUBDIR" in result.stderr
+    assert skill("install", f"git+{repo.as_uri()}#two", cwd=project).exit_code == 0
+
+
+def test_frozen_restore_rebuilds_from_the_locked_commit(
+    project: Path, tmp_path: Path, isolated_home: Path
+) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "pinned", "1.0.0")
+    first = commit_all(repo)
+    assert skill("install", f"git+{repo.as_uri()}@main", cwd=project).exit_code == 0
+    skill_folder(repo, "pinned", "1.0.0", extra="\nMoved on.\n")
+    commit_all(repo)  # the branch moves on; the lock still names the first commit
+    shutil.rmtree(project / ".agents")
+    shutil.rmtree(isolated_home / ".cache")  # no cached bundle: rebuilt from the repository
+    result = skill("install", "--frozen", cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert "Moved on" not in (project / ".agents/skills/pinned/SKILL.md").read_text()
+    assert _lock_entry(project)["commit"] == first
+
+
+def test_frozen_restore_refuses_a_folder_that_changed(project: Path, isolated_home: Path) -> None:
+    folder = skill_folder(project / "skills", "drifting")
+    assert skill("install", "./skills/drifting", cwd=project).exit_code == 0
+    (folder / "SKILL.md").write_bytes(skill_md("drifting", "1.0.0") + b"\nEdited.\n")
+    shutil.rmtree(project / ".agents")
+    shutil.rmtree(isolated_home / ".cache")
+    result = skill("install", "--frozen", cwd=project)
+    assert result.exit_code == 1
+    assert "./skills/drifting no longer gives the files skills.lock records" in result.stderr
+    assert not (project / ".agents/skills/drifting").exists()
+
+
+def test_frozen_restore_uses_the_cached_bundle_when_the_source_moved_on(project: Path) -> None:
+    folder = skill_folder(project / "skills", "cached")
+    assert skill("install", "./skills/cached", cwd=project).exit_code == 0
+    (folder / "SKILL.md").write_bytes(skill_md("cached", "1.0.0") + b"\nEdited.\n")
+    shutil.rmtree(project / ".agents")
+    assert skill("install", "--frozen", cwd=project).exit_code == 0
+    assert b"Edited" not in (project / ".agents/skills/cached/SKILL.md").read_bytes()
+
+
+def test_update_follows_the_git_ref(project: Path, tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "moving", "1.0.0")
+    commit_all(repo)
+    assert skill("install", f"git+{repo.as_uri()}", cwd=project).exit_code == 0
+    result = skill("update", cwd=project)
+    assert result.stdout == "moving@1.0.0 is up to date\n"
+    skill_folder(repo, "moving", "1.1.0")
+    second = commit_all(repo)
+    result = skill("update", cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"updated moving from git+{repo.as_uri()}\n"
+    entry = _lock_entry(project)
+    assert entry["commit"] == second and entry["version"] == "1.1.0"
+
+
+def test_git_runs_without_the_users_git_config(
+    project: Path, tmp_path: Path, isolated_home: Path
+) -> None:
+    """A global config that forbids file:// (or sets hooks, helpers, insteadOf) is not read."""
+    (isolated_home / ".gitconfig").write_text('[protocol "file"]\n\tallow = never\n')
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "clean-env")
+    commit_all(repo)
+    result = skill("install", f"git+{repo.as_uri()}", cwd=project)
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["symlink", "submodule"])
+def test_git_refuses_symlinks_and_submodules(project: Path, tmp_path: Path, kind: str) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "linky")
+    if kind == "symlink":
+        (repo / "linky" / "secret").symlink_to("/etc/passwd")
+        commit_all(repo)
+    else:
+        sha = commit_all(repo)
+        git(repo, "update-index", "--add", "--cacheinfo", f"160000,{sha},linky/sub")
+        git(repo, "commit", "-q", "-m", "submodule")
+    before = tree(project)
+    result = skill("install", f"git+{repo.as_uri()}", cwd=project)
+    assert result.exit_code == 1
+    assert f"'linky/{'secret' if kind == 'symlink' else 'sub'}' is a {kind} (refused)" in (
+        result.stderr
+    )
+    assert tree(project) == before
+
+
+def test_git_refuses_a_tree_entry_that_climbs_out(project: Path, tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "climber")
+    commit_all(repo)
+    blob = git(repo, "hash-object", "-w", "--stdin", stdin=b"owned\n")
+    skill_tree = git(repo, "rev-parse", "HEAD:climber")
+    listing = git(repo, "ls-tree", skill_tree) + f"\n100644 blob {blob}\t..\n"
+    bad_tree = git(repo, "mktree", stdin=listing.encode())
+    root = git(repo, "mktree", stdin=f"040000 tree {bad_tree}\tclimber\n".encode())
+    commit = git(repo, "commit-tree", root, "-m", "evil")
+    git(repo, "update-ref", "refs/heads/main", commit)
+    result = skill("install", f"git+{repo.as_uri()}", cwd=project)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("error: git+file://")
+    assert not (project / "owned").exists() and not (project / ".agents/skills/owned").exists()
+
+
+def test_git_limits_hold_before_any_file_is_read(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "huge")
+    (repo / "huge" / "data.bin").write_bytes(b"x" * 5000)
+    commit_all(repo)
+    monkeypatch.setattr(git_module, "_LIMITS", Limits(max_files=100, max_bytes=4096))
+    result = skill("install", f"git+{repo.as_uri()}", cwd=project)
+    assert result.exit_code == 1
+    assert "the skill folder is too large (limit 100 files, 4096 bytes)" in result.stderr
+
+
+def test_git_has_a_time_limit(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = tmp_path / "bin" / "git"
+    slow.parent.mkdir()
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{slow.parent}:/usr/bin:/bin")
+    monkeypatch.setattr(git_module, "GIT_TIMEOUT", 0.5)
+    result = skill("install", f"git+{(tmp_path / 'nowhere').as_uri()}", cwd=project)
+    assert result.exit_code == 1
+    assert "git init took longer than 0 s" in result.stderr or "took longer" in result.stderr
+
+
+def test_git_source_never_prompts(project: Path, tmp_path: Path) -> None:
+    """A repository that does not exist fails at once (no credential prompt, no hang)."""
+    result = skill("install", f"git+{(tmp_path / 'absent').as_uri()}", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: git+file://") and "git fetch" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["git+ssh://host/repo", "git+https://user@host/repo", "git+https://host/repo@--upload-pack=x"],
+)
+def test_git_url_forms_refused_as_usage_errors(project: Path, text: str) -> None:
+    result = skill("install", text, cwd=project)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ") and result.stderr[-1] == "\n"
