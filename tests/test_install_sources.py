@@ -151,15 +151,25 @@ def test_update_follows_the_git_ref(project: Path, tmp_path: Path) -> None:
 
 
 def test_git_runs_without_the_users_git_config(
-    project: Path, tmp_path: Path, isolated_home: Path
+    project: Path, tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A global config that forbids file:// (or sets hooks, helpers, insteadOf) is not read."""
-    (isolated_home / ".gitconfig").write_text('[protocol "file"]\n\tallow = never\n')
-    repo = git_repo(tmp_path / "repo")
-    skill_folder(repo, "clean-env")
-    commit_all(repo)
-    result = skill("install", f"git+{repo.as_uri()}", cwd=project)
+    """Config from the home folder, $GIT_CONFIG_GLOBAL or $GIT_CONFIG_* (here: an insteadOf
+    that swaps the repository; elsewhere hooks or credential helpers) does not reach git."""
+    real, decoy = git_repo(tmp_path / "real"), git_repo(tmp_path / "decoy")
+    skill_folder(real, "clean-env")
+    skill_folder(decoy, "decoy-skill")
+    commit_all(real)
+    commit_all(decoy)
+    swap = f'[url "{decoy.as_uri()}"]\n\tinsteadOf = {real.as_uri()}\n'
+    (isolated_home / ".gitconfig").write_text(swap)
+    (tmp_path / "global.gitconfig").write_text(swap)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "global.gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", f"url.{decoy.as_uri()}.insteadOf")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", real.as_uri())
+    result = skill("install", f"git+{real.as_uri()}", cwd=project)
     assert result.exit_code == 0, result.stderr
+    assert _lock_entry(project)["name"] == "clean-env"
 
 
 @pytest.mark.parametrize("kind", ["symlink", "submodule"])
@@ -223,7 +233,7 @@ def test_git_has_a_time_limit(
     monkeypatch.setattr(git_module, "GIT_TIMEOUT", 0.5)
     result = skill("install", f"git+{(tmp_path / 'nowhere').as_uri()}", cwd=project)
     assert result.exit_code == 1
-    assert "git init took longer than 0 s" in result.stderr or "took longer" in result.stderr
+    assert ": git init took longer than" in result.stderr
 
 
 def test_git_source_never_prompts(project: Path, tmp_path: Path) -> None:
