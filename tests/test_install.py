@@ -70,7 +70,8 @@ def test_no_matching_version(server: Server, project: Path) -> None:
     result = skill("install", "backend-developer@^3", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: backend-developer@^3: no version matches (available: 2.0.0-beta.1, 1.1.0, 1.0.0)\n"
+        "error: backend-developer@^3: no version matches (available: 2.0.0-beta.1, 1.1.0, 1.0.0)"
+        f" (registry: {server.url})\n"
     )
     assert not (project / "skills.lock").exists()
 
@@ -542,7 +543,10 @@ def test_dist_tags(server: Server, registry: RegistryBuilder, project: Path) -> 
     assert lock_versions(project) == {"backend-developer": "2.0.0-beta.1"}
     result = skill("install", "backend-developer@nightly", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
-    assert result.stderr == "error: backend-developer has no tag 'nightly' (tags: beta, latest)\n"
+    assert result.stderr == (
+        "error: backend-developer has no tag 'nightly' (tags: beta, latest)"
+        f" (registry: {server.url})\n"
+    )
 
 
 def test_frozen_passes_when_nothing_changes(server: Server, project: Path) -> None:

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from skillreg.core.atomic import temp_name
-from skillreg.core.errors import InstallError, LockError, RegistryError, UsageError
+from skillreg.core.errors import (
+    InstallError,
+    LockError,
+    NotFoundError,
+    RegistryError,
+    UsageError,
+)
 from skillreg.install.agents import EVERY_DETECTED, get_agent
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
 from skillreg.install.lock import LockEntry, write_lock
@@ -186,7 +192,7 @@ def install(options: InstallOptions, names: list[str]) -> Report:
         resolved: list[Resolved] = []
         for request in requests:
             registry = _registry_for(session, request.name)
-            found = pick_version(registry.document(request.name), request.spec)
+            found = _pick(registry, request.name, request.spec)
             report.warnings.extend(found.warnings)
             resolved.append(found)
             spec = request.spec or default_spec(found.version)
@@ -203,6 +209,15 @@ def install(options: InstallOptions, names: list[str]) -> Report:
         plan = _plan(session, items, report)
         changed = {k: v for k, v in specs.items() if session.requirements.get(k) != v}
         return _finish(session, report, plan, changed)
+
+
+def _pick(registry: Registry, name: str, spec: str) -> Resolved:
+    """`pick_version` whose refusal names the registry asked (a remembered one, perhaps)."""
+    document = registry.document(name)
+    try:
+        return pick_version(document, spec)
+    except NotFoundError as exc:
+        raise NotFoundError(f"{exc.message} (registry: {registry.name})") from None
 
 
 def _fetch_source(session: Session, text: str) -> Fetched:
