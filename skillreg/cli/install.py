@@ -93,7 +93,7 @@ def _progress() -> ProgressFactory | None:
 
 
 @click.command()
-@click.argument("names", nargs=-1, metavar="[NAME[@RANGE]]...")
+@click.argument("names", nargs=-1, metavar="[NAME[@RANGE]|SOURCE]...")
 @scope_options
 @click.option(
     "--agent",
@@ -108,12 +108,24 @@ def _progress() -> ProgressFactory | None:
 @click.option("--force", is_flag=True, help="Replace folders skillreg did not install.")
 @click.option("--with-related", is_flag=True, help="Also install related skills (transitively).")
 @click.option("--frozen", is_flag=True, help="Fail if skills.lock or the manifest would change.")
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Take over folders that hold exactly the locked files but lost skillreg's marker.",
+)
 def install(
     names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ...], **kw: Any
 ) -> None:
     """Install skills, or with no NAME restore exactly what skills.lock records.
 
-    RANGE: 1.2.3, ^1.2, ~1.2.0, ">=1.2,<2", * or latest.
+    NAME[@RANGE] comes from a registry; RANGE: 1.2.3, ^1.2, ~1.2.0, ">=1.2,<2", * or latest.
+    A path or URL installs from a source instead: ./skills/NAME (a folder),
+    ./NAME-1.0.0.tar.gz (a bundle), git+https://HOST/ORG/REPO[@REF][#SUBDIR] or git+file://.
+
+    \b
+    Example:
+      skill install backend-developer@^1 --agent claude-code
+      skill install git+https://github.com/org/skills@main#pdf --agent '*'
     """
     from skillreg.install.engine import install as run
 

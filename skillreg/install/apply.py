@@ -20,6 +20,7 @@ from skillreg.install.manifest import Requirement, update_requests
 from skillreg.install.place import (
     clean_stale,
     discard,
+    folder_status,
     is_modified,
     is_ours,
     stage_copy,
@@ -52,9 +53,13 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
         canonical = session.project.canonical / entry.name
         for path in [canonical, *entry_paths(session.project, entry)]:
             if not is_ours(path, entry.name, canonical):
+                unmanaged = previous is not None and (
+                    folder_status(path, previous.sha256, previous.name, previous.version)
+                    == "unmanaged"
+                )
+                how = "--adopt to take it over" if unmanaged else "--force to replace it"
                 raise InstallError(
-                    f"{path} exists and was not installed by skillreg; use --force to replace it",
-                    path=path,
+                    f"{path} exists and was not installed by skillreg; use {how}", path=path
                 )
             if is_modified(path):
                 raise InstallError(

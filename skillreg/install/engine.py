@@ -36,7 +36,14 @@ from skillreg.install.resolve import (
 from skillreg.install.semver_range import parse_range, parse_version
 from skillreg.install.session import InstallOptions, Session
 from skillreg.install.sources import Fetched, cache_bundle, fetch, is_source, locate
-from skillreg.install.targets import Targets, choose_targets, entry_paths, entry_status, merged
+from skillreg.install.targets import (
+    Targets,
+    adopt_unmanaged,
+    choose_targets,
+    entry_paths,
+    entry_status,
+    merged,
+)
 
 if TYPE_CHECKING:
     from skillreg.registry.client import Registry
@@ -121,6 +128,14 @@ def _finish(
     return report
 
 
+def _adopt(session: Session, report: Report) -> None:
+    """--adopt: locked skills whose folders lost their marker, files unchanged, are ours again."""
+    if session.options.adopt:
+        for entry in session.lock.skills:
+            if adopt_unmanaged(session.project, entry):
+                report.actions.append(f"adopted {entry.name}@{entry.version}")
+
+
 def _target_parents(session: Session) -> list[Path]:
     return list({p.parent for e in session.lock.skills for p in entry_paths(session.project, e)})
 
@@ -183,6 +198,7 @@ def install(options: InstallOptions, names: list[str]) -> Report:
     report = Report()
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))
+        _adopt(session, report)
         specs: dict[str, Requirement] = {}
         items: list[tuple[LockEntry, bool]] = []
         for text in (t for t in names if is_source(t)):
@@ -276,6 +292,7 @@ def restore(options: InstallOptions) -> Report:
     report = Report()
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))
+        _adopt(session, report)
         stale = _stale_requests(session)
         if options.frozen and not session.project.lock_path.is_file():
             raise LockError(

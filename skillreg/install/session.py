@@ -43,6 +43,7 @@ class InstallOptions:
     with_related: bool = False
     frozen: bool = False
     offline: bool = False
+    adopt: bool = False  # take over unmanaged folders that hold exactly the locked files
     progress: ProgressFactory | None = field(default=None, compare=False)
     notice: Callable[[str], None] | None = field(default=None, compare=False)  # e.g. retries
 

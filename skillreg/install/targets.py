@@ -15,7 +15,7 @@ from pathlib import Path
 from skillreg.core.errors import UsageError
 from skillreg.install import agents
 from skillreg.install.lock import LockEntry, is_inside
-from skillreg.install.place import folder_status
+from skillreg.install.place import adopt, folder_status
 from skillreg.install.project import Project, default_agents
 
 
@@ -92,9 +92,10 @@ def entry_paths(project: Project, entry: LockEntry) -> list[Path]:
 
 
 def entry_status(project: Project, entry: LockEntry) -> str:
-    """ "ok", "modified" or "missing" for the canonical copy and every link or copy of it."""
+    """ "ok", "modified", "unmanaged" or "missing" for the canonical copy and every link or
+    copy of it."""
     canonical = project.canonical / entry.name
-    status = folder_status(canonical, entry.sha256)
+    status = folder_status(canonical, entry.sha256, entry.name, entry.version)
     if status != "ok":
         return status
     for target in entry_paths(project, entry):
@@ -102,7 +103,20 @@ def entry_status(project: Project, entry: LockEntry) -> str:
             if os.path.realpath(target) != os.path.realpath(canonical):
                 return "missing"
             continue
-        status = folder_status(target, entry.sha256)
+        status = folder_status(target, entry.sha256, entry.name, entry.version)
         if status != "ok":
             return status
     return "ok"
+
+
+def adopt_unmanaged(project: Project, entry: LockEntry) -> bool:
+    """Write markers into the entry's folders that hold exactly its locked files but lost their
+    marker to another tool; True when any was taken over."""
+    taken = False
+    for path in [project.canonical / entry.name, *entry_paths(project, entry)]:
+        if path.is_symlink() or not path.is_dir():
+            continue
+        if folder_status(path, entry.sha256, entry.name, entry.version) == "unmanaged":
+            adopt(path, entry.name, entry.version, entry.sha256)
+            taken = True
+    return taken
