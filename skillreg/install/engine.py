@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING
 
 from skillreg.core.atomic import temp_name
 from skillreg.core.errors import (
     InstallError,
     LockError,
-    NotFoundError,
     RegistryError,
     UsageError,
 )
@@ -23,8 +22,15 @@ from skillreg.install.agents import EVERY_DETECTED, get_agent
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
 from skillreg.install.lock import LockEntry, write_lock
 from skillreg.install.manifest import Requirement, update_requests
+from skillreg.install.origins import (
+    fetch_source,
+    pick_from,
+    registry_for,
+    requirement_for,
+    source_entry,
+    updated_source,
+)
 from skillreg.install.place import discard, fs_errors, is_ours
-from skillreg.install.project import BUILTIN, REGISTRY_ENV
 from skillreg.install.resolve import (
     Resolved,
     default_spec,
@@ -35,7 +41,7 @@ from skillreg.install.resolve import (
 )
 from skillreg.install.semver_range import parse_range, parse_version
 from skillreg.install.session import InstallOptions, Session
-from skillreg.install.sources import Fetched, cache_bundle, fetch, is_source, locate
+from skillreg.install.sources import is_source
 from skillreg.install.targets import (
     Targets,
     adopt_unmanaged,
@@ -46,7 +52,7 @@ from skillreg.install.targets import (
 )
 
 if TYPE_CHECKING:
-    from skillreg.registry.client import Registry
+    pass
 
 _NOWHERE = Targets((), (), "link")  # placeholder until `_plan` chooses the targets
 
@@ -69,19 +75,6 @@ def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets
             size=resolved.entry.size,
         ),
         targets,
-    )
-
-
-def _source_entry(fetched: Fetched) -> LockEntry:
-    kind = cast(Literal["folder", "archive", "git"], fetched.kind)
-    return LockEntry(
-        name=fetched.name,
-        version=fetched.version,
-        registry=fetched.locator,
-        source=kind,
-        commit=fetched.commit,
-        sha256=fetched.sha256,
-        size=len(fetched.data),
     )
 
 
@@ -144,7 +137,7 @@ def _related(session: Session, roots: list[Resolved], report: Report) -> list[Re
     """Related skills to add; ones already installed or requested keep the version they have."""
     if not roots:
         return []
-    registry = _registry_for(session, roots[0].name)
+    registry = registry_for(session, roots[0].name)
     added, missing = related_closure(roots, registry.document)
     report.warnings.extend(f"related skill {name!r} not found; skipped" for name in missing)
     return [x for x in added if session.lock.get(x.name) is None and x.name not in session.requests]
@@ -169,24 +162,6 @@ def _plan(session: Session, items: list[tuple[LockEntry, bool]], report: Report)
     return plan
 
 
-def _registry_for(session: Session, name: str) -> Registry:
-    """The registry this run asks about `name`: the one named on the command line (or in
-    $SKILL_REGISTRY), else the one the manifest remembers for it, else the configured one."""
-    recorded = session.requirements.get(name, Requirement()).registry
-    if recorded is None or session.options.registry or os.environ.get(REGISTRY_ENV):
-        return session.registry()
-    return session.registry(recorded)
-
-
-def _requirement(session: Session, name: str, spec: str, registry: Registry) -> Requirement:
-    """What the manifest records: the registry too when it was chosen for this skill (on the
-    command line now, or remembered from before) rather than configured for the project."""
-    chosen = session.options.registry or os.environ.get(REGISTRY_ENV)
-    remember = chosen or session.requirements.get(name, Requirement()).registry
-    keep = remember and registry.recorded != BUILTIN
-    return Requirement(spec, registry.recorded if keep else None)
-
-
 def install(options: InstallOptions, names: list[str]) -> Report:
     """``skill install NAME[@RANGE]|SOURCE...``; with no names, restore from the lock."""
     if not names:
@@ -202,46 +177,29 @@ def install(options: InstallOptions, names: list[str]) -> Report:
         specs: dict[str, Requirement] = {}
         items: list[tuple[LockEntry, bool]] = []
         for text in (t for t in names if is_source(t)):
-            fetched = _fetch_source(session, text)
-            items.append((_source_entry(fetched), False))
+            fetched = fetch_source(session, text)
+            items.append((source_entry(fetched), False))
             specs[fetched.name] = Requirement(source=fetched.locator)
         resolved: list[Resolved] = []
         for request in requests:
-            registry = _registry_for(session, request.name)
-            found = _pick(registry, request.name, request.spec)
+            registry = registry_for(session, request.name)
+            found = pick_from(registry, request.name, request.spec)
             report.warnings.extend(found.warnings)
             resolved.append(found)
             spec = request.spec or default_spec(found.version)
-            specs[found.name] = _requirement(session, found.name, spec, registry)
+            specs[found.name] = requirement_for(session, found.name, spec, registry)
             items.append((_entry(session, found, registry.recorded, _NOWHERE), False))
         added = _related(session, resolved, report) if options.with_related else []
         for extra in added:
             report.warnings.extend(extra.warnings)
-            registry = _registry_for(session, resolved[0].name)
-            specs[extra.name] = _requirement(
+            registry = registry_for(session, resolved[0].name)
+            specs[extra.name] = requirement_for(
                 session, extra.name, default_spec(extra.version), registry
             )
             items.append((_entry(session, extra, registry.recorded, _NOWHERE), True))
         plan = _plan(session, items, report)
         changed = {k: v for k, v in specs.items() if session.requirements.get(k) != v}
         return _finish(session, report, plan, changed)
-
-
-def _pick(registry: Registry, name: str, spec: str) -> Resolved:
-    """`pick_version` whose refusal names the registry asked (a remembered one, perhaps)."""
-    document = registry.document(name)
-    try:
-        return pick_version(document, spec)
-    except NotFoundError as exc:
-        raise NotFoundError(f"{exc.message} (registry: {registry.name})") from None
-
-
-def _fetch_source(session: Session, text: str) -> Fetched:
-    kind, locator = locate(text, root=session.project.root, cwd=session.options.cwd)
-    fetched = fetch(kind, locator, root=session.project.root)
-    session.fetched[fetched.sha256] = fetched.data
-    cache_bundle(session.bundle_cache, fetched.data)
-    return fetched
 
 
 def _locked_warnings(session: Session, entry: LockEntry, report: Report) -> None:
@@ -334,7 +292,7 @@ def update(options: InstallOptions, names: list[str]) -> Report:
         failed: list[str] = []
         for entry in entries:
             if entry.source is not None:
-                fresh = _updated_source(session, entry)
+                fresh = updated_source(session, entry)
                 if fresh is None:
                     report.actions.append(f"{entry.name}@{entry.version} is up to date")
                 else:
@@ -359,18 +317,6 @@ def update(options: InstallOptions, names: list[str]) -> Report:
 
 def _targets_of(entry: LockEntry) -> Targets:
     return Targets(tuple(entry.agents), tuple(entry.dirs), entry.mode)
-
-
-def _updated_source(session: Session, entry: LockEntry) -> LockEntry | None:
-    """The entry for what the source holds now (a git ref's newest commit, a folder's files),
-    or None when that is what is installed."""
-    assert entry.source is not None
-    fetched = fetch(entry.source, entry.registry, root=session.project.root)
-    if fetched.sha256 == entry.sha256:
-        return None
-    session.fetched[fetched.sha256] = fetched.data
-    cache_bundle(session.bundle_cache, fetched.data)
-    return _source_entry(fetched)
 
 
 def _installed(session: Session, name: str) -> LockEntry:
