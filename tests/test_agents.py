@@ -119,3 +119,21 @@ def test_detection_as_npx_skills_does_it_home_folders_plus_the_project(
     (tmp_path / ".cursor").mkdir()
     found = agents.detect_agents(scope="project", root=tmp_path)
     assert found == ["claude-code", "cursor", "kilo", "pi"]
+
+
+def test_agent_star_installs_for_every_detected_agent(tmp_path: Path, isolated_home: Path) -> None:
+    from tests.install_helpers import read_json, skill
+
+    project = tmp_path / "project"
+    project.mkdir()
+    result = skill("install", "backend-developer", "--agent", "*", cwd=project)
+    assert result.exit_code == 2
+    assert "--agent '*': no agent found in the project or your home folder" in result.stderr
+    (isolated_home / ".kilocode").mkdir()
+    (project / ".cursor").mkdir()
+    result = skill("install", "backend-developer", "--agent", "*", cwd=project)
+    assert result.exit_code == 0, result.stderr
+    (entry,) = read_json(project / "skills.lock")["skills"]
+    assert entry["agents"] == ["cursor", "kilo"]
+    for folder in (".cursor/skills", ".kilocode/skills", ".agents/skills"):
+        assert (project / folder / "backend-developer" / "SKILL.md").is_file(), folder

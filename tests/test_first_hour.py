@@ -70,7 +70,7 @@ def _offline_install(wheel: Path) -> str:
     return (
         f"{sys.executable} -m pip --python {venv_python} install -q --no-deps --no-index {wheel}"
         f" && echo {deps} > \"$({venv_python} -c 'import sysconfig;"
-        " print(sysconfig.get_paths()[\"purelib\"])')/deps.pth\""
+        ' print(sysconfig.get_paths()["purelib"])\')/deps.pth"'
     )
 
 
@@ -165,7 +165,10 @@ def test_install_from_a_folder_a_tarball_and_a_local_git_repo_then_restore(
         "team-skill": "git",
     }
     assert lock["local-skill"]["registry"] == "./local-skill"
-    assert lock["team-skill"]["registry"] == f"git+file://{machine.home}/team-repo@main#skills/team-skill"
+    assert (
+        lock["team-skill"]["registry"]
+        == f"git+file://{machine.home}/team-repo@main#skills/team-skill"
+    )
     assert re.fullmatch(r"[0-9a-f]{40}", str(lock["team-skill"]["commit"]))
     for name in lock:
         assert (project / ".claude/skills" / name / "SKILL.md").is_file(), name
