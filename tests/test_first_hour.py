@@ -212,9 +212,11 @@ def test_outdated_exit_code(machine: Machine) -> None:
     registry = machine.home / "site"
     script = f"""
     skill init moving
-    sed -i 's/version: "0.1.0"/version: "1.0.0"/' moving/SKILL.md && skill publish moving --to {registry}
+    sed -i 's/version: "0.1.0"/version: "1.0.0"/' moving/SKILL.md
+    skill publish moving --to {registry}
     skill install moving --registry {registry}
-    sed -i 's/version: "1.0.0"/version: "1.1.0"/' moving/SKILL.md && skill publish moving --to {registry}
+    sed -i 's/version: "1.0.0"/version: "1.1.0"/' moving/SKILL.md
+    skill publish moving --to {registry}
     skill outdated --exit-code
     """
     done = machine.bash(script, cwd=project)
