@@ -251,3 +251,28 @@ def test_git_url_forms_refused_as_usage_errors(project: Path, text: str) -> None
     result = skill("install", text, cwd=project)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: ") and result.stderr[-1] == "\n"
+
+
+def test_project_files_cannot_name_a_folder_outside_the_project(
+    project: Path, tmp_path: Path, isolated_home: Path
+) -> None:
+    """A cloned repository's skills.toml or skills.lock must not make skillreg copy a skill
+    folder from elsewhere on this machine into the project."""
+    private = skill_folder(tmp_path / "private", "private-skill")
+    (project / "skills.toml").write_text(f'[skills]\nprivate-skill = {{source = "{private}"}}\n')
+    result = skill("install", cwd=project)
+    assert result.exit_code == 1
+    assert "the project's files name a source outside the project; not read" in result.stderr
+    assert not (project / ".agents").exists()
+    (project / "skills.toml").write_text(
+        '[skills]\nprivate-skill = {source = "./../private/private-skill"}\n'
+    )
+    assert skill("install", cwd=project).exit_code == 1
+    # The same folder named on the command line is the user's own choice.
+    (project / "skills.toml").unlink()
+    assert skill("install", str(private), cwd=project).exit_code == 0
+    shutil.rmtree(project / ".agents")
+    shutil.rmtree(isolated_home / ".cache")
+    result = skill("install", cwd=project)  # restoring it from the lock rebuilds nothing outside
+    assert result.exit_code == 1
+    assert "not read" in result.stderr

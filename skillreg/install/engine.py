@@ -41,7 +41,7 @@ from skillreg.install.resolve import (
 )
 from skillreg.install.semver_range import parse_range, parse_version
 from skillreg.install.session import InstallOptions, Session
-from skillreg.install.sources import is_source
+from skillreg.install.sources import check_confined, is_source
 from skillreg.install.targets import (
     Targets,
     adopt_unmanaged,
@@ -233,6 +233,8 @@ def _stale_requests(session: Session) -> list[str]:
         spec, entry = requirement.spec, session.lock.get(name)
         if requirement.source is not None:
             if entry is None or entry.registry != requirement.source:
+                if session.project.scope == "project":
+                    check_confined(requirement.source, session.project.root)
                 stale.append(requirement.source)
             continue
         version = parse_version(entry.version) if entry else None

@@ -75,7 +75,8 @@ def updated_source(session: Session, entry: LockEntry) -> LockEntry | None:
     """The entry for what the source holds now (a git ref's newest commit, a folder's files),
     or None when that is what is installed."""
     assert entry.source is not None
-    fetched = fetch(entry.source, entry.registry, root=session.project.root)
+    confined = session.project.scope == "project"  # a global lock is the user's own
+    fetched = fetch(entry.source, entry.registry, root=session.project.root, confined=confined)
     if fetched.sha256 == entry.sha256:
         return None
     session.fetched[fetched.sha256] = fetched.data

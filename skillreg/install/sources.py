@@ -75,14 +75,39 @@ def locate(text: str, *, root: Path, cwd: Path) -> tuple[str, str]:
         return kind, str(path)
 
 
-def fetch(kind: str, locator: str, *, root: Path, commit: str | None = None) -> Fetched:
-    """The source as a bundle; `commit` pins a git source (a restore from the lock)."""
+def fetch(
+    kind: str, locator: str, *, root: Path, commit: str | None = None, confined: bool = False
+) -> Fetched:
+    """The source as a bundle; `commit` pins a git source (a restore from the lock).
+
+    `confined` is for locators read from the project's own files (lock, manifest), which a
+    cloned repository controls: a local path must then stay inside the project, so a clone cannot
+    make skillreg copy a skill folder from elsewhere on this machine into it.
+    """
     if kind == "git":
         return _from_git(locator, commit)
+    if confined:
+        check_confined(locator, root)
     path = root / locator if locator.startswith("./") else Path(locator)
     if kind == "folder":
         return _from_folder(path, kind, locator)
     return _from_archive(path, locator)
+
+
+def check_confined(locator: str, root: Path) -> None:
+    """Refuse a local path named by the project's files that leads outside the project."""
+    if locator.startswith("git+"):
+        return
+    inside = False
+    if locator.startswith("./"):
+        real, top = (root / locator).resolve(), root.resolve()
+        inside = real == top or top in real.parents
+    if not inside:
+        raise InstallError(
+            f"{locator}: the project's files name a source outside the project; not read"
+            f" (install it yourself with `skill install PATH`)",
+            path=locator,
+        )
 
 
 def _from_folder(folder: Path, kind: str, locator: str, commit: str | None = None) -> Fetched:
@@ -141,7 +166,7 @@ def describe(kind: str) -> str:
 
 
 def locked_bundle(
-    entry: LockEntry, *, root: Path, cache_dir: Path, fetched: dict[str, bytes]
+    entry: LockEntry, *, root: Path, cache_dir: Path, fetched: dict[str, bytes], confined: bool
 ) -> bytes:
     """The bundle a source lock entry names: fetched this run, cached, or rebuilt from the
     source; refused unless its sha256 is the locked one (the source moved on, or was tampered
@@ -149,7 +174,9 @@ def locked_bundle(
     data = fetched.get(entry.sha256) or cached_bundle(cache_dir, entry.sha256)
     if data is None:
         assert entry.source is not None
-        data = fetch(entry.source, entry.registry, root=root, commit=entry.commit).data
+        data = fetch(
+            entry.source, entry.registry, root=root, commit=entry.commit, confined=confined
+        ).data
         if hashlib.sha256(data).hexdigest() != entry.sha256:
             raise IntegrityError(
                 f"{entry.name}: {entry.registry} no longer gives the files skills.lock records"
