@@ -69,6 +69,13 @@ def test_error_hints_name_the_right_registry(server: Server, project: Path) -> N
         "error: skill 'no-such-skill' not found in the built-in registry"
     )
     assert "pass --registry" in result.stderr
+    assert skill("install", "python-pro", cwd=project).exit_code == 0
+    result = skill("install", "python-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: python-pro is already installed from the built-in registry; use --force to"
+        f" replace it with the one from {server.url}\n"
+    )
 
 
 INTERNAL = ("RegistryRoot", "SkillDocument", "Catalog(", "LockEntry", "Lockfile", "site-packages",

@@ -47,8 +47,8 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
         previous = session.lock.get(entry.name)
         if previous is not None and previous.registry != entry.registry:
             raise InstallError(
-                f"{entry.name} is already installed from {previous.registry};"
-                f" use --force to replace it with the one from {entry.registry}"
+                f"{entry.name} is already installed from {_origin(previous.registry)};"
+                f" use --force to replace it with the one from {_origin(entry.registry)}"
             )
         canonical = session.project.canonical / entry.name
         for path in [canonical, *entry_paths(session.project, entry)]:
@@ -67,6 +67,13 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
                     f" `skill remove {entry.name}`",
                     path=path,
                 )
+
+
+def _origin(recorded: str) -> str:
+    """A lock entry's registry as messages name it."""
+    from skillreg.install.project import BUILTIN
+
+    return "the built-in registry" if recorded == BUILTIN else recorded
 
 
 def apply_plan(
