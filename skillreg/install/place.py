@@ -65,7 +65,7 @@ def read_marker(folder: Path) -> Marker | None:
 def folder_status(folder: Path, sha256: str, name: str = "", version: str = "") -> str:
     """One of: ok; modified (files differ from the marker); unmanaged (no marker, but exactly
     the locked files: another tool removed it); missing (no folder, or other files)."""
-    marker = read_marker(folder) if folder.is_dir() and not folder.is_symlink() else None
+    marker = read_marker(folder) if folder.is_dir() else None
     if marker is None:
         same = name and folder.is_dir() and repacked_sha256(folder, name, version) == sha256
         return "unmanaged" if same else "missing"
