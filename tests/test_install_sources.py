@@ -276,3 +276,34 @@ def test_project_files_cannot_name_a_folder_outside_the_project(
     result = skill("install", cwd=project)  # restoring it from the lock rebuilds nothing outside
     assert result.exit_code == 1
     assert "not read" in result.stderr
+
+
+def test_offline_never_fetches_a_git_https_source(project: Path) -> None:
+    result = skill("install", "git+https://127.0.0.1:9/org/repo", "--offline", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: git+https://127.0.0.1:9/org/repo: not in the bundle cache, and --offline"
+        " forbids git\n"
+    )
+
+
+def test_update_of_a_source_that_cannot_be_read_reports_it_and_goes_on(
+    project: Path, tmp_path: Path
+) -> None:
+    repo = git_repo(tmp_path / "repo")
+    skill_folder(repo, "gone-away")
+    commit_all(repo)
+    assert skill("install", f"git+{repo.as_uri()}", cwd=project).exit_code == 0
+    folder = skill_folder(project / "skills", "renamed")
+    assert skill("install", "./skills/renamed", cwd=project).exit_code == 0
+    shutil.rmtree(repo)
+    (folder / "SKILL.md").write_bytes(skill_md("other-name", "1.0.0"))
+    result = skill("update", cwd=project)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
+    assert "now holds skill 'other-name', not 'renamed'" in result.stderr
+    assert {e["name"] for e in read_json(project / "skills.lock")["skills"]} == {
+        "gone-away",
+        "renamed",
+    }

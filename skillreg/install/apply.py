@@ -113,6 +113,7 @@ def _fetch(session: Session, entry: LockEntry) -> bytes:
             cache_dir=session.bundle_cache,
             fetched=session.fetched,
             confined=session.project.scope == "project",  # a global lock is the user's own
+            offline=session.options.offline,
         )
     registry = session.registry(entry.registry)
     return registry.bundle(entry.sha256, entry.size, label=f"{entry.name}@{entry.version}")

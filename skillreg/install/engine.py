@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from skillreg.core.atomic import temp_name
 from skillreg.core.errors import (
+    BundleError,
     InstallError,
     LockError,
     RegistryError,
@@ -294,7 +295,11 @@ def update(options: InstallOptions, names: list[str]) -> Report:
         failed: list[str] = []
         for entry in entries:
             if entry.source is not None:
-                fresh = updated_source(session, entry)
+                try:  # a source that cannot be read now does not hold back the others
+                    fresh = updated_source(session, entry)
+                except (InstallError, BundleError) as exc:
+                    failed.append(exc.message)
+                    continue
                 if fresh is None:
                     report.actions.append(f"{entry.name}@{entry.version} is up to date")
                 else:

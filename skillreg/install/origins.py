@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Literal, cast
 
-from skillreg.core.errors import NotFoundError
+from skillreg.core.errors import InstallError, NotFoundError
 from skillreg.install.lock import LockEntry
 from skillreg.install.manifest import Requirement
 from skillreg.install.project import BUILTIN, REGISTRY_ENV
@@ -65,7 +65,7 @@ def pick_from(registry: Registry, name: str, spec: str) -> Resolved:
 
 def fetch_source(session: Session, text: str) -> Fetched:
     kind, locator = locate(text, root=session.project.root, cwd=session.options.cwd)
-    fetched = fetch(kind, locator, root=session.project.root)
+    fetched = fetch(kind, locator, root=session.project.root, offline=session.options.offline)
     session.fetched[fetched.sha256] = fetched.data
     cache_bundle(session.bundle_cache, fetched.data)
     return fetched
@@ -76,9 +76,20 @@ def updated_source(session: Session, entry: LockEntry) -> LockEntry | None:
     or None when that is what is installed."""
     assert entry.source is not None
     confined = session.project.scope == "project"  # a global lock is the user's own
-    fetched = fetch(entry.source, entry.registry, root=session.project.root, confined=confined)
+    fetched = fetch(
+        entry.source,
+        entry.registry,
+        root=session.project.root,
+        confined=confined,
+        offline=session.options.offline,
+    )
     if fetched.sha256 == entry.sha256:
         return None
+    if fetched.name != entry.name:
+        raise InstallError(
+            f"{entry.registry} now holds skill {fetched.name!r}, not {entry.name!r}; install it"
+            f" by its source, and `skill remove {entry.name}` if it replaces that one"
+        )
     session.fetched[fetched.sha256] = fetched.data
     cache_bundle(session.bundle_cache, fetched.data)
     return source_entry(fetched)

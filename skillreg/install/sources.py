@@ -76,7 +76,13 @@ def locate(text: str, *, root: Path, cwd: Path) -> tuple[str, str]:
 
 
 def fetch(
-    kind: str, locator: str, *, root: Path, commit: str | None = None, confined: bool = False
+    kind: str,
+    locator: str,
+    *,
+    root: Path,
+    commit: str | None = None,
+    confined: bool = False,
+    offline: bool = False,
 ) -> Fetched:
     """The source as a bundle; `commit` pins a git source (a restore from the lock).
 
@@ -85,6 +91,8 @@ def fetch(
     make skillreg copy a skill folder from elsewhere on this machine into it.
     """
     if kind == "git":
+        if offline and not locator.startswith("git+file:"):
+            raise InstallError(f"{locator}: not in the bundle cache, and --offline forbids git")
         return _from_git(locator, commit)
     if confined:
         check_confined(locator, root)
@@ -166,7 +174,13 @@ def describe(kind: str) -> str:
 
 
 def locked_bundle(
-    entry: LockEntry, *, root: Path, cache_dir: Path, fetched: dict[str, bytes], confined: bool
+    entry: LockEntry,
+    *,
+    root: Path,
+    cache_dir: Path,
+    fetched: dict[str, bytes],
+    confined: bool,
+    offline: bool = False,
 ) -> bytes:
     """The bundle a source lock entry names: fetched this run, cached, or rebuilt from the
     source; refused unless its sha256 is the locked one (the source moved on, or was tampered
@@ -175,7 +189,12 @@ def locked_bundle(
     if data is None:
         assert entry.source is not None
         data = fetch(
-            entry.source, entry.registry, root=root, commit=entry.commit, confined=confined
+            entry.source,
+            entry.registry,
+            root=root,
+            commit=entry.commit,
+            confined=confined,
+            offline=offline,
         ).data
         if hashlib.sha256(data).hexdigest() != entry.sha256:
             raise IntegrityError(
