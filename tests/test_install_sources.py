@@ -4,6 +4,7 @@ lock entries as a registry install, and git run as if the repository were hostil
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -307,3 +308,16 @@ def test_update_of_a_source_that_cannot_be_read_reports_it_and_goes_on(
         "gone-away",
         "renamed",
     }
+
+
+def test_control_characters_in_a_projects_source_never_reach_the_terminal(project: Path) -> None:
+    (project / "skills.toml").write_text('[skills]\nx = {source = "./a\\u001b[2Jb"}\n')
+    result = skill("install", cwd=project)
+    assert result.exit_code == 2 and "\x1b" not in result.output
+    (project / "skills.toml").unlink()
+    entry = {"name": "x", "version": "1.0.0", "registry": "./a\x1b[2J", "source": "folder",
+             "sha256": "0" * 64, "size": 1}  # fmt: skip
+    (project / "skills.lock").write_text(json.dumps({"lock_version": 1, "skills": [entry]}))
+    result = skill("install", cwd=project)
+    assert result.exit_code == 1 and "\x1b" not in result.output
+    assert "invalid lockfile at skills.0.registry" in result.stderr

@@ -55,6 +55,14 @@ class LockEntry(BaseModel):
         default="link", description="how agent folders get it (copy where a link failed too)"
     )
 
+    @field_validator("registry")
+    @classmethod
+    def _printable(cls, text: str) -> str:
+        # It is shown in messages: a committed lock must not reach the terminal with escapes.
+        if not text.isprintable():
+            raise ValueError("must hold printable characters only")
+        return text
+
     @field_validator("agents")
     @classmethod
     def _known_agents(cls, ids: list[str]) -> list[str]:

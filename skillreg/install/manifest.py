@@ -124,13 +124,14 @@ def read_requirements(manifest: Manifest) -> dict[str, Requirement]:
 
 
 def _requirement(manifest: Manifest, where: str, name: str, value: object) -> Requirement:
-    if isinstance(value, str):
+    # Values are shown in messages, so control characters (terminal escapes) are refused.
+    if isinstance(value, str) and value.isprintable():
         return Requirement(value)
     if (
         isinstance(value, dict)
         and value
         and set(value) <= set(_FIELDS)
-        and all(isinstance(v, str) and v for v in value.values())
+        and all(isinstance(v, str) and v and v.isprintable() for v in value.values())
         and not ("registry" in value and "source" in value)
     ):
         return Requirement(**{_FIELDS[k]: v for k, v in value.items()})
