@@ -17,11 +17,11 @@ from skillreg.core.errors import (
     InstallError,
     LockError,
     RegistryError,
-    UsageError,
 )
 from skillreg.install.agents import EVERY_DETECTED, get_agent
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
 from skillreg.install.lock import LockEntry, write_lock
+from skillreg.install.lockcheck import locked_warnings, stale_requests
 from skillreg.install.manifest import Requirement, update_requests
 from skillreg.install.origins import (
     fetch_source,
@@ -38,11 +38,9 @@ from skillreg.install.resolve import (
     parse_request,
     pick_version,
     related_closure,
-    yank_warning,
 )
-from skillreg.install.semver_range import parse_range, parse_version
 from skillreg.install.session import InstallOptions, Session
-from skillreg.install.sources import check_confined, is_source
+from skillreg.install.sources import is_source
 from skillreg.install.targets import (
     Targets,
     adopt_unmanaged,
@@ -203,58 +201,13 @@ def install(options: InstallOptions, names: list[str]) -> Report:
         return _finish(session, report, plan, changed)
 
 
-def _locked_warnings(session: Session, entry: LockEntry, report: Report) -> None:
-    """Warn about yanked or deprecated locked versions; refuse a registry that changed bytes."""
-    if entry.source is not None:
-        return  # a source has no yanks; its bytes are checked against the lock when fetched
-    try:
-        doc = session.registry(entry.registry).document(entry.name)
-    except RegistryError:
-        if session.options.offline:
-            return  # warnings are best effort offline; the digest check still happens
-        raise
-    version = doc.versions.get(entry.version)
-    if version is not None and version.sha256 != entry.sha256:
-        raise LockError(
-            f"{entry.name}@{entry.version}: registry {entry.registry} now serves different bytes"
-            " than skills.lock records; refusing (investigate before reinstalling)"
-        )
-    if version is not None and version.yanked:
-        report.warnings.append(yank_warning(entry.name, entry.version, version) + " (locked)")
-    if doc.deprecated is not None:
-        report.warnings.append(
-            f"{entry.name} is deprecated: {doc.deprecated.message or 'no reason given'}"
-        )
-
-
-def _stale_requests(session: Session) -> list[str]:
-    """Manifest requests the lock does not satisfy (missing, or a version outside the range)."""
-    stale = []
-    for name, requirement in sorted(session.requirements.items()):
-        spec, entry = requirement.spec, session.lock.get(name)
-        if requirement.source is not None:
-            if entry is None or entry.registry != requirement.source:
-                if session.project.scope == "project":
-                    check_confined(requirement.source, session.project.root)
-                stale.append(requirement.source)
-            continue
-        version = parse_version(entry.version) if entry else None
-        try:
-            satisfied = version is not None and parse_range(spec).matches(version)
-        except UsageError:
-            satisfied = entry is not None  # a dist-tag: whatever was locked satisfies it
-        if not satisfied:
-            stale.append(name if not spec else f"{name}@{spec}")
-    return stale
-
-
 def restore(options: InstallOptions) -> Report:
     """Make the disk match the lock (digests verified), resolving manifest requests not locked."""
     report = Report()
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))
         _adopt(session, report)
-        stale = _stale_requests(session)
+        stale = stale_requests(session)
         if options.frozen and not session.project.lock_path.is_file():
             raise LockError(
                 f"--frozen: no {session.project.lock_path.name} in {session.project.root};"
@@ -269,7 +222,7 @@ def restore(options: InstallOptions) -> Report:
         for entry in session.lock.skills:
             status = entry_status(session.project, entry)
             if status != "ok":
-                _locked_warnings(session, entry, report)
+                locked_warnings(session, entry, report.warnings.append)
                 plan.append(Planned(entry, f"restored {entry.name}@{entry.version} (was {status})"))
         if not session.lock.skills and not stale:
             report.actions.append(
