@@ -6,12 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-if [ ! -x .venv/bin/skill ]; then
+if [ ! -x .venv/bin/skillreg ]; then
   echo "== creating .venv and installing skillreg"
   python3 -m venv .venv
   .venv/bin/pip install -q -e .
 fi
-skill="$repo/.venv/bin/skill"
+# skillreg, not skill: the name cannot resolve to procps' /usr/bin/skill.
+skill="$repo/.venv/bin/skillreg"
 python="$repo/.venv/bin/python"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/skillreg-demo.XXXXXX")

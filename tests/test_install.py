@@ -33,7 +33,9 @@ def test_install_from_http(server: Server, project: Path) -> None:
     lock = read_json(project / "skills.lock")
     (entry,) = lock["skills"]
     assert entry["registry"] == server.url and entry["agents"] == [] and entry["mode"] == "link"
-    assert (project / "skills.toml").read_text() == '[skills]\nbackend-developer = "^1.1.0"\n'
+    assert (project / "skills.toml").read_text() == (
+        f'[skills]\nbackend-developer = {{version = "^1.1.0", registry = "{server.url}"}}\n'
+    )
     # three small requests: root, one document, one bundle
     assert [p.split("/")[1] for p in server.paths()] == ["registry.json", "index", "blobs"]
 
@@ -68,7 +70,8 @@ def test_no_matching_version(server: Server, project: Path) -> None:
     result = skill("install", "backend-developer@^3", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: backend-developer@^3: no version matches (available: 2.0.0-beta.1, 1.1.0, 1.0.0)\n"
+        "error: backend-developer@^3: no version matches (available: 2.0.0-beta.1, 1.1.0, 1.0.0)"
+        f" (registry: {server.url})\n"
     )
     assert not (project / "skills.lock").exists()
 
@@ -380,7 +383,8 @@ def test_pyproject_manifest(server: Server, project: Path) -> None:
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
     assert skill("install", "golang-pro@^1", "--registry", server.url, cwd=project).exit_code == 0
     assert (project / "pyproject.toml").read_text() == (
-        '[project]\nname = "x"\n\n[tool.skill.skills]\ngolang-pro = "^1"\n'
+        '[project]\nname = "x"\n\n[tool.skill.skills]\n'
+        f'golang-pro = {{version = "^1", registry = "{server.url}"}}\n'
     )
     assert not (project / "skills.toml").exists()
 
@@ -415,7 +419,7 @@ def test_missing_builtin_registry(project: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(builtin_module, "builtin_registry", lambda: project / "absent")
     result = skill("install", "golang-pro", cwd=project)
     assert result.exit_code == 2
-    assert "the built-in registry is missing" in result.stderr
+    assert "this installation lacks the built-in registry" in result.stderr
 
 
 def test_global_scope(
@@ -539,7 +543,10 @@ def test_dist_tags(server: Server, registry: RegistryBuilder, project: Path) -> 
     assert lock_versions(project) == {"backend-developer": "2.0.0-beta.1"}
     result = skill("install", "backend-developer@nightly", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
-    assert result.stderr == "error: backend-developer has no tag 'nightly' (tags: beta, latest)\n"
+    assert result.stderr == (
+        "error: backend-developer has no tag 'nightly' (tags: beta, latest)"
+        f" (registry: {server.url})\n"
+    )
 
 
 def test_frozen_passes_when_nothing_changes(server: Server, project: Path) -> None:

@@ -174,7 +174,7 @@ def test_hostile_related_name_refused(
     before = tree(project)
     result = skill("install", NAME, "--with-related", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
-    assert "not a valid SkillDocument (versions.1.1.0.related.0" in result.stderr
+    assert "not a valid skill document (versions.1.1.0.related.0" in result.stderr
     assert tree(project) == before
     assert not (project.parent / "outside").exists()
 

@@ -15,7 +15,12 @@ from skillreg.install.lock import (
     render_lock,
     write_lock,
 )
-from skillreg.install.manifest import locate_manifest, read_requests, update_requests
+from skillreg.install.manifest import (
+    Requirement,
+    locate_manifest,
+    read_requests,
+    update_requests,
+)
 from tests.conftest import REPO
 
 SHA = "a" * 64
@@ -78,7 +83,7 @@ def test_manifest_skills_toml(tmp_path: Path) -> None:
     manifest = locate_manifest(tmp_path)
     assert manifest.path == tmp_path / "skills.toml"
     assert read_requests(manifest) == {}
-    update_requests(manifest, set_={"b": "^1.0.0", "a": "~2"})
+    update_requests(manifest, set_={"b": Requirement("^1.0.0"), "a": Requirement("~2")})
     assert read_requests(manifest) == {"a": "~2", "b": "^1.0.0"}
     update_requests(manifest, remove={"a"})
     assert read_requests(manifest) == {"b": "^1.0.0"}
@@ -89,7 +94,7 @@ def test_manifest_in_pyproject_keeps_formatting(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(original)
     manifest = locate_manifest(tmp_path)
     assert manifest.in_pyproject
-    update_requests(manifest, set_={"backend-developer": "^1.0.0"})
+    update_requests(manifest, set_={"backend-developer": Requirement("^1.0.0")})
     text = (tmp_path / "pyproject.toml").read_text()
     assert text.startswith(original)
     assert '[tool.skill.skills]\nbackend-developer = "^1.0.0"' in text

@@ -54,7 +54,7 @@ def _steps() -> list[dict[str, Any]]:
 
 def test_action_never_interpolates_into_scripts() -> None:
     action = _yaml("action.yml")
-    assert set(action["inputs"]) == {"paths", "profile", "strict", "sarif-file", "version"}
+    assert set(action["inputs"]) == {"paths", "profile", "strict", "sarif-file"}
     referenced: set[str] = set()
     for step in _steps():
         assert step["shell"] == "bash"
@@ -147,3 +147,11 @@ def test_action_reports_a_usage_error_from_either_run(runner: dict[str, str]) ->
     status, calls = _run(runner, INPUT_SARIF_FILE="x.sarif", FAKE_STATUS="2")
     assert status == 2
     assert len(calls) == 2
+
+
+def test_action_installs_from_its_own_checkout_never_from_pypi() -> None:
+    """The PyPI name "skillreg" is an unrelated project: installing it by name would run a
+    stranger's code in users' CI."""
+    (install,) = [s for s in _steps() if s["name"] == "Install skillreg"]
+    assert '"$GITHUB_ACTION_PATH"' in install["run"]
+    assert "skillreg==" not in Path("action.yml").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ def _dump(value: Any) -> None:
 @global_option
 @json_option
 def list_installed(as_json: bool, **kw: Any) -> None:
-    """Installed skills and their state: ok, modified (on disk) or missing."""
+    """Installed skills and their state: ok, modified (on disk), unmanaged or missing."""
     from skillreg.install.status import list_installed as run
 
     rows = run(make_options(**kw))

@@ -93,9 +93,16 @@ def _progress() -> ProgressFactory | None:
 
 
 @click.command()
-@click.argument("names", nargs=-1, metavar="[NAME[@RANGE]]...")
+@click.argument("names", nargs=-1, metavar="[NAME[@RANGE]|SOURCE]...")
 @scope_options
-@click.option("--agent", "-a", "agents", multiple=True, metavar="ID", help="Agent to install for.")
+@click.option(
+    "--agent",
+    "-a",
+    "agents",
+    multiple=True,
+    metavar="ID",
+    help="Agent to install for; '*' for every agent found in the project or home folder.",
+)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help="Also install into PATH.")
 @click.option("--copy", is_flag=True, help="Copy into agent folders instead of linking.")
 @click.option("--force", is_flag=True, help="Replace folders skillreg did not install.")
@@ -109,12 +116,24 @@ def _progress() -> ProgressFactory | None:
     "--audit-level", type=click.Choice(["error", "warning", "info"]),
     help="Show audit findings at or above this level (default: config, else warning).",
 )  # fmt: skip
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Take over folders that hold exactly the locked files but lost skillreg's marker.",
+)
 def install(
     names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ...], **kw: Any
 ) -> None:
     """Install skills, or with no NAME restore exactly what skills.lock records.
 
-    RANGE: 1.2.3, ^1.2, ~1.2.0, ">=1.2,<2", * or latest.
+    NAME[@RANGE] comes from a registry; RANGE: 1.2.3, ^1.2, ~1.2.0, ">=1.2,<2", * or latest.
+    A path or URL installs from a source instead: ./skills/NAME (a folder),
+    ./NAME-1.0.0.tar.gz (a bundle), git+https://HOST/ORG/REPO[@REF][#SUBDIR] or git+file://.
+
+    \b
+    Example:
+      skill install backend-developer@^1 --agent claude-code
+      skill install git+https://github.com/org/skills@main#pdf --agent '*'
     """
     from skillreg.install.engine import install as run
 

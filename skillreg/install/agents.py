@@ -21,32 +21,57 @@ class Agent:
     id: str
     project_dir: str  # relative to the project root
     global_dir: str  # "~", "$CONFIG", "$CODEX_HOME" or "$CLAUDE_CONFIG_DIR" first, then a path
+    home_marker: str  # a folder whose presence means the agent is installed ("" = none); same bases
 
 
-_TABLE: tuple[tuple[str, str, str], ...] = (
-    ("claude-code", ".claude/skills", "$CLAUDE_CONFIG_DIR/skills"),
-    ("codex", SHARED_DIR, "$CODEX_HOME/skills"),
-    ("cursor", ".cursor/skills", "~/.cursor/skills"),
-    ("gemini-cli", SHARED_DIR, "~/.gemini/skills"),
-    ("github-copilot", SHARED_DIR, "~/.copilot/skills"),
-    ("opencode", SHARED_DIR, "$CONFIG/opencode/skills"),
-    ("amp", SHARED_DIR, "$CONFIG/agents/skills"),
-    ("windsurf", ".windsurf/skills", "~/.codeium/windsurf/skills"),
-    ("cline", ".cline/skills", "~/.cline/skills"),
-    ("continue", ".continue/skills", "~/.continue/skills"),
-    ("roo", ".roo/skills", "~/.roo/skills"),
-    ("kiro-cli", ".kiro/skills", "~/.kiro/skills"),
-    ("goose", ".goose/skills", "$CONFIG/goose/skills"),
-    ("junie", ".junie/skills", "~/.junie/skills"),
-    ("openhands", ".openhands/skills", "~/.openhands/skills"),
-    ("qwen-code", ".qwen/skills", "~/.qwen/skills"),
-    ("droid", ".factory/skills", "~/.factory/skills"),
-    ("augment", ".augment/skills", "~/.augment/skills"),
-    ("trae", ".trae/skills", "~/.trae/skills"),
-    ("antigravity", ".agent/skills", "~/.gemini/antigravity/skills"),
+# The folders `npx skills` uses for each agent, so both installers put a skill in the same place.
+# The home marker is the folder `npx skills` looks for to decide that an agent is installed.
+_TABLE: tuple[tuple[str, str, str, str], ...] = (
+    ("claude-code", ".claude/skills", "$CLAUDE_CONFIG_DIR/skills", "$CLAUDE_CONFIG_DIR"),
+    ("codex", SHARED_DIR, "$CODEX_HOME/skills", "$CODEX_HOME"),
+    ("cursor", ".cursor/skills", "~/.cursor/skills", "~/.cursor"),
+    ("gemini-cli", SHARED_DIR, "~/.gemini/skills", "~/.gemini"),
+    ("github-copilot", SHARED_DIR, "~/.copilot/skills", "~/.copilot"),
+    ("opencode", SHARED_DIR, "$CONFIG/opencode/skills", "$CONFIG/opencode"),
+    ("amp", SHARED_DIR, "$CONFIG/agents/skills", "$CONFIG/amp"),
+    ("windsurf", ".windsurf/skills", "~/.codeium/windsurf/skills", "~/.codeium/windsurf"),
+    ("cline", ".cline/skills", "~/.cline/skills", "~/.cline"),
+    ("continue", ".continue/skills", "~/.continue/skills", "~/.continue"),
+    ("roo", ".roo/skills", "~/.roo/skills", "~/.roo"),
+    ("kiro-cli", ".kiro/skills", "~/.kiro/skills", "~/.kiro"),
+    ("goose", ".goose/skills", "$CONFIG/goose/skills", "$CONFIG/goose"),
+    ("junie", ".junie/skills", "~/.junie/skills", "~/.junie"),
+    ("openhands", ".openhands/skills", "~/.openhands/skills", "~/.openhands"),
+    ("qwen-code", ".qwen/skills", "~/.qwen/skills", "~/.qwen"),
+    ("droid", ".factory/skills", "~/.factory/skills", "~/.factory"),
+    ("augment", ".augment/skills", "~/.augment/skills", "~/.augment"),
+    ("trae", ".trae/skills", "~/.trae/skills", "~/.trae"),
+    ("antigravity", ".agent/skills", "~/.gemini/antigravity/skills", "~/.gemini/antigravity"),
+    ("adal", ".adal/skills", "~/.adal/skills", "~/.adal"),
+    ("codebuddy", ".codebuddy/skills", "~/.codebuddy/skills", "~/.codebuddy"),
+    ("command-code", ".commandcode/skills", "~/.commandcode/skills", "~/.commandcode"),
+    # Crush and Kimi read ~/.config literally, not $XDG_CONFIG_HOME.
+    ("crush", ".crush/skills", "~/.config/crush/skills", "~/.config/crush"),
+    ("iflow-cli", ".iflow/skills", "~/.iflow/skills", "~/.iflow"),
+    ("kilo", ".kilocode/skills", "~/.kilocode/skills", "~/.kilocode"),
+    ("kimi-cli", SHARED_DIR, "~/.config/agents/skills", "~/.kimi"),
+    ("kode", ".kode/skills", "~/.kode/skills", "~/.kode"),
+    ("mcpjam", ".mcpjam/skills", "~/.mcpjam/skills", "~/.mcpjam"),
+    ("mistral-vibe", ".vibe/skills", "~/.vibe/skills", "~/.vibe"),
+    ("mux", ".mux/skills", "~/.mux/skills", "~/.mux"),
+    ("neovate", ".neovate/skills", "~/.neovate/skills", "~/.neovate"),
+    # OpenClaw reads a top-level `skills/` folder in a project: never taken as a sign it is used.
+    ("openclaw", "skills", "~/.openclaw/skills", "~/.openclaw"),
+    ("pi", ".pi/skills", "~/.pi/agent/skills", "~/.pi/agent"),
+    ("pochi", ".pochi/skills", "~/.pochi/skills", "~/.pochi"),
+    ("qoder", ".qoder/skills", "~/.qoder/skills", "~/.qoder"),
+    ("replit", SHARED_DIR, "$CONFIG/agents/skills", ""),  # detected by the project folder only
+    ("trae-cn", ".trae/skills", "~/.trae-cn/skills", "~/.trae-cn"),
+    ("zencoder", ".zencoder/skills", "~/.zencoder/skills", "~/.zencoder"),
 )
 
 AGENTS: dict[str, Agent] = {row[0]: Agent(*row) for row in _TABLE}
+EVERY_DETECTED = "*"  # `--agent '*'`: every agent detected in the project or the home folder
 
 
 def get_agent(agent_id: str) -> Agent:
@@ -74,12 +99,10 @@ def global_base(*, home: Path | None = None) -> Path:
     return (home or _home()) / SHARED_DIR
 
 
-def skills_dir(agent: Agent, *, scope: str, root: Path) -> Path:
-    """The folder `agent` reads skills from; `root` is the project root (ignored globally)."""
-    if scope == "project":
-        return root / agent.project_dir
+def _expand(template: str) -> Path:
+    """A global path template (``~/…``, ``$CONFIG/…``, …) as a path in this user's home."""
     home = _home()
-    head, _, tail = agent.global_dir.partition("/")
+    head, _, tail = template.partition("/")
     bases = {
         "~": home,
         "$CONFIG": _env_dir("XDG_CONFIG_HOME", home / ".config"),
@@ -89,17 +112,29 @@ def skills_dir(agent: Agent, *, scope: str, root: Path) -> Path:
     return bases[head] / tail
 
 
+def skills_dir(agent: Agent, *, scope: str, root: Path) -> Path:
+    """The folder `agent` reads skills from; `root` is the project root (ignored globally)."""
+    if scope == "project":
+        return root / agent.project_dir
+    return _expand(agent.global_dir)
+
+
 def canonical_dir(*, scope: str, root: Path) -> Path:
     """The shared folder holding the one real copy of each skill."""
     return root / SHARED_DIR if scope == "project" else global_base()
 
 
 def detect_agents(*, scope: str, root: Path) -> list[str]:
-    """Agents whose own folder (e.g. ``.claude``) exists already; the shared one does not count."""
+    """Agents in use here: their folder in the home (as ``npx skills`` checks), or their own
+    folder in the scope (e.g. ``.claude``); the shared ``.agents`` and the root itself do not count.
+    """
     shared = canonical_dir(scope=scope, root=root)
     found: list[str] = []
     for agent in AGENTS.values():
         folder = skills_dir(agent, scope=scope, root=root)
-        if folder != shared and folder.parent.is_dir() and folder.parent != shared.parent:
+        own = folder != shared and folder.parent not in (shared.parent, root)
+        if (own and folder.parent.is_dir()) or (
+            agent.home_marker and _expand(agent.home_marker).is_dir()
+        ):
             found.append(agent.id)
     return found

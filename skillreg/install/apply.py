@@ -17,10 +17,11 @@ from skillreg.core.errors import InstallError
 from skillreg.install.audit_gate import check_unpacked
 from skillreg.install.extract import extract_bundle, settle_manifest, skill_root
 from skillreg.install.lock import LockEntry, write_lock
-from skillreg.install.manifest import update_requests
+from skillreg.install.manifest import Requirement, update_requests
 from skillreg.install.place import (
     clean_stale,
     discard,
+    folder_status,
     is_modified,
     is_ours,
     stage_copy,
@@ -47,15 +48,19 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
         previous = session.lock.get(entry.name)
         if previous is not None and previous.registry != entry.registry:
             raise InstallError(
-                f"{entry.name} is already installed from {previous.registry};"
-                f" use --force to replace it with the one from {entry.registry}"
+                f"{entry.name} is already installed from {_origin(previous.registry)};"
+                f" use --force to replace it with the one from {_origin(entry.registry)}"
             )
         canonical = session.project.canonical / entry.name
         for path in [canonical, *entry_paths(session.project, entry)]:
             if not is_ours(path, entry.name, canonical):
+                unmanaged = previous is not None and (
+                    folder_status(path, previous.sha256, previous.name, previous.version)
+                    == "unmanaged"
+                )
+                how = "--adopt to take it over" if unmanaged else "--force to replace it"
                 raise InstallError(
-                    f"{path} exists and was not installed by skillreg; use --force to replace it",
-                    path=path,
+                    f"{path} exists and was not installed by skillreg; use {how}", path=path
                 )
             if is_modified(path):
                 raise InstallError(
@@ -65,8 +70,15 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
                 )
 
 
+def _origin(recorded: str) -> str:
+    """A lock entry's registry as messages name it."""
+    from skillreg.install.project import BUILTIN
+
+    return "the built-in registry" if recorded == BUILTIN else recorded
+
+
 def apply_plan(
-    session: Session, plan: list[Planned], manifest_set: dict[str, str] | None = None
+    session: Session, plan: list[Planned], manifest_set: dict[str, Requirement] | None = None
 ) -> None:
     if not plan and not manifest_set:
         return
@@ -93,6 +105,17 @@ def apply_plan(
 
 
 def _fetch(session: Session, entry: LockEntry) -> bytes:
+    if entry.source is not None:
+        from skillreg.install.sources import locked_bundle
+
+        return locked_bundle(
+            entry,
+            root=session.project.root,
+            cache_dir=session.bundle_cache,
+            fetched=session.fetched,
+            confined=session.project.scope == "project",  # a global lock is the user's own
+            offline=session.options.offline,
+        )
     registry = session.registry(entry.registry)
     return registry.bundle(entry.sha256, entry.size, label=f"{entry.name}@{entry.version}")
 

@@ -9,13 +9,28 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillreg.core.atomic import temp_name
-from skillreg.core.errors import InstallError, LockError, RegistryError, UsageError
-from skillreg.install.agents import get_agent
+from skillreg.core.errors import (
+    BundleError,
+    InstallError,
+    LockError,
+    RegistryError,
+)
+from skillreg.install.agents import EVERY_DETECTED, get_agent
 from skillreg.install.apply import Planned, apply_plan, check_conflicts
 from skillreg.install.lock import LockEntry, write_lock
-from skillreg.install.manifest import update_requests
+from skillreg.install.lockcheck import locked_warnings, stale_requests
+from skillreg.install.manifest import Requirement, update_requests
+from skillreg.install.origins import (
+    fetch_source,
+    pick_from,
+    registry_for,
+    requirement_for,
+    source_entry,
+    updated_source,
+)
 from skillreg.install.place import discard, fs_errors, is_ours
 from skillreg.install.resolve import (
     Resolved,
@@ -23,11 +38,22 @@ from skillreg.install.resolve import (
     parse_request,
     pick_version,
     related_closure,
-    yank_warning,
 )
-from skillreg.install.semver_range import parse_range, parse_version
 from skillreg.install.session import InstallOptions, Session
-from skillreg.install.targets import Targets, choose_targets, entry_paths, entry_status, merged
+from skillreg.install.sources import is_source
+from skillreg.install.targets import (
+    Targets,
+    adopt_unmanaged,
+    choose_targets,
+    entry_paths,
+    entry_status,
+    merged,
+)
+
+if TYPE_CHECKING:
+    pass
+
+_NOWHERE = Targets((), (), "link")  # placeholder until `_plan` chooses the targets
 
 
 @dataclass
@@ -38,16 +64,28 @@ class Report:
 
 
 def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets) -> LockEntry:
-    return LockEntry(
-        name=resolved.name,
-        version=resolved.version,
-        registry=registry,
-        sha256=resolved.entry.sha256,
-        size=resolved.entry.size,
-        agents=list(targets.agents),
-        dirs=list(targets.dirs),
-        scope="global" if session.project.scope == "global" else "project",
-        mode="copy" if targets.mode == "copy" else "link",
+    return _place(
+        session,
+        LockEntry(
+            name=resolved.name,
+            version=resolved.version,
+            registry=registry,
+            sha256=resolved.entry.sha256,
+            size=resolved.entry.size,
+        ),
+        targets,
+    )
+
+
+def _place(session: Session, entry: LockEntry, targets: Targets) -> LockEntry:
+    """`entry` put where `targets` say, in this session's scope."""
+    return entry.model_copy(
+        update={
+            "agents": list(targets.agents),
+            "dirs": list(targets.dirs),
+            "scope": "global" if session.project.scope == "global" else "project",
+            "mode": "copy" if targets.mode == "copy" else "link",
+        }
     )
 
 
@@ -55,6 +93,8 @@ def _note(session: Session, entry: LockEntry, added: bool) -> str | None:
     """What changes for this entry, or None when it is already exactly in place."""
     old = session.lock.get(entry.name)
     label = f"{entry.name}@{entry.version}"
+    if entry.source is not None:
+        label += f" from {entry.registry}"
     if old == entry and entry_status(session.project, entry) == "ok":
         return None
     if old is not None and old.version != entry.version:
@@ -62,7 +102,9 @@ def _note(session: Session, entry: LockEntry, added: bool) -> str | None:
     return f"added related {label}" if added else f"installed {label}"
 
 
-def _finish(session: Session, report: Report, plan: list[Planned], specs: dict[str, str]) -> Report:
+def _finish(
+    session: Session, report: Report, plan: list[Planned], specs: dict[str, Requirement]
+) -> Report:
     if (
         session.options.frozen
         and session.lock.with_entries([p.entry for p in plan]) != session.lock
@@ -78,96 +120,85 @@ def _finish(session: Session, report: Report, plan: list[Planned], specs: dict[s
     return report
 
 
+def _adopt(session: Session, report: Report) -> None:
+    """--adopt: locked skills whose folders lost their marker, files unchanged, are ours again."""
+    if session.options.adopt:
+        for entry in session.lock.skills:
+            if adopt_unmanaged(session.project, entry):
+                report.actions.append(f"adopted {entry.name}@{entry.version}")
+
+
 def _target_parents(session: Session) -> list[Path]:
     return list({p.parent for e in session.lock.skills for p in entry_paths(session.project, e)})
 
 
 def _related(session: Session, roots: list[Resolved], report: Report) -> list[Resolved]:
     """Related skills to add; ones already installed or requested keep the version they have."""
-    registry = session.registry()
+    if not roots:
+        return []
+    registry = registry_for(session, roots[0].name)
     added, missing = related_closure(roots, registry.document)
     report.warnings.extend(f"related skill {name!r} not found; skipped" for name in missing)
     return [x for x in added if session.lock.get(x.name) is None and x.name not in session.requests]
 
 
-def _plan(
-    session: Session, items: list[Resolved], added: list[Resolved], report: Report
-) -> list[Planned]:
+def _plan(session: Session, items: list[tuple[LockEntry, bool]], report: Report) -> list[Planned]:
+    """Lock entries (placed where this run's options say) for (entry, added-as-related) items."""
     options = session.options
     targets = choose_targets(
         session.project, options.cwd, agent_ids=options.agents, dirs=options.dirs, copy=options.copy
     )
     explicit = bool(options.agents or options.dirs or options.copy)
-    location = session.registry().recorded
     plan: list[Planned] = []
-    for item in [*items, *added]:
-        report.warnings.extend(item.warnings)
-        here = merged(session.lock.get(item.name), targets, explicit)
-        entry = _entry(session, item, location, here)
-        note = _note(session, entry, item in added)
+    for base, added in items:
+        here = merged(session.lock.get(base.name), targets, explicit)
+        entry = _place(session, base, here)
+        note = _note(session, entry, added)
         if note is None:
-            report.actions.append(f"{item.name}@{item.version} already installed")
+            report.actions.append(f"{entry.name}@{entry.version} already installed")
         else:
             plan.append(Planned(entry, note))
     return plan
 
 
 def install(options: InstallOptions, names: list[str]) -> Report:
-    """``skill install NAME[@RANGE]...``; with no names, restore from the lock."""
+    """``skill install NAME[@RANGE]|SOURCE...``; with no names, restore from the lock."""
     if not names:
         return restore(options)
-    requests = [parse_request(text) for text in names]
+    requests = [parse_request(text) for text in names if not is_source(text)]
     for agent_id in options.agents:
-        get_agent(agent_id)  # a typo is a usage error before anything is fetched
+        if agent_id != EVERY_DETECTED:
+            get_agent(agent_id)  # a typo is a usage error before anything is fetched
     report = Report()
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))
-        registry = session.registry()
-        resolved = [pick_version(registry.document(r.name), r.spec) for r in requests]
+        _adopt(session, report)
+        specs: dict[str, Requirement] = {}
+        items: list[tuple[LockEntry, bool]] = []
+        for text in (t for t in names if is_source(t)):
+            fetched = fetch_source(session, text)
+            items.append((source_entry(fetched), False))
+            specs[fetched.name] = Requirement(source=fetched.locator)
+        resolved: list[Resolved] = []
+        for request in requests:
+            registry = registry_for(session, request.name)
+            found = pick_from(registry, request.name, request.spec)
+            report.warnings.extend(found.warnings)
+            resolved.append(found)
+            spec = request.spec or default_spec(found.version)
+            specs[found.name] = requirement_for(session, found.name, spec, registry)
+            items.append((_entry(session, found, registry.recorded, _NOWHERE), False))
         added = _related(session, resolved, report) if options.with_related else []
-        plan = _plan(session, resolved, added, report)
-        pairs = zip(requests, resolved, strict=True)
-        specs = {r.name: r.spec or default_spec(x.version) for r, x in pairs}
-        specs.update({x.name: default_spec(x.version) for x in added})
-        changed = {k: v for k, v in specs.items() if session.requests.get(k) != v}
+        for extra in added:
+            report.warnings.extend(extra.warnings)
+            registry = registry_for(session, resolved[0].name)
+            specs[extra.name] = requirement_for(
+                session, extra.name, default_spec(extra.version), registry
+            )
+            items.append((_entry(session, extra, registry.recorded, _NOWHERE), True))
+        plan = _plan(session, items, report)
+        changed = {k: v for k, v in specs.items() if session.requirements.get(k) != v}
         return _finish(session, report, plan, changed)
-
-
-def _locked_warnings(session: Session, entry: LockEntry, report: Report) -> None:
-    """Warn about yanked or deprecated locked versions; refuse a registry that changed bytes."""
-    try:
-        doc = session.registry(entry.registry).document(entry.name)
-    except RegistryError:
-        if session.options.offline:
-            return  # warnings are best effort offline; the digest check still happens
-        raise
-    version = doc.versions.get(entry.version)
-    if version is not None and version.sha256 != entry.sha256:
-        raise LockError(
-            f"{entry.name}@{entry.version}: registry {entry.registry} now serves different bytes"
-            " than skills.lock records; refusing (investigate before reinstalling)"
-        )
-    if version is not None and version.yanked:
-        report.warnings.append(yank_warning(entry.name, entry.version, version) + " (locked)")
-    if doc.deprecated is not None:
-        report.warnings.append(
-            f"{entry.name} is deprecated: {doc.deprecated.message or 'no reason given'}"
-        )
-
-
-def _stale_requests(session: Session) -> list[str]:
-    """Manifest requests the lock does not satisfy (missing, or a version outside the range)."""
-    stale = []
-    for name, spec in sorted(session.requests.items()):
-        entry = session.lock.get(name)
-        version = parse_version(entry.version) if entry else None
-        try:
-            satisfied = version is not None and parse_range(spec).matches(version)
-        except UsageError:
-            satisfied = entry is not None  # a dist-tag: whatever was locked satisfies it
-        if not satisfied:
-            stale.append(name if not spec else f"{name}@{spec}")
-    return stale
 
 
 def restore(options: InstallOptions) -> Report:
@@ -175,7 +206,8 @@ def restore(options: InstallOptions) -> Report:
     report = Report()
     with fs_errors(), Session(options, exclusive=True) as session:
         session.clean(_target_parents(session))
-        stale = _stale_requests(session)
+        _adopt(session, report)
+        stale = stale_requests(session)
         if options.frozen and not session.project.lock_path.is_file():
             raise LockError(
                 f"--frozen: no {session.project.lock_path.name} in {session.project.root};"
@@ -190,7 +222,7 @@ def restore(options: InstallOptions) -> Report:
         for entry in session.lock.skills:
             status = entry_status(session.project, entry)
             if status != "ok":
-                _locked_warnings(session, entry, report)
+                locked_warnings(session, entry, report.warnings.append)
                 plan.append(Planned(entry, f"restored {entry.name}@{entry.version} (was {status})"))
         if not session.lock.skills and not stale:
             report.actions.append(
@@ -215,6 +247,18 @@ def update(options: InstallOptions, names: list[str]) -> Report:
         plan: list[Planned] = []
         failed: list[str] = []
         for entry in entries:
+            if entry.source is not None:
+                try:  # a source that cannot be read now does not hold back the others
+                    fresh = updated_source(session, entry)
+                except (InstallError, BundleError) as exc:
+                    failed.append(exc.message)
+                    continue
+                if fresh is None:
+                    report.actions.append(f"{entry.name}@{entry.version} is up to date")
+                else:
+                    note = f"updated {entry.name} from {entry.registry}"
+                    plan.append(Planned(_place(session, fresh, _targets_of(entry)), note))
+                continue
             try:  # one skill that cannot be resolved does not hold back the others
                 doc = session.registry(entry.registry).document(entry.name)
                 resolved = pick_version(doc, session.requests.get(entry.name, ""), entry.version)
@@ -225,11 +269,14 @@ def update(options: InstallOptions, names: list[str]) -> Report:
             if resolved.version == entry.version:
                 report.actions.append(f"{entry.name}@{entry.version} is up to date")
                 continue
-            targets = Targets(tuple(entry.agents), tuple(entry.dirs), entry.mode)
-            new = _entry(session, resolved, entry.registry, targets)
+            new = _entry(session, resolved, entry.registry, _targets_of(entry))
             plan.append(Planned(new, f"updated {entry.name} {entry.version} -> {new.version}"))
         report.failures.extend(failed)
         return _finish(session, report, plan, {})
+
+
+def _targets_of(entry: LockEntry) -> Targets:
+    return Targets(tuple(entry.agents), tuple(entry.dirs), entry.mode)
 
 
 def _installed(session: Session, name: str) -> LockEntry:

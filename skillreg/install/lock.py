@@ -30,7 +30,18 @@ class LockEntry(BaseModel):
 
     name: SkillName = Field(description="the skill's registry name (also its folder name)")
     version: SemVer = Field(description="the exact version installed")
-    registry: str = Field(description="URL, or absolute folder path, of the registry it came from")
+    registry: str = Field(
+        description="URL, or absolute folder path, of the registry it came from; for a `source`,"
+        " where that is (a folder or bundle file, `./` relative to the project root, or a git URL)"
+    )
+    source: Literal["folder", "archive", "git"] | None = Field(
+        default=None, description="set when installed from a source rather than a registry"
+    )
+    commit: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{40}([0-9a-f]{24})?$",
+        description="for a git source: the commit the files were read from",
+    )
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the bundle (.tar.gz)")
     size: int = Field(ge=0, description="bytes of the bundle")
     agents: list[str] = Field(
@@ -44,6 +55,14 @@ class LockEntry(BaseModel):
         default="link", description="how agent folders get it (copy where a link failed too)"
     )
 
+    @field_validator("registry")
+    @classmethod
+    def _printable(cls, text: str) -> str:
+        # It is shown in messages: a committed lock must not reach the terminal with escapes.
+        if not text.isprintable():
+            raise ValueError("must hold printable characters only")
+        return text
+
     @field_validator("agents")
     @classmethod
     def _known_agents(cls, ids: list[str]) -> list[str]:
@@ -51,6 +70,12 @@ class LockEntry(BaseModel):
         if unknown:
             raise ValueError(f"unknown agent id {unknown[0]!r}")
         return ids
+
+    @model_validator(mode="after")
+    def _commit_only_for_git(self) -> LockEntry:
+        if (self.commit is None) != (self.source != "git"):
+            raise ValueError("a git source needs its commit, and only a git source has one")
+        return self
 
     @model_validator(mode="after")
     def _dirs_inside_project(self) -> LockEntry:
@@ -98,7 +123,8 @@ class Lockfile(BaseModel):
 
 
 def render_lock(lock: Lockfile) -> str:
-    return dump_json(lock.model_dump(mode="json")).decode("utf-8")
+    # Unset optional fields stay out, so a registry-only lock reads as it always has.
+    return dump_json(lock.model_dump(mode="json", exclude_none=True)).decode("utf-8")
 
 
 def read_lock(path: Path) -> Lockfile:

@@ -1,8 +1,12 @@
 """The project manifest: which skills a project asks for, and the version range of each.
 
-``skills.toml`` holds a ``[skills]`` table (``backend-developer = "^1.0.0"``). A project with a
-``pyproject.toml`` and no ``skills.toml`` keeps the same table as ``[tool.skill.skills]`` there.
-Edits go through tomlkit so the user's comments and layout survive; writes are atomic.
+``skills.toml`` holds a ``[skills]`` table (``backend-developer = "^1.0.0"``). A skill installed
+from a registry other than the configured one remembers it (``x = { version = "^1.0.0", registry
+= "https://…" }``), so a later ``install x@latest`` or a restore goes back there; one installed from
+a folder, bundle file or git repository records that instead (``x = { source = "./skills/x" }``).
+A project with a ``pyproject.toml`` and no ``skills.toml`` keeps the same table as
+``[tool.skill.skills]`` there. Edits go through tomlkit so the user's comments and layout survive;
+writes are atomic.
 """
 
 from __future__ import annotations
@@ -18,6 +22,32 @@ from skillreg.core.names import RULE, is_skill_name
 
 MANIFEST_FILE = "skills.toml"
 PYPROJECT = "pyproject.toml"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What the manifest asks for one skill."""
+
+    spec: str = ""  # the version range ("" = any)
+    registry: str | None = None  # where it comes from, when not the configured registry
+    source: str | None = None  # a folder, bundle file or git URL it is installed from instead
+
+    def toml_value(self) -> object:
+        """A plain range string when that says it all, else an inline table."""
+        if self.registry is None and self.source is None:
+            return self.spec
+        import tomlkit
+
+        table = tomlkit.inline_table()
+        for key, value in (("version", self.spec), ("registry", self.registry)):
+            if value:
+                table[key] = value
+        if self.source:
+            table["source"] = self.source
+        return table
+
+
+_FIELDS = {"version": "spec", "registry": "registry", "source": "source"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +90,12 @@ def _has_skills_table(pyproject: Path) -> bool:
 
 
 def read_requests(manifest: Manifest) -> dict[str, str]:
-    """Skill name -> range string, as recorded; `ConfigError` naming the file when it is invalid."""
+    """Skill name -> range string, as recorded."""
+    return {name: req.spec for name, req in read_requirements(manifest).items()}
+
+
+def read_requirements(manifest: Manifest) -> dict[str, Requirement]:
+    """Skill name -> what is asked for it; `ConfigError` naming the file when it is invalid."""
     try:
         data: Any = tomllib.loads(manifest.path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -76,7 +111,7 @@ def read_requests(manifest: Manifest) -> dict[str, str]:
     where = ".".join(manifest.keys)
     for key in manifest.keys:
         data = data.get(key, {}) if isinstance(data, dict) else None
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+    if not isinstance(data, dict):
         raise ConfigError(
             f"{manifest.path}: [{where}] must map skill names to range strings", path=manifest.path
         )
@@ -85,16 +120,38 @@ def read_requests(manifest: Manifest) -> dict[str, str]:
         raise ConfigError(
             f"{manifest.path}: [{where}] {bad!r} is not a skill name ({RULE})", path=manifest.path
         )
-    return dict(data)
+    return {name: _requirement(manifest, where, name, value) for name, value in data.items()}
+
+
+def _requirement(manifest: Manifest, where: str, name: str, value: object) -> Requirement:
+    # Values are shown in messages, so control characters (terminal escapes) are refused.
+    if isinstance(value, str) and value.isprintable():
+        return Requirement(value)
+    if (
+        isinstance(value, dict)
+        and value
+        and set(value) <= set(_FIELDS)
+        and all(isinstance(v, str) and v and v.isprintable() for v in value.values())
+        and not ("registry" in value and "source" in value)
+    ):
+        return Requirement(**{_FIELDS[k]: v for k, v in value.items()})
+    raise ConfigError(
+        f"{manifest.path}: [{where}] {name}: expected a range string or a table of"
+        " version/registry or source strings",
+        path=manifest.path,
+    )
 
 
 def update_requests(
-    manifest: Manifest, *, set_: dict[str, str] | None = None, remove: set[str] | None = None
+    manifest: Manifest,
+    *,
+    set_: dict[str, Requirement] | None = None,
+    remove: set[str] | None = None,
 ) -> None:
     """Add or change requests in `set_`, drop names in `remove`; keeps formatting elsewhere."""
     import tomlkit
 
-    read_requests(manifest)  # validates the current file before we edit it
+    read_requirements(manifest)  # validates the current file before we edit it
     try:
         document = tomlkit.parse(manifest.path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -105,8 +162,8 @@ def update_requests(
             # Nested pyproject tables stay implicit so no empty [tool] header appears.
             table[key] = tomlkit.table(is_super_table=key != manifest.keys[-1])
         table = table[key]
-    for name, spec in sorted((set_ or {}).items()):
-        table[name] = spec
+    for name, requirement in sorted((set_ or {}).items()):
+        table[name] = requirement.toml_value()
     for name in remove or set():
         if name in table:
             del table[name]

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillreg.core.atomic import parse_temp_name, temp_name
+from skillreg.core.atomic import parse_temp_name, temp_name, write_atomic
 from skillreg.core.errors import InstallError
 from skillreg.core.jsonio import dump_json
 
@@ -62,12 +62,35 @@ def read_marker(folder: Path) -> Marker | None:
         return None
 
 
-def folder_status(folder: Path, sha256: str) -> str:
-    """One of: ok; modified (files differ from the marker); missing (no folder, or not ours)."""
+def folder_status(folder: Path, sha256: str, name: str = "", version: str = "") -> str:
+    """One of: ok; modified (files differ from the marker); unmanaged (no marker, but exactly
+    the locked files: another tool removed it); missing (no folder, or other files)."""
     marker = read_marker(folder) if folder.is_dir() else None
-    if marker is None or marker.sha256 != sha256:
+    if marker is None:
+        same = name and folder.is_dir() and repacked_sha256(folder, name, version) == sha256
+        return "unmanaged" if same else "missing"
+    if marker.sha256 != sha256:
         return "missing"
     return "ok" if file_digests(folder) == marker.files else "modified"
+
+
+def repacked_sha256(folder: Path, name: str, version: str) -> str | None:
+    """The digest `skill pack` gives the folder's files as `name`@`version`: a bundle packed by
+    skillreg is byte-for-byte reproducible, so this equals the locked digest exactly when the
+    files are the ones installed. None when the folder cannot be packed."""
+    from skillreg.bundle.pack import build_bundle, collect_files
+    from skillreg.core.errors import SkillError
+
+    try:
+        return build_bundle(name, version, collect_files(folder)).sha256
+    except (SkillError, OSError):
+        return None
+
+
+def adopt(folder: Path, name: str, version: str, sha256: str) -> None:
+    """Take over `folder` (checked unmanaged by the caller) by writing its marker atomically."""
+    record = {"name": name, "version": version, "sha256": sha256, "files": file_digests(folder)}
+    write_atomic(folder / MARKER, dump_json(record), durable=False)
 
 
 def is_modified(path: Path) -> bool:

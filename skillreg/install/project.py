@@ -97,7 +97,7 @@ def resolve_builtin() -> Path:
     builtin = builtin_registry()
     if not (builtin / "registry.json").is_file():
         raise ConfigError(
-            f"no registry configured and the built-in registry is missing ({builtin});"
+            "no registry configured and this installation lacks the built-in registry;"
             f" pass --registry, set {REGISTRY_ENV}, or set [install] registry in skill.toml"
         )
     return builtin
@@ -114,6 +114,7 @@ def default_agents(cwd: Path) -> list[str] | None:
                 f"{config.path}: [install] agents must be a list of agent ids", path=config.path
             )
         for agent_id in value:
-            agents.get_agent(agent_id)
+            if agent_id != agents.EVERY_DETECTED:
+                agents.get_agent(agent_id)
         return list(value)
     return None

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING
 
 from skillreg.core.config import user_cache_dir
 from skillreg.install.lock import Lockfile, read_lock
-from skillreg.install.manifest import read_requests
+from skillreg.install.manifest import Requirement, read_requirements
 from skillreg.install.place import clean_stale
 from skillreg.install.project import (
     BUILTIN,
@@ -48,6 +48,7 @@ class InstallOptions:
     audit_level: str | None = (
         None  # show audit findings at or above this; None: config, else warning
     )
+    adopt: bool = False  # take over unmanaged folders that hold exactly the locked files
     progress: ProgressFactory | None = field(default=None, compare=False)
     notice: Callable[[str], None] | None = field(default=None, compare=False)  # e.g. retries
 
@@ -62,11 +63,14 @@ class Session:
         self._guard = _project_guard(self.project.root) if exclusive else None
         try:  # read under the guard, so what we read is what the last writer wrote
             self.lock: Lockfile = read_lock(self.project.lock_path)
-            self.requests: dict[str, str] = read_requests(self.project.manifest)
+            self.requirements: dict[str, Requirement] = read_requirements(self.project.manifest)
         except BaseException:
             if self._guard is not None:
                 self._guard.close()
             raise
+        self.requests: dict[str, str] = {n: r.spec for n, r in self.requirements.items()}
+        self.fetched: dict[str, bytes] = {}  # bundles built from sources this run, by sha256
+        self.bundle_cache = user_cache_dir() / "bundles"
         self._http: HttpClient | None = None
         self._registries: dict[str, Registry] = {}
         # What the project root held before this writer ran: a failed run removes any new,
@@ -119,6 +123,8 @@ class Session:
                 offline=self.options.offline,
             )
             opened.recorded = key
+            if raw == BUILTIN:
+                opened.label = "the built-in registry"
             self._registries[key] = opened
         return self._registries[key]
 

@@ -63,6 +63,8 @@ def outdated(options: InstallOptions) -> list[OutdatedRow]:
     rows: list[OutdatedRow] = []
     with fs_errors(), Session(options) as session:
         for entry in session.lock.skills:
+            if entry.source is not None:
+                continue  # no versions to compare: `skill update` re-reads the source
             doc = session.registry(entry.registry).document(entry.name)
             wanted = _newest(doc, session.requests.get(entry.name, ""), entry.version)
             latest = _newest(doc, "", entry.version)

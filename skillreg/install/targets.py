@@ -15,7 +15,7 @@ from pathlib import Path
 from skillreg.core.errors import UsageError
 from skillreg.install import agents
 from skillreg.install.lock import LockEntry, is_inside
-from skillreg.install.place import folder_status
+from skillreg.install.place import adopt, folder_status
 from skillreg.install.project import Project, default_agents
 
 
@@ -29,15 +29,20 @@ class Targets:
 def choose_targets(
     project: Project, cwd: Path, *, agent_ids: tuple[str, ...], dirs: tuple[str, ...], copy: bool
 ) -> Targets:
-    for agent_id in agent_ids:
-        agents.get_agent(agent_id)
     chosen = list(agent_ids)
     if not agent_ids and not dirs:
         configured = default_agents(cwd)
-        if configured is not None:
-            chosen = configured
-        else:
-            chosen = agents.detect_agents(scope=project.scope, root=project.root)
+        chosen = configured if configured is not None else _detected(project)
+    if agents.EVERY_DETECTED in chosen:
+        detected = _detected(project)
+        if not detected:
+            raise UsageError(
+                "--agent '*': no agent found in the project or your home folder;"
+                " name one with --agent ID"
+            )
+        chosen = [a for a in chosen if a != agents.EVERY_DETECTED] + detected
+    for agent_id in chosen:
+        agents.get_agent(agent_id)
     recorded = tuple(project.relative(cwd / d) for d in dirs)
     outside = [d for d, r in zip(dirs, recorded, strict=True) if not is_inside(r)]
     if project.scope == "project" and outside:
@@ -46,6 +51,10 @@ def choose_targets(
             " it, or --global"
         )
     return Targets(tuple(sorted(set(chosen))), recorded, "copy" if copy else "link")
+
+
+def _detected(project: Project) -> list[str]:
+    return agents.detect_agents(scope=project.scope, root=project.root)
 
 
 def merged(existing: LockEntry | None, requested: Targets, explicit: bool) -> Targets:
@@ -83,9 +92,10 @@ def entry_paths(project: Project, entry: LockEntry) -> list[Path]:
 
 
 def entry_status(project: Project, entry: LockEntry) -> str:
-    """ "ok", "modified" or "missing" for the canonical copy and every link or copy of it."""
+    """ "ok", "modified", "unmanaged" or "missing" for the canonical copy and every link or
+    copy of it."""
     canonical = project.canonical / entry.name
-    status = folder_status(canonical, entry.sha256)
+    status = folder_status(canonical, entry.sha256, entry.name, entry.version)
     if status != "ok":
         return status
     for target in entry_paths(project, entry):
@@ -93,7 +103,20 @@ def entry_status(project: Project, entry: LockEntry) -> str:
             if os.path.realpath(target) != os.path.realpath(canonical):
                 return "missing"
             continue
-        status = folder_status(target, entry.sha256)
+        status = folder_status(target, entry.sha256, entry.name, entry.version)
         if status != "ok":
             return status
     return "ok"
+
+
+def adopt_unmanaged(project: Project, entry: LockEntry) -> bool:
+    """Write markers into the entry's folders that hold exactly its locked files but lost their
+    marker to another tool; True when any was taken over."""
+    taken = False
+    for path in [project.canonical / entry.name, *entry_paths(project, entry)]:
+        if path.is_symlink() or not path.is_dir():
+            continue
+        if folder_status(path, entry.sha256, entry.name, entry.version) == "unmanaged":
+            adopt(path, entry.name, entry.version, entry.sha256)
+            taken = True
+    return taken

@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="BaseModel")
 
 
+# What each registry file is, in the words of the format description (not the model's class name).
+_KINDS = {
+    "RegistryRoot": "registry root (registry.json)",
+    "SkillDocument": "skill document",
+    "Catalog": "catalog (catalog.json)",
+}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
@@ -130,6 +136,7 @@ class Registry:
     ) -> None:
         self.location = location
         self.recorded = location  # what lock entries name it by (see `open_registry`)
+        self.label: str | None = None  # how messages name it when not by its location
         self.http = http
         self.offline = offline
         self.index_cache = IndexCache(cache_dir / "index")
@@ -137,6 +144,18 @@ class Registry:
         self._root: RegistryRoot | None = None
 
     # -- locations ---------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The registry as messages name it: its label (e.g. "the built-in registry"), else its
+        location. The shipped registry's folder is an install detail users cannot act on."""
+        return self.label or self.location
+
+    def shown(self, url: str) -> str:
+        """`url` for a message: relative to the registry's label when it has one."""
+        if self.label and url.startswith(self.location):
+            return f"{self.label} ({url[len(self.location) :].lstrip('/')})"
+        return url
+
     def _url(self, rel: str) -> str:
         if self.http is not None:
             return f"{self.location}/{rel}"
@@ -151,13 +170,15 @@ class Registry:
             try:
                 return url, Path(url).read_bytes(), cached, None
             except FileNotFoundError:
-                raise NotFoundError(f"{url}: not found", url=url) from None
+                raise NotFoundError(f"{self.shown(url)}: not found", url=url) from None
             except OSError as exc:
-                raise RegistryError(f"{url}: cannot read: {exc.strerror}", url=url) from None
+                raise RegistryError(
+                    f"{self.shown(url)}: cannot read: {exc.strerror}", url=url
+                ) from None
         if self.offline:
             if cached is None:
                 raise RegistryError(
-                    f"{url}: not in the cache (run once without --offline)", url=url
+                    f"{self.shown(url)}: not in the cache (run once without --offline)", url=url
                 )
             return url, cached.body, cached, cached.etag
         result = self.http.get(url, etag=cached.etag if cached else None)
@@ -172,7 +193,9 @@ class Registry:
             return model.model_validate_json(body)
         except ValidationError as exc:
             raise RegistryError(
-                f"{url}: not a valid {model.__name__} ({describe_error(exc)})", url=url
+                f"{self.shown(url)}: not a valid {_KINDS.get(model.__name__, 'registry file')}"
+                f" ({describe_error(exc)})",
+                url=url,
             ) from None
 
     def root(self) -> RegistryRoot:
@@ -183,13 +206,13 @@ class Registry:
                 url, body, cached, etag = self._fetch_index(ROOT_FILE)
             except NotFoundError as exc:
                 raise RegistryError(
-                    f"{self.location}: not a skill registry (no {ROOT_FILE})", url=exc.url
+                    f"{self.name}: not a skill registry (no {ROOT_FILE})", url=exc.url
                 ) from None
             root = self._parse(url, body, RegistryRoot)
             if root.format_version > FORMAT_VERSION:  # older ones stay readable
                 raise RegistryError(
-                    f"{url}: registry format version {root.format_version} is newer than this"
-                    " skillreg reads (upgrade skillreg)",
+                    f"{self.shown(url)}: registry format version {root.format_version} is newer"
+                    " than this skillreg reads (upgrade skillreg)",
                     url=url,
                 )
             self.index_cache.put(url, etag, body, had=cached)
@@ -205,17 +228,20 @@ class Registry:
             url, body, cached, etag = self._fetch_index(rel)
         except NotFoundError as exc:
             raise NotFoundError(
-                f"skill {name!r} not found in {self.location}{self._did_you_mean(name)}",
+                f"skill {name!r} not found in {self.name}{self._did_you_mean(name)}"
+                + ("; pass --registry to install from another one" if self.label else ""),
                 url=exc.url,
                 status=exc.status,
             ) from None
         doc = self._parse(url, body, SkillDocument)
         if doc.name != name:
-            raise RegistryError(f"{url}: document names {doc.name!r}, expected {name!r}", url=url)
+            raise RegistryError(
+                f"{self.shown(url)}: document names {doc.name!r}, expected {name!r}", url=url
+            )
         previous = _serial_of(cached.body) if cached else None
         if previous is not None and doc.serial < previous:
             raise IntegrityError(
-                f"{url}: serial {doc.serial} is lower than {previous} seen before"
+                f"{self.shown(url)}: serial {doc.serial} is lower than {previous} seen before"
                 " (rollback or stale mirror); refusing it",
                 url=url,
             )
@@ -256,12 +282,12 @@ class Registry:
         data = self._fetch_blob(url, size, label)
         if len(data) != size:
             raise IntegrityError(
-                f"{url}: size {len(data)} does not match the recorded {size}", url=url
+                f"{self.shown(url)}: size {len(data)} does not match the recorded {size}", url=url
             )
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha256:
             raise IntegrityError(
-                f"{url}: sha256 mismatch (expected {sha256[:12]}…, got {actual[:12]}…);"
+                f"{self.shown(url)}: sha256 mismatch (expected {sha256[:12]}…, got {actual[:12]}…);"
                 " the bundle is corrupt or was tampered with",
                 url=url,
             )
@@ -274,10 +300,12 @@ class Registry:
             try:
                 return Path(url).read_bytes()
             except OSError as exc:
-                raise RegistryError(f"{url}: cannot read bundle: {exc.strerror}", url=url) from None
+                raise RegistryError(
+                    f"{self.shown(url)}: cannot read bundle: {exc.strerror}", url=url
+                ) from None
         if self.offline:
             raise RegistryError(
-                f"{url}: bundle not in the cache (run once without --offline)", url=url
+                f"{self.shown(url)}: bundle not in the cache (run once without --offline)", url=url
             )
         return self.http.get(url, size=size, label=label).body
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from skillreg import __version__
+from skillreg import HOME_PAGE, __version__
 from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 from skillreg.report.location import Locator
 from skillreg.report.tally import ordered
@@ -23,7 +23,7 @@ SCHEMA_URI = (
 )
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "skillreg"
-INFORMATION_URI = "https://pypi.org/project/skillreg/"
+INFORMATION_URI = HOME_PAGE
 # GitHub's documented maximum length for a rule's description texts.
 MAX_DESCRIPTION = 1024
 
