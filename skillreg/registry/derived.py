@@ -1,4 +1,5 @@
-"""Derived files: ``catalog.json``, ``index.html`` and the web catalog (`site`), computed from the per-skill documents only.
+"""Derived files: ``catalog.json``, ``index.html`` and the web catalog (`site`), computed from
+the per-skill documents only.
 
 Nothing a client needs to install reads them, so they may be rebuilt at any time (`reindex`). A
 publish updates just the entries of the skills it touched, under the registry-wide lock, reading

@@ -67,7 +67,8 @@ def read_view(reg: FolderRegistry, doc: SkillDocument) -> SkillView:
     files = sorted(sizes.items())
     text = raw[:_MAX_SKILL_MD].decode("utf-8", errors="replace")
     data_fm, body = _split_frontmatter(text)
-    metadata = data_fm.get("metadata") if isinstance(data_fm.get("metadata"), dict) else {}
+    metadata = data_fm.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
     facets = {f: v for f in FACETS if (v := _facet(metadata.get(f) or data_fm.get(f)))}
     license_value = data_fm.get("license")
     return SkillView(

@@ -51,7 +51,8 @@ class LinkPolicy:
             return None
         if parts.scheme:
             # `javascript:`, `data:`, `file:`, `vbscript:` and every other scheme: text.
-            return url if parts.scheme.lower() in _EXTERNAL and (parts.netloc or parts.path) else None
+            allowed = parts.scheme.lower() in _EXTERNAL and (parts.netloc or parts.path)
+            return url if allowed else None
         if parts.netloc:  # //host/path: another host without saying which scheme
             return None
         target = posixpath.normpath(unquote(parts.path)) if parts.path else ""
@@ -63,7 +64,7 @@ class LinkPolicy:
 def _renderer(policy: LinkPolicy) -> Any:
     import mistune
 
-    class SafeRenderer(mistune.HTMLRenderer):  # type: ignore[misc]
+    class SafeRenderer(mistune.HTMLRenderer):
         def link(self, text: str, url: str, title: str | None = None) -> str:
             href = policy.resolve(url)
             if href is None:
@@ -92,7 +93,9 @@ def render_markdown(text: str, files: Collection[str] = ()) -> str:
     if len(text) > MAX_BODY:
         text, note = text[:MAX_BODY], '<p class="note">(The rest of this file is not shown.)</p>'
     markdown = mistune.create_markdown(
-        escape=True, renderer=_renderer(LinkPolicy(frozenset(files))), plugins=["table", "strikethrough"]
+        escape=True,
+        renderer=_renderer(LinkPolicy(frozenset(files))),
+        plugins=["table", "strikethrough"],
     )
     rendered = markdown(text)
     assert isinstance(rendered, str)

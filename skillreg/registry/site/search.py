@@ -2,7 +2,8 @@
 
 Under ``site/search/``:
 
-- ``facets.json``: total and the count of each tier/council/category value (loaded with the page);
+- ``facets.json``: total, the count of each tier/council/category value and the list of term
+  shards (loaded with the page);
 - ``t/{key}.json``: the term shard of every token starting with `key` (its first two characters):
   token -> postings ``id * 4 + field`` (0 name, 1 facet, 2 description), loaded as the user types;
 - ``r/{id // 128}.json``: records, id -> [name, description, latest, deprecated, tier, council,
@@ -31,11 +32,12 @@ SEARCH_DIR = f"{SITE_DIR}/search"
 CHUNK = 128
 MAX_TOKEN = 32
 _WORD = re.compile(r"[^\W_]+")
-STOP_WORDS = frozenset(
+_STOP = (
     "a an and are as at be by for from in into is it its of on or that the this to with you your"
-    " use when".split()
 )
-Record = list[Any]  # [name, description, latest, deprecated, tier, council, category, related, used_by]
+STOP_WORDS = frozenset(f"{_STOP} use when".split(" "))
+# [name, description, latest, deprecated, tier, council, category, related, used_by]
+Record = list[Any]
 
 
 def tokens(text: str) -> list[str]:
@@ -198,7 +200,12 @@ class SearchIndex:
                 if value is not None:
                     tally[value] = tally.get(value, 0) + 1
             counts[facet] = [[v, n] for v, n in sorted(tally.items(), key=lambda i: (-i[1], i[0]))]
-        return {"facets": counts, "total": len(self.ids)}
+        return {"facets": counts, "shards": self._shard_keys(), "total": len(self.ids)}
+
+    def _shard_keys(self) -> list[str]:
+        """Every term shard on disk after this flush: the browser never asks for a missing one."""
+        folder = self.writer.root / SEARCH_DIR / "t"
+        return sorted(p.name.removesuffix(".json") for p in folder.glob("*.json"))
 
 
 def number_by_name(names: Iterable[str]) -> dict[str, int]:

@@ -32,7 +32,7 @@ CONTENT_TYPES = {
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {"": "application/octet-stream", **CONTENT_TYPES}
+    extensions_map = {"": "application/octet-stream", **CONTENT_TYPES}  # noqa: RUF012 (the base's)
 
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -48,7 +48,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         log = getattr(self.server, "log", None)
-        if log is not None:  # request lines are the client's: no control characters reach a terminal
+        # Request lines are the client's: their control characters never reach a terminal.
+        if log is not None:
             message = format % args
             log("".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in message))
 

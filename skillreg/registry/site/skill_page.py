@@ -29,7 +29,9 @@ def render_skill_page(view: SkillView, used_by: list[str], exists: Callable[[str
         _versions(doc, root),
         _files(view),
     ]
-    return page(rel, f"{doc.name} · {REGISTRY_NAME}", "".join(parts), registry_name=REGISTRY_NAME).encode()
+    return page(
+        rel, f"{doc.name} · {REGISTRY_NAME}", "".join(parts), registry_name=REGISTRY_NAME
+    ).encode()
 
 
 def _banners(view: SkillView) -> str:
@@ -37,7 +39,8 @@ def _banners(view: SkillView) -> str:
     if view.doc.deprecated is not None:
         message = view.doc.deprecated.message
         extra = f": {esc(message)}" if message else "."
-        out.append(f'<p class="banner deprecated" role="note"><strong>Deprecated</strong>{extra}</p>\n')
+        banner = f"<strong>Deprecated</strong>{extra}"
+        out.append(f'<p class="banner deprecated" role="note">{banner}</p>\n')
     if view.shown and view.doc.versions[view.shown].yanked:
         out.append(
             '<p class="banner yanked" role="note"><strong>Every version is yanked.</strong> '
@@ -85,14 +88,21 @@ def _body(view: SkillView) -> str:
     return f'<article class="skill-md" aria-label="SKILL.md">\n{inner}\n</article>\n'
 
 
-def _links(title: str, ident: str, names: list[str], root: str, exists: Callable[[str], bool]) -> str:
+def _links(
+    title: str, ident: str, names: list[str], root: str, exists: Callable[[str], bool]
+) -> str:
     if not names:
         return ""
     items = "".join(
-        f'<li><a href="{root}{page_path(n)}">{esc(n)}</a></li>' if exists(n) else f"<li>{esc(n)}</li>"
+        f'<li><a href="{root}{page_path(n)}">{esc(n)}</a></li>'
+        if exists(n)
+        else f"<li>{esc(n)}</li>"
         for n in sorted(set(names))
     )
-    return f'<section aria-labelledby="{ident}-h">\n<h2 id="{ident}-h">{title}</h2>\n<ul class="links">{items}</ul>\n</section>\n'
+    return (
+        f'<section aria-labelledby="{ident}-h">\n<h2 id="{ident}-h">{title}</h2>\n'
+        f'<ul class="links">{items}</ul>\n</section>\n'
+    )
 
 
 def _versions(doc: SkillDocument, root: str) -> str:
@@ -126,7 +136,8 @@ def _files(view: SkillView) -> str:
     if not view.files:
         return ""
     items = "".join(
-        f'<li id="{file_anchor(path)}"><code>{esc(path)}</code> <span class="size">{_size(size)}</span></li>'
+        f'<li id="{file_anchor(path)}"><code>{esc(path)}</code> '
+        f'<span class="size">{_size(size)}</span></li>'
         for path, size in view.files
     )
     return (

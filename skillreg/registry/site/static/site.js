@@ -75,7 +75,9 @@
   async function matchWord(word, last) {
     const limit = word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
     const scores = new Map();
-    const shards = await Promise.all(candidateShards(word).map((k) => getJSON(SEARCH + "t/" + k + ".json")));
+    const known = new Set(((await getJSON(SEARCH + "facets.json")) || {}).shards || []);
+    const keys = candidateShards(word).filter((k) => known.has(k));
+    const shards = await Promise.all(keys.map((k) => getJSON(SEARCH + "t/" + k + ".json")));
     for (const shard of shards) {
       if (!shard) continue;
       for (const token in shard) {
