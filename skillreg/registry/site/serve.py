@@ -39,12 +39,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def translate_path(self, path: str) -> str:
-        full = super().translate_path(path)
+    def send_head(self) -> Any:
         root = os.path.realpath(self.directory)
-        real = os.path.realpath(full)
-        # A symlink inside the folder must not serve a file outside it.
-        return full if real == root or real.startswith(root + os.sep) else os.path.join(root, "\0")
+        real = os.path.realpath(self.translate_path(self.path))
+        if real != root and not real.startswith(root + os.sep):
+            # A symlink inside the folder must not serve a file outside it.
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
 
     def log_message(self, format: str, *args: Any) -> None:
         log = getattr(self.server, "log", None)
