@@ -52,7 +52,9 @@ def put(
     reg = FolderRegistry(root)
     if not reg.exists():
         root.mkdir(parents=True, exist_ok=True)
-        (root / ROOT_FILE).write_bytes(dump_json(RegistryRoot(format="skillreg-registry").model_dump(mode="json")))
+        (root / ROOT_FILE).write_bytes(
+            dump_json(RegistryRoot(format="skillreg-registry").model_dump(mode="json"))
+        )
     files = [BundleFile("SKILL.md", text.encode())]
     files += [BundleFile(path, data) for path, data in sorted((extra or {}).items())]
     bundle = build_bundle(name, version, files)
@@ -93,7 +95,11 @@ DATA = {"tier": "data", "council": "data-council", "category": "databases"}
 
 def demo_catalog(root: Path) -> Path:
     """Five skills covering what the pages show, plus the XSS lab; returns `root`."""
-    put(root, "helm-charts", skill_md("helm-charts", "Package applications as Helm charts", facets=PLATFORM))
+    put(
+        root,
+        "helm-charts",
+        skill_md("helm-charts", "Package applications as Helm charts", facets=PLATFORM),
+    )
     put(
         root,
         "kubernetes-operator",
@@ -105,7 +111,11 @@ def demo_catalog(root: Path) -> Path:
         ),
         related=("helm-charts",),
     )
-    put(root, "postgres-tuning", skill_md("postgres-tuning", "Tune PostgreSQL queries, indexes and vacuum", facets=DATA))
+    put(
+        root,
+        "postgres-tuning",
+        skill_md("postgres-tuning", "Tune PostgreSQL queries, indexes and vacuum", facets=DATA),
+    )
     text = skill_md("postgres-tuning", "Tune PostgreSQL queries, indexes and vacuum", "1.1.0", DATA)
     put(root, "postgres-tuning", text, "1.1.0")
     yank(root, "postgres-tuning", "1.1.0", "corrupt index advice")

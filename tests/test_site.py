@@ -86,7 +86,16 @@ def test_hostile_markdown_renders_inert() -> None:
     html = render_markdown(text, ["SKILL.md", "references/notes.md"])
     parsed = _Elements()
     parsed.feed(html)
-    assert {tag for tag, _ in parsed.tags} <= {"h2", "p", "a", "span", "pre", "code", "em", "strong"}
+    assert {tag for tag, _ in parsed.tags} <= {
+        "h2",
+        "p",
+        "a",
+        "span",
+        "pre",
+        "code",
+        "em",
+        "strong",
+    }
     attributes = {name for _, attrs in parsed.tags for name in attrs}
     assert attributes <= {"href", "title", "class", "rel"}
     hrefs = sorted(str(attrs["href"]) for tag, attrs in parsed.tags if tag == "a")
@@ -102,8 +111,15 @@ def test_headings_start_below_the_page_title() -> None:
 
 
 def test_tokens_and_shard_keys() -> None:
-    assert tokens("Tune PostgreSQL queries, and the VACUUM") == ["tune", "postgresql", "queries", "vacuum"]
-    assert tokens("Ｋｕｂｅ x ä-ö") == ["kube"]  # NFKC folds full-width; one-letter words drop
+    assert tokens("Tune PostgreSQL queries, and the VACUUM") == [
+        "tune",
+        "postgresql",
+        "queries",
+        "vacuum",
+    ]
+    assert tokens("\uff2b\uff55\uff42\uff45 x \u00e4-\u00f6") == [
+        "kube"
+    ]  # NFKC folds full-width; one-letter words drop
     assert shard_key("kubernetes") == "ku"
     assert shard_key("été") == "_e9t"
 
@@ -138,7 +154,9 @@ def test_a_publish_rewrites_only_what_it_touches(tmp_path: Path) -> None:
     for i in range(40):  # enough skills that record chunks and term shards are many
         put(root, f"filler-{i}", skill_md(f"filler-{i}", f"Filler number {i} about widgets"))
     before = snapshot(root)
-    text = skill_md("helm-charts", "Package applications as Helm charts with zeppelins", "1.1.0", PLATFORM)
+    text = skill_md(
+        "helm-charts", "Package applications as Helm charts with zeppelins", "1.1.0", PLATFORM
+    )
     put(root, "helm-charts", text, "1.1.0")
     after = snapshot(root)
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
@@ -154,7 +172,13 @@ def test_a_publish_rewrites_only_what_it_touches(tmp_path: Path) -> None:
 
 def test_related_changes_move_used_by(tmp_path: Path) -> None:
     root = demo_catalog(tmp_path / "reg")
-    text = skill_md("kubernetes-operator", "Operate Kubernetes clusters", "1.1.0", PLATFORM, ("postgres-tuning",))
+    text = skill_md(
+        "kubernetes-operator",
+        "Operate Kubernetes clusters",
+        "1.1.0",
+        PLATFORM,
+        ("postgres-tuning",),
+    )
     put(root, "kubernetes-operator", text, "1.1.0", related=("postgres-tuning",))
     assert "Used by" not in page(root, "helm-charts")
     assert ">kubernetes-operator</a>" in page(root, "postgres-tuning").split('id="used-by-h"')[1]

@@ -238,6 +238,7 @@
       list.replaceChildren();
       offset = 0;
       await drawPage();
+      if (mine === generation) list.dataset.query = query;  // drawn: tests and styles can tell
     }
 
     let timer = null;
