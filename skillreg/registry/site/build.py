@@ -7,7 +7,8 @@ Called with the registry lock held (the derived files' lock), after ``catalog.js
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -21,10 +22,17 @@ from skillreg.registry.store import FolderRegistry
 
 ASSET_FILES = ("site.css", "site.js")
 _MAX_SUMMARY = 300
+_BATCH = 256  # pages per task of a full build
+_MAX_WORKERS = 4
 
 
 def build_site(reg: FolderRegistry, catalog: Catalog) -> list[str]:
-    """Every page and shard from the documents; removes pages of skills no longer there."""
+    """Every page and shard from the documents; removes pages of skills no longer there.
+
+    Pages are rendered in worker processes when there are many (rendering Markdown is most of
+    the cost and each page is independent); records come back in name order, so ids do not
+    depend on how the work was split.
+    """
     writer = SiteWriter(reg.root)
     _write_assets(writer)
     docs = {e.name: doc for e in catalog.skills if (doc := reg.read_doc(e.name)) is not None}
@@ -34,15 +42,68 @@ def build_site(reg: FolderRegistry, catalog: Catalog) -> list[str]:
         for target in _related(doc):
             if target in used_by and target != name:
                 used_by[target].append(name)
+    names = sorted(docs)
+    batches = [
+        (names[i : i + _BATCH], {n: summaries[n] for n in names[i : i + _BATCH]})
+        for i in range(0, len(names), _BATCH)
+    ]
     index = SearchIndex(writer, fresh=True)
-    for name in sorted(docs):
-        view = read_view(reg, docs[name])
-        record = make_record(view, summaries[name], sorted(used_by[name]))
-        index.put(record)
-        writer.write(page_path(name), render_skill_page(view, record[8], docs.__contains__))
+    for records, changed in _map_batches(reg.root, batches, used_by, set(docs)):
+        for record in records:
+            index.put(record)
+        writer.changed += changed
     index.flush()
     _remove_stale_pages(writer, set(docs))
     return writer.changed
+
+
+def _map_batches(
+    root: Path,
+    batches: list[tuple[list[str], dict[str, str]]],
+    used_by: dict[str, list[str]],
+    names: set[str],
+) -> Iterator[tuple[list[Record], list[str]]]:
+    workers = min(os.cpu_count() or 1, _MAX_WORKERS, len(batches))
+    if workers < 2:
+        for batch, summaries in batches:
+            yield _render_batch(root, batch, summaries, used_by, names)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers start with the parent's imports and do not re-read the documents' list.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(
+                _render_batch, root, batch, summaries, {n: used_by[n] for n in batch}, names
+            )
+            for batch, summaries in batches
+        ]
+        for future in futures:
+            yield future.result()
+
+
+def _render_batch(
+    root: Path,
+    batch: list[str],
+    summaries: dict[str, str],
+    used_by: dict[str, list[str]],
+    names: set[str],
+) -> tuple[list[Record], list[str]]:
+    """Render the pages of `batch` (in a worker or inline); their records and the paths written."""
+    reg = FolderRegistry(root)
+    writer = SiteWriter(root)
+    records = []
+    for name in batch:
+        doc = reg.read_doc(name)
+        if doc is None:  # removed since the catalog was read: the next update drops it
+            continue
+        view = read_view(reg, doc)
+        record = make_record(view, summaries[name], sorted(used_by[name]))
+        records.append(record)
+        writer.write(page_path(name), render_skill_page(view, record[8], names.__contains__))
+    return records, writer.changed
 
 
 def site_summary(changed: list[str]) -> list[str]:

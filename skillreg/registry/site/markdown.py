@@ -11,6 +11,7 @@ the bundle's files are not served): an image shows as its alt text, linked like 
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -61,12 +62,17 @@ class LinkPolicy:
         return f"#{file_anchor(target)}" if target in self.files else None
 
 
-def _renderer(policy: LinkPolicy) -> Any:
+@functools.cache
+def _parser() -> tuple[Any, Any]:
+    """One Markdown parser per process (building one costs more than rendering a skill) and its
+    renderer, whose `policy` each call sets: rendering is synchronous, so no two calls mix."""
     import mistune
 
     class SafeRenderer(mistune.HTMLRenderer):
+        policy = LinkPolicy(frozenset())
+
         def link(self, text: str, url: str, title: str | None = None) -> str:
-            href = policy.resolve(url)
+            href = self.policy.resolve(url)
             if href is None:
                 return f'<span class="dead-link" title="link removed">{text}</span>'
             title_attr = f' title="{html.escape(title)}"' if title else ""
@@ -81,22 +87,22 @@ def _renderer(policy: LinkPolicy) -> Any:
             level = min(max(level + 1, 2), 6)
             return f"<h{level}>{text}</h{level}>\n"
 
-    return SafeRenderer(escape=True)
+    renderer = SafeRenderer(escape=True)
+    markdown = mistune.create_markdown(
+        escape=True, renderer=renderer, plugins=["table", "strikethrough"]
+    )
+    return markdown, renderer
 
 
 def render_markdown(text: str, files: Collection[str] = ()) -> str:
     """`text` (a SKILL.md body, without frontmatter) as sanitized HTML."""
-    import mistune
     import nh3
 
     note = ""
     if len(text) > MAX_BODY:
         text, note = text[:MAX_BODY], '<p class="note">(The rest of this file is not shown.)</p>'
-    markdown = mistune.create_markdown(
-        escape=True,
-        renderer=_renderer(LinkPolicy(frozenset(files))),
-        plugins=["table", "strikethrough"],
-    )
+    markdown, renderer = _parser()
+    renderer.policy = LinkPolicy(frozenset(files))
     rendered = markdown(text)
     assert isinstance(rendered, str)
     cleaned = nh3.clean(
