@@ -37,7 +37,7 @@ from skillreg.registry.site.search import SEARCH_DIR, SearchIndex
 from skillreg.registry.store import FolderRegistry
 
 PUBLISHED = "2026-01-01T00:00:00Z"
-SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "xe", "za", "bi", "de", "fu", "go", "hi", "ju", "ko", "la", "ma", "no", "pe", "qui", "re", "so", "tu"]
+SYLLABLES = [c + v for c in "bdfgkmnprstvz" for v in "aeiou"]
 TIERS = ["core", "developer-specialization", "platform", "data", "research"]
 COUNCILS = [f"council-{i}" for i in range(12)]
 CATEGORIES = [f"category-{i}" for i in range(40)]
