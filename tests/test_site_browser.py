@@ -122,7 +122,7 @@ def search(page: Any, query: str) -> list[str]:
 
 def test_search_by_description_word_and_by_typo(visit: Visit) -> None:
     page = visit.open()
-    assert "postgres-tuning" in result_names(page)  # the first skills by name, before a query
+    assert "postgres-tuning" in result_names(page)  # a first page of skills, before a query
     assert search(page, "vacuum") == ["postgres-tuning"]
     assert search(page, "kubernets")[0] == "kubernetes-operator"  # one letter missing
     assert search(page, "opertae")[0] == "kubernetes-operator"  # two letters swapped
@@ -208,9 +208,12 @@ def test_screenshots_and_keyboard(browser: Any, base: str, tmp_path: Path) -> No
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         v = Visit(browser, base, viewport)
         page = v.open()
+        page.screenshot(path=tmp_path / f"home-{label}.png", full_page=True)
         page.keyboard.press("Tab")  # the skip link first, then the search box
         assert page.evaluate("document.activeElement.className") == "skip"
-        page.screenshot(path=tmp_path / f"home-{label}.png", full_page=True)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "q"
         page = v.open(page_path("postgres-tuning"))
         page.screenshot(path=tmp_path / f"skill-{label}.png", full_page=True)
         if label == "phone":  # nothing wider than the screen

@@ -119,8 +119,10 @@ def _versions(doc: SkillDocument, root: str) -> str:
         rows.append(
             f'<tr{row_class}><th scope="row">'
             f'<a href="{root}{blob_path(entry.sha256)}">{esc(version)}</a></th>'
-            f"<td>{esc(entry.published[:10])}</td><td>{_size(entry.size)}</td>"
-            f'<td><code class="digest">{esc(entry.sha256)}</code></td><td>{status}</td></tr>'
+            f'<td data-label="Published">{esc(entry.published[:10])}</td>'
+            f'<td data-label="Size">{_size(entry.size)}</td>'
+            f'<td data-label="SHA-256"><code class="digest">{esc(entry.sha256)}</code></td>'
+            f'<td data-label="Status">{status}</td></tr>'
         )
     return (
         '<section aria-labelledby="versions-h">\n<h2 id="versions-h">Versions</h2>\n'

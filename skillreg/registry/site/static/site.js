@@ -222,7 +222,7 @@
       if (ids !== null || filtering) await loadColumns();
       if (mine !== generation) return;
       if (ids === null) ids = filtering ? columns.columns.tier.map((_, i) => i) : null;
-      if (ids === null) {  // nothing asked yet: the first skills by name, counts of all
+      if (ids === null) {  // nothing asked yet: the lowest ids (by name after a full build)
         const facets = await getJSON(SEARCH + "facets.json");
         if (mine !== generation) return;
         drawFacets(facets ? facets.facets : {});
