@@ -282,3 +282,18 @@ def test_serve_refuses_a_missing_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["registry", "serve", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert result.stderr == f"error: {tmp_path / 'nope'}: no such folder\n"
+
+
+def test_a_bundle_over_the_limits_is_not_unpacked(tmp_path: Path) -> None:
+    root = tmp_path / "reg"
+    many = {f"refs/{i}.md": b"x" for i in range(2_001)}  # packing refuses more than 2,000
+    put(root, "many-files", skill_md("many-files", "Too many files"), extra=many)
+    assert "The bundle of this version cannot be read." in page(root, "many-files")
+
+
+def test_a_huge_body_is_cut_with_a_note(tmp_path: Path) -> None:
+    root = tmp_path / "reg"
+    put(root, "huge", skill_md("huge", "Big", body="[" * 300_000))
+    text = page(root, "huge")
+    assert "(The rest of this file is not shown.)" in text
+    assert len(text) < 200_000

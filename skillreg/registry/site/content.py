@@ -10,15 +10,19 @@ the site is derived and `verify` reports damaged bundles on its own.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from skillreg.bundle.pack import Limits
 from skillreg.registry.model import MANIFEST_FILE, SkillDocument, blob_path
 from skillreg.registry.store import FolderRegistry
 
 FACETS = ("tier", "council", "category")
+_LIMITS = Limits()
 _MAX_SKILL_MD = 1024 * 1024
 _MAX_FACET = 80  # characters of a facet value
 
@@ -58,10 +62,14 @@ def read_view(reg: FolderRegistry, doc: SkillDocument) -> SkillView:
     shown = shown_version(doc)
     if shown is None:
         return SkillView(doc, None, None)
+    entry = doc.versions[shown]
     try:
-        data = (reg.root / blob_path(doc.versions[shown].sha256)).read_bytes()
+        data = (reg.root / blob_path(entry.sha256)).read_bytes()
+        # Only the bytes the document names: a swapped or damaged file is not shown as this skill.
+        if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+            return SkillView(doc, shown, None)
         members = _members(data, doc.name)
-    except (OSError, tarfile.TarError, EOFError, gzip.BadGzipFile):
+    except (OSError, tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error):
         return SkillView(doc, shown, None)
     raw, sizes = members
     files = sorted(sizes.items())
@@ -85,10 +93,14 @@ def _members(data: bytes, name: str) -> tuple[bytes, dict[str, int]]:
     """The SKILL.md bytes (b"" when absent) and every regular file's size under the top folder."""
     sizes: dict[str, int] = {}
     skill_md = b""
+    total = 0
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         for count, info in enumerate(tar):
-            if count > 5000:  # packing caps a bundle at 2,000 files; a hostile one stops here
-                break
+            total += info.size
+            # Packing caps a bundle at 2,000 files and 32 MB: walking a bomb further would
+            # inflate it all (each member's data is decompressed to reach the next header).
+            if count >= _LIMITS.max_files or total > _LIMITS.max_bytes:
+                raise tarfile.TarError("bundle exceeds the size limits")
             top, _, rel = info.name.partition("/")
             if not info.isfile() or top != name or not rel or rel == MANIFEST_FILE:
                 continue

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-MAX_BODY = 512 * 1024  # characters of Markdown rendered; the rest is cut with a note
+# Characters of Markdown rendered; the rest is cut with a note. Rendering is linear but hostile
+# input (thousands of unclosed brackets) costs ~50x plain text: this bounds one page to about a
+# second while leaving room for the largest real skills (~75 KB in the corpus).
+MAX_BODY = 128 * 1024
 _EXTERNAL = ("http", "https", "mailto")
 _TAGS = {
     *("p", "br", "hr", "pre", "code", "blockquote", "ul", "ol", "li", "em", "strong", "del"),
