@@ -297,3 +297,28 @@ def test_a_huge_body_is_cut_with_a_note(tmp_path: Path) -> None:
     text = page(root, "huge")
     assert "(The rest of this file is not shown.)" in text
     assert len(text) < 200_000
+
+
+def test_serve_command_serves_until_interrupted(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    root = demo_catalog(tmp_path / "reg")
+    command = [sys.executable, "-m", "skillreg", "registry", "serve", str(root), "--port", "0"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert line.startswith(f"serving {root} at http://127.0.0.1:")
+        port = int(line.rsplit(":", 1)[1].split("/", 1)[0])
+        with socket.create_connection(("127.0.0.1", port)) as conn:  # a raw ESC in the path
+            conn.sendall(b"GET /\x1b[31mred HTTP/1.0\r\n\r\n")
+            assert conn.recv(100).startswith(b"HTTP/1.0 404")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "\x1b" not in err and "\\x1b[31mred" in err  # the request line, neutralised
+    assert err.rstrip().endswith("stopped")

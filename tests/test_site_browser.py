@@ -70,11 +70,13 @@ def browser() -> Iterator[Any]:
 class Visit:
     """A browser context that stays on loopback and records what the trap and routes saw."""
 
-    def __init__(self, browser: Any, base: str, viewport: dict[str, int] = DESKTOP) -> None:
+    def __init__(
+        self, browser: Any, base: str, viewport: dict[str, int] = DESKTOP, scheme: str = "light"
+    ) -> None:
         self.base = base
         self.blocked: list[str] = []
         self.dialogs: list[str] = []
-        self.context = browser.new_context(viewport=viewport)
+        self.context = browser.new_context(viewport=viewport, color_scheme=scheme)
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
         self.context.add_init_script(TRAP)
         self.context.route("**/*", self._route)
@@ -185,23 +187,24 @@ def test_xss_payloads_run_no_script(visit: Visit) -> None:
     # `visit`'s teardown asserts that the trap, dialogs and the loopback route saw nothing.
 
 
-def test_axe_finds_no_serious_issue(visit: Visit) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_issue(browser: Any, base: str, scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    for rel in (
-        "",
-        page_path("kubernetes-operator"),
-        page_path("postgres-tuning"),
-        page_path("xss-lab"),
-    ):
-        page = visit.open(rel)
+    v = Visit(browser, base, scheme=scheme)
+    pages = ["", page_path("kubernetes-operator"), page_path("postgres-tuning")]
+    for rel in [*pages, page_path("legacy-deployer"), page_path("xss-lab")]:
+        page = v.open(rel)
+        if not rel:
+            search(page, "operator")  # the result list and facets as a user sees them
         results = Axe().run(page)
         serious = [
-            (v["id"], v["impact"], len(v["nodes"]))
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
+            (violation["id"], violation["impact"], len(violation["nodes"]))
+            for violation in results.response["violations"]
+            if violation["impact"] in ("serious", "critical")
         ]
         assert serious == [], rel or "home"
+    v.close()
 
 
 def test_screenshots_and_keyboard(browser: Any, base: str, tmp_path: Path) -> None:
