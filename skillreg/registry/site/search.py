@@ -19,6 +19,7 @@ digits, stop words and one-character tokens dropped.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -131,14 +132,16 @@ class SearchIndex:
                 continue
             key = shard_key(token)
             shard = self._shard(key)
-            postings = [p for p in shard.get(token, []) if p // 4 != ident]
+            postings = shard.setdefault(token, [])
+            # Sorted by id: bisect finds this skill's posting, so a common word's long list
+            # costs a lookup, not a scan (a full build would otherwise be quadratic).
+            at = bisect.bisect_left(postings, ident * 4)
+            if at < len(postings) and postings[at] // 4 == ident:
+                del postings[at]
             if token in after:
-                postings.append(after[token])
-                postings.sort()
-            if postings:
-                shard[token] = postings
-            else:
-                shard.pop(token, None)
+                postings.insert(at, after[token])
+            if not postings:
+                del shard[token]
             self._dirty_shards.add(key)
 
     def _chunk(self, number: int) -> dict[str, Record]:
