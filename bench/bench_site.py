@@ -19,6 +19,7 @@ Usage: .venv/bin/python bench/bench_site.py [--skills N] [--search-only N] [--ke
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import os
 import random
@@ -26,10 +27,13 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from skillreg.bundle.pack import BundleFile, build_bundle
 from skillreg.core.jsonio import dump_json
+from skillreg.registry import derived
 from skillreg.registry.derived import build_catalog, update_derived, write_derived
 from skillreg.registry.edit import add_version
 from skillreg.registry.model import ROOT_FILE, RegistryRoot, VersionEntry, blob_path, index_path
@@ -92,6 +96,25 @@ def cpu_seconds() -> float:
     unlike wall time, it does not grow when other work shares the machine."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@contextlib.contextmanager
+def timed_site_update(times: list[float]) -> Iterator[None]:
+    """Time the site's part of `update_derived` (its `update_site` call) on its own."""
+    from unittest import mock
+
+    original = vars(derived)["update_site"]
+
+    def timed(*args: Any) -> list[str]:
+        start = time.perf_counter()
+        try:
+            result: list[str] = original(*args)
+            return result
+        finally:
+            times.append(time.perf_counter() - start)
+
+    with mock.patch.object(derived, "update_site", timed):
+        yield
 
 
 def gz(path: Path) -> int:
@@ -176,25 +199,25 @@ def main() -> None:
     )
 
     name, description, facets = made[len(made) // 2]
-    times, rewritten = [], []
+    times: list[float] = []
+    site_times: list[float] = []
+    rewritten: list[int] = []
     for i in range(5):
         version = f"1.1.{i}"
         changed = f"{description} {rng.choice(words)}"
         write_skill(root, name, skill_text(name, changed, facets, version), version, changed)
         site_before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
         measured = time.perf_counter()
-        update_derived(reg, [name])
+        with timed_site_update(site_times):
+            update_derived(reg, [name])
         times.append(time.perf_counter() - measured)
         after = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
         rewritten.append(sum(1 for p in after if site_before.get(p) != after[p]))
     print(
         f"one publish's derived update (catalog + home + site), median of 5: "
-        f"{statistics.median(times):.3f} s; site files rewritten: {rewritten}"
-    )
-    start = time.perf_counter()
-    update_derived(reg, [])
-    print(
-        f"  of which the catalog alone (update with no skill): {time.perf_counter() - start:.3f} s"
+        f"{statistics.median(times):.3f} s, "
+        f"of which the site: {statistics.median(site_times):.3f} s "
+        f"(goal <= 0.5 s added); site files rewritten: {rewritten}"
     )
     weigh(root, [words[1], words[len(words) // 2]])
 
