@@ -5,7 +5,8 @@ Under ``site/search/``:
 - ``facets.json``: total, the count of each tier/council/category value and the list of term
   shards (loaded with the page);
 - ``t/{key}.json``: the term shard of every token starting with `key` (its first two characters):
-  token -> postings ``id * 4 + field`` (0 name, 1 facet, 2 description), loaded as the user types;
+  token -> postings ``id * 4 + field`` (0 name, 1 facet, 2 description), sorted and written as
+  the first value then the gaps between values; loaded as the user types;
 - ``r/{id // 128}.json``: records, id -> [name, description, latest, deprecated, tier, council,
   category, related, used_by]: the result list's rows (and the state a publish updates);
 - ``columns.json``: each id's facet values as indexes, for filtering and counting results (loaded
@@ -22,8 +23,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from typing import Any
 
 from skillreg.registry.site.content import FACETS
@@ -153,7 +154,8 @@ class SearchIndex:
     def _shard(self, key: str) -> dict[str, list[int]]:
         if key not in self._shards:
             loaded = None if self.fresh else self.writer.read_json(f"{SEARCH_DIR}/t/{key}.json")
-            self._shards[key] = loaded if isinstance(loaded, dict) else {}
+            shard = loaded if isinstance(loaded, dict) else {}
+            self._shards[key] = {token: list(accumulate(gaps)) for token, gaps in shard.items()}
         return self._shards[key]
 
     def flush(self) -> None:
@@ -162,7 +164,8 @@ class SearchIndex:
         for number in sorted(self._dirty_chunks):
             self._write_or_remove(f"{SEARCH_DIR}/r/{number}.json", self._chunks[number])
         for key in sorted(self._dirty_shards):
-            self._write_or_remove(f"{SEARCH_DIR}/t/{key}.json", self._shards[key])
+            shard = {token: _gaps(postings) for token, postings in self._shards[key].items()}
+            self._write_or_remove(f"{SEARCH_DIR}/t/{key}.json", shard)
         if self.fresh:
             self._remove_stale()
         w.write(f"{SEARCH_DIR}/columns.json", compact_json(self._column_file()))
@@ -211,6 +214,7 @@ class SearchIndex:
         return sorted(p.name.removesuffix(".json") for p in folder.glob("*.json"))
 
 
-def number_by_name(names: Iterable[str]) -> dict[str, int]:
-    """Ids for a full rebuild: skills in name order."""
-    return {name: i for i, name in enumerate(sorted(names))}
+def _gaps(postings: list[int]) -> list[int]:
+    """Sorted postings as their first value and the gaps after it: a common word's list of
+    large ids becomes mostly one- and two-digit numbers (several times smaller once gzipped)."""
+    return [postings[0], *(b - a for a, b in pairwise(postings))] if postings else []

@@ -89,7 +89,9 @@
           if (d <= limit) quality = d === 1 ? 0.5 : 0.3;
         }
         if (!quality) continue;
-        for (const posting of shard[token]) {
+        let posting = 0;
+        for (const gap of shard[token]) {  // sorted postings, stored as gaps
+          posting += gap;
           const id = Math.floor(posting / 4);
           const score = quality * FIELD_WEIGHT[posting % 4];
           if (score > (scores.get(id) || 0)) scores.set(id, score);
