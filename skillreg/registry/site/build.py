@@ -117,6 +117,7 @@ def update_site(reg: FolderRegistry, catalog: Catalog, names: Iterable[str]) -> 
     index = SearchIndex.load(writer)
     if index is None or not all((reg.root / ASSETS / f).is_file() for f in ASSET_FILES):
         return build_site(reg, catalog)
+    _write_assets(writer)  # a newer skillreg's script and styles (unchanged bytes are skipped)
     summaries = {e.name: e.description for e in catalog.skills}
     views: dict[str, SkillView] = {}
     touched: set[str] = set()
