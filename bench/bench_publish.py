@@ -36,6 +36,7 @@ from skillreg.registry.model import (
     index_path,
 )
 from skillreg.registry.publish import PublishOptions, publish
+from skillreg.registry.site.layout import page_path
 from skillreg.registry.store import FolderRegistry
 from skillreg.registry.verify import verify
 
@@ -140,7 +141,11 @@ def main() -> None:
             times.append(timed_publish(root, work, name, version, cli))
             after = snapshot(root)
             new_blobs = {p for p in after.keys() - before.keys() if p.startswith("blobs/")}
-            allowed = {index_path(name), "catalog.json", "index.html", *new_blobs}
+            # The web catalog: this skill's page, the page its Related Skills link gains a
+            # "used by" on, and the search shards its tokens live in.
+            site = {p for p in after if p.startswith("site/search/")}
+            pages = {page_path(name), page_path(synthetic_name(1))}
+            allowed = {index_path(name), "catalog.json", "index.html", *new_blobs, *site, *pages}
             stray = check_untouched(before, after, allowed)
             stray_total += len(stray)
             if stray:

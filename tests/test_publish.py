@@ -126,7 +126,9 @@ def test_registry_is_browsable_over_http(served: tuple[Path, str]) -> None:
     with urllib.request.urlopen(blob_url) as response:
         assert hashlib.sha256(response.read()).hexdigest() == entry["sha256"]
     with urllib.request.urlopen(f"{base}/index.html") as response:
-        assert b'href="index/ba/ck/backend-developer.json"' in response.read()
+        assert b'<input id="q"' in response.read()  # the web catalog's home page
+    with urllib.request.urlopen(f"{base}/site/skills/ba/ck/backend-developer.html") as response:
+        assert b"<h1>backend-developer</h1>" in response.read()
 
 
 def test_republishing_unchanged_changes_no_file(tmp_path: Path) -> None:

@@ -55,10 +55,12 @@ def test_deprecate_and_undo(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert doc(reg, "golang-pro")["deprecated"] == {"message": "use go-expert"}
     assert doc(reg, "golang-pro")["serial"] == 2
-    assert b'golang-pro.json">golang-pro</a> <em>(deprecated)' in (reg / "index.html").read_bytes()
+    page = reg / "site/skills/go/la/golang-pro.html"
+    assert b"<strong>Deprecated</strong>: use go-expert</p>" in page.read_bytes()
     assert run("registry", "verify", str(reg)).exit_code == 0
     result = run("deprecate", "golang-pro", "--from", str(reg), "--undo")
     assert result.exit_code == 0
+    assert b"Deprecated" not in page.read_bytes()
     assert (doc(reg, "golang-pro")["deprecated"], doc(reg, "golang-pro")["serial"]) == (None, 3)
     assert run("registry", "verify", str(reg)).exit_code == 0
 

@@ -94,3 +94,42 @@ def reindex(target: str) -> None:
         click.echo(f"removed {rel} (left by an interrupted publish)")
     if not written and not removed:
         click.echo("derived files already current")
+
+
+@registry.command()
+@click.argument("target", metavar="REGISTRY")
+def site(target: str) -> None:
+    """Rebuild the web catalog (index.html and site/) from the skill documents.
+
+    Publish and reindex keep it current; this rewrites it all, e.g. after upgrading skillreg.
+    """
+    from skillreg.registry.derived import rebuild_site
+
+    written = rebuild_site(target)
+    click.echo(f"wrote {len(written)} files" if written else "web catalog already current")
+
+
+@registry.command()
+@click.argument("target", metavar="REGISTRY", type=click.Path(file_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default keeps the preview on this machine.",
+)
+def serve(target: str, port: int, host: str) -> None:
+    """Preview a registry folder (its web catalog) over HTTP until Ctrl-C."""
+    from pathlib import Path
+
+    from skillreg.registry.site.serve import make_server
+
+    server = make_server(Path(target), port, host, log=lambda line: click.echo(line, err=True))
+    where = f"{host}:{server.server_address[1]}"
+    click.echo(f"serving {target} at http://{where}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()

@@ -1,4 +1,5 @@
-"""Derived files: ``catalog.json`` and ``index.html``, computed from the per-skill documents only.
+"""Derived files: ``catalog.json``, ``index.html`` and the web catalog (`site`), computed from
+the per-skill documents only.
 
 Nothing a client needs to install reads them, so they may be rebuilt at any time (`reindex`). A
 publish updates just the entries of the skills it touched, under the registry-wide lock, reading
@@ -7,7 +8,6 @@ each document after its own write: whichever publisher updates last writes the c
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -23,6 +23,7 @@ from skillreg.registry.model import (
     SkillDocument,
     index_path,
 )
+from skillreg.registry.site.build import build_site, site_summary, update_site
 from skillreg.registry.store import FolderRegistry
 
 
@@ -65,24 +66,10 @@ def render_catalog(catalog: Catalog) -> bytes:
 
 
 def render_html(catalog: Catalog) -> bytes:
-    """A static page listing every skill, linking each name to its document."""
-    rows = []
-    for entry in catalog.skills:
-        # Names and versions are validated against [a-z0-9.+-] patterns: nothing to escape.
-        note = " <em>(deprecated)</em>" if entry.deprecated else ""
-        rows.append(
-            f'<tr><td><a href="{index_path(entry.name)}">{entry.name}</a>{note}</td>'
-            f"<td>{entry.latest or '-'}</td><td>{html.escape(entry.description)}</td></tr>"
-        )
-    page = (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<title>Skill registry</title>\n</head>\n<body>\n"
-        f"<h1>Skill registry</h1>\n<p>{len(rows)} skills. Machine-readable: "
-        f'<a href="registry.json">registry.json</a>, <a href="{CATALOG_FILE}">{CATALOG_FILE}</a>.'
-        "</p>\n<table>\n<thead><tr><th>Skill</th><th>Latest</th><th>Description</th></tr></thead>"
-        "\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</body>\n</html>\n"
-    )
-    return page.encode()
+    """The home page of the web catalog (`skillreg.registry.site`): search, facets, counts."""
+    from skillreg.registry.site.home import render_home
+
+    return render_home(len(catalog.skills))
 
 
 def read_catalog(reg: FolderRegistry) -> Catalog | None:
@@ -113,7 +100,8 @@ def update_derived(reg: FolderRegistry, names: Iterable[str]) -> list[str]:
     with reg.registry_lock():
         catalog = read_catalog(reg)
         if catalog is None:
-            return write_derived(reg, build_catalog(reg))
+            catalog = build_catalog(reg)
+            return write_derived(reg, catalog) + site_summary(build_site(reg, catalog))
         entries = {e.name: e for e in catalog.skills}
         for name in set(names):
             doc = reg.read_doc(name)
@@ -121,7 +109,8 @@ def update_derived(reg: FolderRegistry, names: Iterable[str]) -> list[str]:
                 entries.pop(name, None)
             else:
                 entries[name] = catalog_entry(doc)
-        return write_derived(reg, Catalog(skills=[entries[n] for n in sorted(entries)]))
+        catalog = Catalog(skills=[entries[n] for n in sorted(entries)])
+        return write_derived(reg, catalog) + site_summary(update_site(reg, catalog, names))
 
 
 def build_catalog(reg: FolderRegistry) -> Catalog:
@@ -143,7 +132,8 @@ def rebuild_derived(reg: FolderRegistry) -> list[str]:
     """`reindex`: recompute every derived file from the documents."""
     reg.require()
     with reg.registry_lock():
-        return write_derived(reg, build_catalog(reg))
+        catalog = build_catalog(reg)
+        return write_derived(reg, catalog) + site_summary(build_site(reg, catalog))
 
 
 def iter_documents(root: Path) -> Iterator[Path]:
@@ -157,3 +147,16 @@ def iter_documents(root: Path) -> Iterator[Path]:
         for fname in sorted([*filenames, *(d for d in dirnames if d.endswith(".json"))]):
             if fname.endswith(".json") and not fname.startswith("."):
                 yield Path(dirpath, fname)
+
+
+def rebuild_site(target: str) -> list[str]:
+    """`skill registry site`: the home page and every page and shard of the web catalog, from
+    the documents (``catalog.json`` is `reindex`'s); the paths whose bytes changed."""
+    from skillreg.registry.store import registry_folder
+
+    reg = FolderRegistry(registry_folder(target))
+    reg.require()
+    with reg.registry_lock():
+        catalog = build_catalog(reg)
+        home = [HTML_FILE] if reg.write_file(HTML_FILE, render_html(catalog)) else []
+        return home + build_site(reg, catalog)

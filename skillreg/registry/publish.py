@@ -27,6 +27,7 @@ from skillreg.registry.model import (
     blob_path,
     index_path,
 )
+from skillreg.registry.site.files import SITE_DIR
 from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
 
 if TYPE_CHECKING:
@@ -299,5 +300,5 @@ def _would_write(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
                 paths.append(blob_path(item.bundle.sha256))
             paths.append(index_path(item.bundle.name))
     if any(p.new for p in plan):
-        paths += [CATALOG_FILE, HTML_FILE]
+        paths += [CATALOG_FILE, HTML_FILE, f"{SITE_DIR}/"]
     return paths
