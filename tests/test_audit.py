@@ -230,3 +230,14 @@ def test_a_project_config_cannot_allow_audit_errors(tmp_path: Path) -> None:
     (project / "skill.toml").write_text('[install]\nallow-audit = ["all"]\n')
     refused = skill("install", "report-formatter", "-r", str(registry), cwd=project)
     assert refused.exit_code == 1 and "the audit found" in refused.stderr
+
+
+def test_the_web_catalog_shows_the_audit(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    write_skill(sources, "report-formatter", VERSIONED)
+    registry = tmp_path / "registry"
+    assert skill("publish", str(sources), "--to", str(registry), cwd=tmp_path).exit_code == 0
+    pages = list((registry / "site").rglob("report-formatter*.html"))
+    assert pages, sorted(p.relative_to(registry).as_posix() for p in (registry / "site").rglob("*"))
+    html = pages[0].read_text()
+    assert 'class="banner audit-error"' in html and "SK503" in html and "SK501" in html

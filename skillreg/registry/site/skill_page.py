@@ -20,6 +20,7 @@ def render_skill_page(view: SkillView, used_by: list[str], exists: Callable[[str
     parts = [
         f"<h1>{esc(doc.name)}</h1>\n",
         _banners(view),
+        _audit(view),
         f'<p class="lead">{esc(view.description)}</p>\n' if view.description else "",
         _metadata(view, root),
         _install(doc.name),
@@ -47,6 +48,21 @@ def _banners(view: SkillView) -> str:
             "Shown: the newest one.</p>\n"
         )
     return "".join(out)
+
+
+def _audit(view: SkillView) -> str:
+    """What `skill audit` found in the shown version when it was published (SK5xx)."""
+    summary = view.doc.versions[view.shown].audit if view.shown else None
+    if summary is None or not (summary.errors or summary.warnings):
+        return ""
+    level = "error" if summary.errors else "warning"
+    codes = ", ".join(f"{esc(code)} \u00d7{count}" for code, count in summary.codes.items())
+    return (
+        f'<p class="banner audit-{level}" role="note"><strong>Audit:</strong> '
+        f"{summary.errors} error(s), {summary.warnings} warning(s) ({codes}). "
+        "<code>skill install</code> refuses audit errors unless allowed; review with "
+        f"<code>skill audit {esc(view.doc.name)}@{esc(view.shown)} -r REGISTRY_URL</code>.</p>\n"
+    )
 
 
 def _metadata(view: SkillView, root: str) -> str:
