@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
 from skillreg.core.config import user_cache_dir
-from skillreg.install.lock import Lockfile, read_lock
+from skillreg.install.lock import Lockfile, check_project_lock, read_lock
 from skillreg.install.manifest import read_requests
 from skillreg.install.place import clean_stale
 from skillreg.install.project import (
@@ -56,6 +56,8 @@ class Session:
         self._guard = _project_guard(self.project.root) if exclusive else None
         try:  # read under the guard, so what we read is what the last writer wrote
             self.lock: Lockfile = read_lock(self.project.lock_path)
+            if self.project.scope == "project":
+                check_project_lock(self.project.lock_path, self.lock)
             self.requests: dict[str, str] = read_requests(self.project.manifest)
         except BaseException:
             if self._guard is not None:
@@ -84,7 +86,8 @@ class Session:
         """Remove what interrupted runs left in the folders this run will touch."""
         clean_stale(self.project.root)
         for folder in {self.project.canonical, *folders}:
-            clean_stale(folder)
+            if self.project.boundary.contains(folder):
+                clean_stale(folder)
 
     def registry(self, spec: str | None = None) -> Registry:
         """`spec` as recorded in a lock entry, or None for the configured registry."""
