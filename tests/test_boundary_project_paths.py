@@ -219,16 +219,14 @@ def test_link_inside_the_project_is_followed(server: Server, project: Path) -> N
 def test_link_swapped_in_after_the_check_is_refused_at_the_write(
     server: Server, project: Path, sibling: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from skillreg.install import engine
-
-    real_check = engine.check_conflicts
+    from skillreg.install.apply import check_conflicts
 
     def check_then_swap(*args: Any) -> None:
-        real_check(*args)
+        check_conflicts(*args)
         shutil.rmtree(project / ".claude", ignore_errors=True)
         link(project / ".claude", sibling)  # an attacker racing the install
 
-    monkeypatch.setattr(engine, "check_conflicts", check_then_swap)
+    monkeypatch.setattr("skillreg.install.engine.check_conflicts", check_then_swap)
     before = snapshot(sibling)
     line = refused(run("install", NAME, "-a", "claude-code", "-r", server.url, cwd=project), 1)
     assert "outside the project" in line
