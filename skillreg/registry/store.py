@@ -38,6 +38,7 @@ from skillreg.registry.model import (
     index_path,
     index_prefix,
 )
+from skillreg.registry.nolinks import check_file, links_under, real_folder
 
 LOCK_DIR = ".locks"
 PENDING_DIR = f"{LOCK_DIR}/pending"  # marks of writes whose derived files are not updated yet
@@ -133,6 +134,19 @@ class FolderRegistry:
             )
         return root
 
+    def check_writable(self) -> None:
+        """Refuse, before anything is written, a registry holding any symlink below its root
+        (`RegistryError` naming the first): writers never go through one, and a registry that
+        has one is damaged (`verify` says where). Each write checks its own path again."""
+        links = links_under(self.root)
+        if links:
+            raise RegistryError(
+                f"{self.root / links[0]}: a symlink inside the registry; the publisher never"
+                " writes through it (replace it with a real folder or file, then"
+                " `skill registry verify`)",
+                path=self.root / links[0],
+            )
+
     def has_skill(self, name: str) -> bool:
         return is_skill_name(name) and (self.root / index_path(name)).is_file()
 
@@ -196,7 +210,7 @@ class FolderRegistry:
         or damaged) is replaced: its address says which bytes belong there.
         """
         rel = blob_path(sha256)
-        target = self.root / rel
+        target = check_file(self.root, rel)
         if target.is_file() and _sha256_of(target) == sha256:
             return False
         if hashlib.sha256(data).hexdigest() != sha256:
@@ -204,8 +218,10 @@ class FolderRegistry:
         return self.write_file(rel, data, force=True)
 
     def write_file(self, rel: str, data: bytes, *, force: bool = False) -> bool:
-        """Atomically make `rel` hold `data` (temp file + rename); False when it already did."""
-        target = self.root / rel
+        """Atomically make `rel` hold `data` (temp file + rename); False when it already did.
+
+        Never through a symlink: every folder on the way and the file itself are checked."""
+        target = check_file(self.root, rel)
         if not force and _same_bytes(target, data):
             return False
         try:  # world-readable whatever the umask: the files are meant to be served
@@ -244,19 +260,25 @@ class FolderRegistry:
         from a damaged registry. Each writer's marks carry its own token.
         """
         check_name(name)
-        folder = self.root / PENDING_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.{os.getpid()}-{secrets.token_hex(4)}").touch()
+        folder = real_folder(self.root, PENDING_DIR)
+        mark = folder / f"{name}.{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
+        except OSError as exc:
+            raise RegistryError(f"{mark}: cannot create: {exc.strerror}", path=mark) from None
 
     def pending_names(self) -> set[str]:
         """Skills whose derived entries an interrupted (or running) writer has yet to update."""
-        folder = self.root / PENDING_DIR
+        try:
+            folder = real_folder(self.root, PENDING_DIR, create=False)
+        except RegistryError:
+            return set()  # a link there is damage `verify` reports on its own
         return {p.name.rsplit(".", 1)[0] for p in folder.iterdir()} if folder.is_dir() else set()
 
     def clear_pending(self, older_than: float, names: Iterable[str] | None = None) -> None:
         """Drop the marks (of `names`, or all) made before `older_than`, a `time.time()` taken
         before the derived files were last rebuilt from the documents: those now cover them."""
-        folder = self.root / PENDING_DIR
+        folder = real_folder(self.root, PENDING_DIR, create=False)
         wanted = None if names is None else set(names)
         for mark in folder.iterdir() if folder.is_dir() else ():
             if wanted is not None and mark.name.rsplit(".", 1)[0] not in wanted:
@@ -282,10 +304,9 @@ class FolderRegistry:
 
     @contextlib.contextmanager
     def _flock(self, rel: str) -> Iterator[None]:
-        path = self.root / rel
+        path = check_file(self.root, rel)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
             raise RegistryError(f"{path}: cannot create lock: {exc.strerror}", path=path) from None
         try:

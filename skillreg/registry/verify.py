@@ -35,6 +35,7 @@ from skillreg.registry.model import (
     blob_path,
     index_path,
 )
+from skillreg.registry.nolinks import links_under
 from skillreg.registry.store import FolderRegistry, registry_folder
 
 
@@ -87,6 +88,8 @@ def verify(target: str) -> VerifyReport:
             referenced.add(entry.sha256)
             _check_bundle(reg, doc.name, version, entry, report)
     _check_blob_folder(reg, referenced, report)
+    for rel in links_under(reg.root):
+        report.error(rel, "symlink inside the registry (a publish refuses to write through it)")
     _check_derived(reg, Catalog(skills=sorted(entries, key=lambda e: e.name)), report)
     return report
 
@@ -201,6 +204,7 @@ def reindex(target: str) -> tuple[list[str], list[str]]:
     """Rebuild the derived files of the registry at `target` and sweep temp files left by
     killed publishers; the paths rewritten and the paths removed."""
     reg = FolderRegistry(registry_folder(target))
+    reg.check_writable()
     started = time.time()
     written = rebuild_derived(reg)
     reg.clear_pending(older_than=started)
