@@ -2,7 +2,8 @@
 
 Index files (``registry.json``, per-skill documents, ``catalog.json``) are cached with their ETag
 and revalidated with ``If-None-Match``; ``--offline`` reads the cache only. A per-skill document
-whose `serial` is lower than the one cached is refused (a rollback). Bundles are checked for size
+whose `serial` is lower than the highest seen from the same registry, or equal with other
+contents, is refused (`skillreg.registry.serials`). Bundles are checked for size
 and sha256 before anyone sees them, and cached by digest.
 """
 
@@ -14,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlparse
 
 from skillreg.core.atomic import write_atomic
@@ -25,6 +26,7 @@ from skillreg.core.errors import (
     UsageError,
     describe_error,
 )
+from skillreg.registry.serials import SerialMemory
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -133,6 +135,7 @@ class Registry:
         self.http = http
         self.offline = offline
         self.index_cache = IndexCache(cache_dir / "index")
+        self.serials = SerialMemory(cache_dir / "serials", location)
         self.blob_dir = cache_dir / "bundles"
         self._root: RegistryRoot | None = None
 
@@ -212,13 +215,7 @@ class Registry:
         doc = self._parse(url, body, SkillDocument)
         if doc.name != name:
             raise RegistryError(f"{url}: document names {doc.name!r}, expected {name!r}", url=url)
-        previous = _serial_of(cached.body) if cached else None
-        if previous is not None and doc.serial < previous:
-            raise IntegrityError(
-                f"{url}: serial {doc.serial} is lower than {previous} seen before"
-                " (rollback or stale mirror); refusing it",
-                url=url,
-            )
+        self.serials.check(doc, url)  # keyed by registry and name, not by URL
         self.index_cache.put(url, etag, body, had=cached)
         return doc
 
@@ -299,14 +296,6 @@ def _fill(template: str, **values: str) -> str:
 
 def _matches(data: bytes, sha256: str, size: int) -> bool:
     return len(data) == size and hashlib.sha256(data).hexdigest() == sha256
-
-
-def _serial_of(body: bytes) -> int | None:
-    try:
-        value: Any = json.loads(body).get("serial")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) else None
 
 
 def _prefix(name: str) -> str:

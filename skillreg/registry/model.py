@@ -43,6 +43,9 @@ INDEX_TEMPLATE = "index/{prefix}/{name}.json"
 BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
 
 
+# Bounded, so one absurd response (10^40) cannot make a client refuse every real document after
+# it; 2^53 - 1 is the largest integer every JSON reader (JavaScript's included) holds exactly.
+MAX_SERIAL: Final = 2**53 - 1
 SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
@@ -114,7 +117,11 @@ class SkillDocument(_Model):
     """``index/{prefix}/{name}.json``: every version of one skill."""
 
     name: SkillName
-    serial: int = Field(ge=1, description="raised by every change; refuse one lower than cached")
+    serial: int = Field(
+        ge=1,
+        le=MAX_SERIAL,
+        description="raised by every change; refuse one lower than seen before",
+    )
     tags: dict[str, SemVer] = Field(
         default_factory=dict, description='e.g. {"latest": "1.2.0"}: highest non-yanked release'
     )
