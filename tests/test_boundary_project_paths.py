@@ -76,7 +76,7 @@ def rewrite_lock(project: Path, lock: dict[str, Any], **changes: Any) -> None:
     [
         {"scope": "global"},
         {"scope": "global", "agents": ["claude-code", "cursor"]},
-        {"scope": "global", "dirs": ["/tmp/skillreg-boundary-victim"]},
+        {"scope": "global", "dirs": ["{victim}"]},
         {"scope": "global", "dirs": ["../sibling/skills"]},
     ],
     ids=["global", "global-agents", "global-absolute-dir", "global-dotdot-dir"],
@@ -96,6 +96,8 @@ def test_lock_cannot_ask_for_global_scope(
         == 0
     )
     lock = installed(server, project)
+    victim = project.parent / "victim"
+    changes = {k: [str(victim)] if v == ["{victim}"] else v for k, v in changes.items()}
     rewrite_lock(project, lock, **changes)
     for folder in (".agents", ".claude", ".cursor"):
         shutil.rmtree(project / folder, ignore_errors=True)  # so a restore has work to do
@@ -103,12 +105,12 @@ def test_lock_cannot_ask_for_global_scope(
     line = refused(run(*command, cwd=project), 1)
     assert "has scope 'global'" in line and "skills.lock" in line
     assert snapshot(isolated_home, sibling) == before
-    assert not Path("/tmp/skillreg-boundary-victim").exists()
+    assert not victim.exists()
 
 
 @pytest.mark.parametrize(
     "dirs",
-    [["../sibling/skills"], ["/tmp/skillreg-boundary-victim"], ["sub/../../sibling"], ["~/x"]],
+    [["../sibling/skills"], ["/tmp/skillreg-never-used"], ["sub/../../sibling"], ["~/x"]],
 )
 def test_lock_dirs_must_be_relative_and_inside(
     server: Server, project: Path, sibling: Path, isolated_home: Path, dirs: list[str]

@@ -9,6 +9,7 @@ always describes files that are on disk, and a folder on disk is either complete
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,16 +81,18 @@ def apply_plan(
     if not plan and not manifest_set:
         return
     _clean_leftovers(session, plan)
-    bundles = [_fetch(session, item.entry) for item in plan]
     staged: list[tuple[Path, Path]] = []  # (staged path, final path)
-    try:
-        for item, data in zip(plan, bundles, strict=True):
-            staged.extend(_stage(session, item.entry, data))
-    except BaseException:
-        for path, _ in staged:
-            discard(path)
-        _clean_leftovers(session, plan)
-        raise
+    # Bundles are streamed to files here while hashed, never held whole in memory.
+    with tempfile.TemporaryDirectory(prefix="skillreg-bundles-") as workdir:
+        bundles = [_fetch(session, item.entry, Path(workdir)) for item in plan]
+        try:
+            for item, bundle in zip(plan, bundles, strict=True):
+                staged.extend(_stage(session, item.entry, bundle))
+        except BaseException:
+            for path, _ in staged:
+                discard(path)
+            _clean_leftovers(session, plan)
+            raise
     changing = {item.entry.name for item in plan if session.lock.get(item.entry.name) != item.entry}
     if changing & {entry.name for entry in session.lock.skills}:
         write_lock(session.project.lock_path, session.lock.without(changing))
@@ -101,12 +104,13 @@ def apply_plan(
         discard(path)
 
 
-def _fetch(session: Session, entry: LockEntry) -> bytes:
+def _fetch(session: Session, entry: LockEntry, workdir: Path) -> Path:
     registry = session.registry(entry.registry)
-    return registry.bundle(entry.sha256, entry.size, label=f"{entry.name}@{entry.version}")
+    label = f"{entry.name}@{entry.version}"
+    return registry.bundle(entry.sha256, entry.size, workdir=workdir, label=label)
 
 
-def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, Path]]:
+def _stage(session: Session, entry: LockEntry, bundle: Path) -> list[tuple[Path, Path]]:
     """Unpack the canonical copy and prepare every link or copy, all under hidden names."""
     canonical = session.project.canonical / entry.name
     boundary = session.project.boundary
@@ -114,7 +118,7 @@ def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, 
     unpacked = temp_name(canonical.parent, entry.name)
     staged: list[tuple[Path, Path]] = []
     try:
-        extract_bundle(data, unpacked, label=f"{entry.name}@{entry.version}")
+        extract_bundle(bundle, unpacked, label=f"{entry.name}@{entry.version}")
         folder = skill_root(unpacked)
         if folder != unpacked:  # bundle wraps its files in one folder: lift it out
             lifted = temp_name(canonical.parent, entry.name)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 from urllib.parse import unquote, urlparse
 
-from skillreg.core.atomic import write_atomic
+from skillreg.core.atomic import temp_name, write_atomic
 from skillreg.core.errors import (
     IntegrityError,
     NotFoundError,
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
 
 M = TypeVar("M", bound="BaseModel")
+
+MAX_BUNDLE = 64 * 1024 * 1024  # bytes of a .tar.gz; packing caps a skill's files at 32 MiB
+MAX_INDEX_FILE = 64 * 1024 * 1024  # a registry.json, document or catalog read from a folder
 
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -151,8 +155,10 @@ class Registry:
         url = self._url(rel)
         cached = self.index_cache.get(url)
         if self.http is None:
-            try:
-                return url, Path(url).read_bytes(), cached, None
+            from skillreg.core.bounded import read_regular
+
+            try:  # a FIFO or /dev/zero planted in a folder registry must not hang or flood us
+                return url, read_regular(url, MAX_INDEX_FILE), cached, None
             except FileNotFoundError:
                 raise NotFoundError(f"{url}: not found", url=url) from None
             except OSError as exc:
@@ -240,22 +246,27 @@ class Registry:
         return f" (did you mean {', '.join(close)}?)" if close else ""
 
     # -- bundles -----------------------------------------------------------------------------
-    def bundle(self, sha256: str, size: int, *, label: str | None = None) -> bytes:
-        """The bundle's bytes, verified against `size` and `sha256` (from cache when possible)."""
-        cached = self.blob_dir / f"{sha256}.tar.gz"
-        if self.http is not None and cached.is_file():
-            data = cached.read_bytes()
-            if _matches(data, sha256, size):
-                return data
-            cached.unlink(missing_ok=True)  # damaged cache entry: fetch again
-        rel = _fill(self.root().blobs, h01=sha256[:2], h23=sha256[2:4], sha256=sha256)
-        url = self._url(rel)
-        data = self._fetch_blob(url, size, label)
-        if len(data) != size:
+    def bundle(self, sha256: str, size: int, *, workdir: Path, label: str | None = None) -> Path:
+        """A file holding the bundle, verified against `size` and `sha256`: from the cache when
+        possible, else streamed into `workdir` while hashing (memory stays at one chunk)."""
+        if size > MAX_BUNDLE:
             raise IntegrityError(
-                f"{url}: size {len(data)} does not match the recorded {size}", url=url
+                f"{label or sha256}: recorded size {size} bytes is over the {MAX_BUNDLE}-byte"
+                " limit for a bundle; refusing it"
             )
-        actual = hashlib.sha256(data).hexdigest()
+        cached = self.blob_dir / f"{sha256}.tar.gz"
+        if self.http is not None and _file_matches(cached, sha256, size):
+            return cached
+        url = self._url(_fill(self.root().blobs, h01=sha256[:2], h23=sha256[2:4], sha256=sha256))
+        dest = workdir / f"{sha256}.tar.gz"
+        with open(dest, "wb") as out:
+            hashing = _Hashing(out)
+            self._fetch_blob(url, size, label, hashing)
+        if hashing.size != size:
+            raise IntegrityError(
+                f"{url}: size {hashing.size} does not match the recorded {size}", url=url
+            )
+        actual = hashing.digest.hexdigest()
         if actual != sha256:
             raise IntegrityError(
                 f"{url}: sha256 mismatch (expected {sha256[:12]}…, got {actual[:12]}…);"
@@ -263,20 +274,74 @@ class Registry:
                 url=url,
             )
         if self.http is not None:
-            _best_effort(cached, data)
-        return data
+            _cache_copy(dest, cached)
+        return dest
 
-    def _fetch_blob(self, url: str, size: int, label: str | None) -> bytes:
+    def _fetch_blob(self, url: str, size: int, label: str | None, out: _Hashing) -> None:
         if self.http is None:
+            from skillreg.core.bounded import copy_capped, open_regular
+
             try:
-                return Path(url).read_bytes()
+                with open_regular(url, size) as (fd, _):
+                    copy_capped(fd, size, out.write, url)
+            except FileNotFoundError:
+                raise RegistryError(f"{url}: cannot read bundle: not found", url=url) from None
             except OSError as exc:
                 raise RegistryError(f"{url}: cannot read bundle: {exc.strerror}", url=url) from None
+            return
         if self.offline:
             raise RegistryError(
                 f"{url}: bundle not in the cache (run once without --offline)", url=url
             )
-        return self.http.get(url, size=size, label=label).body
+        self.http.get(url, size=size, label=label, into=out)
+
+
+class _Hashing:
+    """A binary file that hashes and counts what is written to it (truncation starts over)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes, /) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.out.write(data)
+
+    def seek(self, offset: int, /) -> int:
+        return self.out.seek(offset)
+
+    def truncate(self) -> int:
+        self.digest, self.size = hashlib.sha256(), 0
+        return self.out.truncate()
+
+
+def _file_matches(path: Path, sha256: str, size: int) -> bool:
+    """Whether the cached file at `path` holds exactly these bytes (read in chunks)."""
+    from skillreg.core.bounded import copy_capped, open_regular
+
+    digest = hashlib.sha256()
+    try:
+        with open_regular(path, size) as (fd, found):
+            read = copy_capped(fd, size, digest.update, path) if found == size else -1
+    except OSError:
+        return False
+    return read == size and digest.hexdigest() == sha256
+
+
+def _cache_copy(source: Path, cached: Path) -> None:
+    """Keep a verified bundle in the cache; best effort, like every cache write."""
+    import shutil
+
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = temp_name(cached.parent, cached.name)
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, cached)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def _best_effort(path: Path, data: bytes) -> None:
@@ -292,10 +357,6 @@ def _fill(template: str, **values: str) -> str:
     for key, value in values.items():
         template = template.replace("{" + key + "}", value)
     return template
-
-
-def _matches(data: bytes, sha256: str, size: int) -> bool:
-    return len(data) == size and hashlib.sha256(data).hexdigest() == sha256
 
 
 def _prefix(name: str) -> str:
