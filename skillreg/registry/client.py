@@ -27,6 +27,7 @@ from skillreg.core.errors import (
     UsageError,
     describe_error,
 )
+from skillreg.registry.model import MAX_BUNDLE, MAX_INDEX_FILE
 from skillreg.registry.serials import SerialMemory
 
 if TYPE_CHECKING:
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
     from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
 
 M = TypeVar("M", bound="BaseModel")
-
-MAX_BUNDLE = 64 * 1024 * 1024  # bytes of a .tar.gz; packing caps a skill's files at 32 MiB
-MAX_INDEX_FILE = 64 * 1024 * 1024  # a registry.json, document or catalog read from a folder
 
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")

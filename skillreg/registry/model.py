@@ -46,6 +46,8 @@ BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
 # Bounded, so one absurd response (10^40) cannot make a client refuse every real document after
 # it; 2^53 - 1 is the largest integer every JSON reader (JavaScript's included) holds exactly.
 MAX_SERIAL: Final = 2**53 - 1
+MAX_BUNDLE: Final = 64 * 1024 * 1024  # bytes of a .tar.gz; packing caps a skill's files at 32 MiB
+MAX_INDEX_FILE: Final = 64 * 1024 * 1024  # registry.json, a document or the catalog, from a folder
 SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 

@@ -25,12 +25,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from skillreg.core.atomic import parse_temp_name, write_atomic
+from skillreg.core.bounded import copy_capped, open_regular, read_regular
 from skillreg.core.errors import IntegrityError, RegistryError, UsageError, describe_error
 from skillreg.core.jsonio import dump_json
 from skillreg.core.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,
     FORMAT_VERSION,
+    MAX_BUNDLE,
+    MAX_INDEX_FILE,
     ROOT_FILE,
     RegistryRoot,
     SkillDocument,
@@ -115,7 +118,7 @@ class FolderRegistry:
         from pydantic import ValidationError
 
         try:
-            root = RegistryRoot.model_validate_json(path.read_bytes())
+            root = RegistryRoot.model_validate_json(read_regular(path, MAX_INDEX_FILE))
         except ValidationError as exc:
             raise RegistryError(f"{path}: invalid: {describe_error(exc)}", path=path) from None
         except OSError as exc:
@@ -155,7 +158,7 @@ class FolderRegistry:
         check_name(name)
         path = self.root / index_path(name)
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, MAX_INDEX_FILE)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -327,10 +330,13 @@ def _alive(pid: int) -> bool:
 
 
 def _sha256_of(path: Path) -> str:
+    """The file's digest; "" for one that cannot be a bundle (it is then replaced)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with open_regular(path, MAX_BUNDLE) as (fd, _size):
+            copy_capped(fd, MAX_BUNDLE, digest.update, path)
+    except OSError:
+        return ""
     return digest.hexdigest()
 
 
@@ -338,6 +344,6 @@ def _same_bytes(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
             return False
-        return path.read_bytes() == data
+        return read_regular(path, len(data)) == data
     except OSError:
         return False
