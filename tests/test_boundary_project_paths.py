@@ -245,3 +245,26 @@ def test_global_scope_comes_from_the_command_line(
     assert (isolated_home / ".claude/skills" / NAME / "SKILL.md").is_file()
     assert run("remove", NAME, "-g", cwd=project).exit_code == 0
     assert not (isolated_home / ".agents/skills" / NAME).exists()
+
+
+def test_link_swapped_in_after_staging_is_refused_at_the_rename(
+    server: Server, project: Path, sibling: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last moment: everything is staged, then a parent becomes a link. The rename goes
+    through a descriptor of a folder checked just then, so it refuses and rolls back."""
+    from skillreg.install import apply
+
+    real_swap_all = apply._swap_all
+
+    def swap_then_rename(session: Any, staged: list[tuple[Path, Path]]) -> list[Path]:
+        (project / ".claude").rename(project / ".claude-moved")
+        link(project / ".claude", sibling)  # sibling/skills/golang-pro: the user's own copy
+        return real_swap_all(session, staged)
+
+    monkeypatch.setattr(apply, "_swap_all", swap_then_rename)
+    before = snapshot(sibling)
+    line = refused(run("install", NAME, "-a", "claude-code", "-r", server.url, cwd=project), 1)
+    assert "outside the project" in line
+    assert snapshot(sibling) == before
+    assert not (project / "skills.lock").exists()
+    assert not (project / ".agents/skills" / NAME).exists()  # the swapped-in copy rolled back

@@ -155,13 +155,15 @@ def _swap_all(session: Session, staged: list[tuple[Path, Path]]) -> list[Path]:
             done.append((final, old))
             if old is not None:
                 parked.append(old)
-    except OSError as exc:
+    except (OSError, InstallError) as exc:  # InstallError: a folder now leads out of bounds
         for final, old in reversed(done):
             discard(final)
             if old is not None:
                 os.rename(old, final)
         for path, _ in staged:
             discard(path)
+        if isinstance(exc, InstallError):
+            raise
         raise InstallError(f"cannot put {exc.filename} in place: {exc.strerror}") from None
     return parked
 

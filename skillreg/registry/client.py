@@ -12,14 +12,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlparse
 
-from skillreg.core.atomic import temp_name, write_atomic
+from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import (
     IntegrityError,
     NotFoundError,
@@ -27,6 +26,7 @@ from skillreg.core.errors import (
     UsageError,
     describe_error,
 )
+from skillreg.registry.blobfile import HashingFile, cache_copy, file_matches
 from skillreg.registry.model import MAX_BUNDLE, MAX_INDEX_FILE
 from skillreg.registry.serials import SerialMemory
 
@@ -253,12 +253,12 @@ class Registry:
                 " limit for a bundle; refusing it"
             )
         cached = self.blob_dir / f"{sha256}.tar.gz"
-        if self.http is not None and _file_matches(cached, sha256, size):
+        if self.http is not None and file_matches(cached, sha256, size):
             return cached
         url = self._url(_fill(self.root().blobs, h01=sha256[:2], h23=sha256[2:4], sha256=sha256))
         dest = workdir / f"{sha256}.tar.gz"
         with open(dest, "wb") as out:
-            hashing = _Hashing(out)
+            hashing = HashingFile(out)
             self._fetch_blob(url, size, label, hashing)
         if hashing.size != size:
             raise IntegrityError(
@@ -272,10 +272,10 @@ class Registry:
                 url=url,
             )
         if self.http is not None:
-            _cache_copy(dest, cached)
+            cache_copy(dest, cached)
         return dest
 
-    def _fetch_blob(self, url: str, size: int, label: str | None, out: _Hashing) -> None:
+    def _fetch_blob(self, url: str, size: int, label: str | None, out: HashingFile) -> None:
         if self.http is None:
             from skillreg.core.bounded import copy_capped, open_regular
 
@@ -292,54 +292,6 @@ class Registry:
                 f"{url}: bundle not in the cache (run once without --offline)", url=url
             )
         self.http.get(url, size=size, label=label, into=out)
-
-
-class _Hashing:
-    """A binary file that hashes and counts what is written to it (truncation starts over)."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        self.out = out
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes, /) -> int:
-        self.digest.update(data)
-        self.size += len(data)
-        return self.out.write(data)
-
-    def seek(self, offset: int, /) -> int:
-        return self.out.seek(offset)
-
-    def truncate(self) -> int:
-        self.digest, self.size = hashlib.sha256(), 0
-        return self.out.truncate()
-
-
-def _file_matches(path: Path, sha256: str, size: int) -> bool:
-    """Whether the cached file at `path` holds exactly these bytes (read in chunks)."""
-    from skillreg.core.bounded import copy_capped, open_regular
-
-    digest = hashlib.sha256()
-    try:
-        with open_regular(path, size) as (fd, found):
-            read = copy_capped(fd, size, digest.update, path) if found == size else -1
-    except OSError:
-        return False
-    return read == size and digest.hexdigest() == sha256
-
-
-def _cache_copy(source: Path, cached: Path) -> None:
-    """Keep a verified bundle in the cache; best effort, like every cache write."""
-    import shutil
-
-    with contextlib.suppress(OSError):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = temp_name(cached.parent, cached.name)
-        try:
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, cached)
-        finally:
-            tmp.unlink(missing_ok=True)
 
 
 def _best_effort(path: Path, data: bytes) -> None:
