@@ -43,16 +43,22 @@ def open_regular(path: Path | str, cap: int) -> Iterator[tuple[int, int]]:
 def read_regular(path: Path | str, cap: int) -> bytes:
     """The bytes of the regular file at `path`, at most `cap` of them (see `open_regular`)."""
     chunks: list[bytes] = []
-    with open_regular(path, cap) as (fd, _size):
-        copy_capped(fd, cap, chunks.append, path)
+    with open_regular(path, cap) as (fd, size):
+        copy_capped(fd, cap, chunks.append, path, size_hint=size)
     return b"".join(chunks)
 
 
-def copy_capped(fd: int, cap: int, write: Callable[[bytes], object], path: Path | str) -> int:
-    """Stream `fd` to `write` in chunks; `OSError` once more than `cap` bytes came. The count."""
+def copy_capped(
+    fd: int, cap: int, write: Callable[[bytes], object], path: Path | str, size_hint: int = CHUNK
+) -> int:
+    """Stream `fd` to `write` in chunks; `OSError` once more than `cap` bytes came. The count.
+
+    `size_hint` (the size `fstat` gave) sizes the reads, so a small file costs two small reads
+    rather than two buffers of `CHUNK` bytes."""
     total = 0
+    step = max(1, min(CHUNK, size_hint + 1))
     while True:
-        chunk = os.read(fd, min(CHUNK, cap + 1 - total))
+        chunk = os.read(fd, min(step, cap + 1 - total))
         if not chunk:
             return total
         total += len(chunk)
