@@ -184,8 +184,10 @@ def test_invalid_url_inside_the_client_is_a_registry_error() -> None:
 
 
 def test_agent_folder_that_is_a_symlink(server: Server, project: Path, tmp_path: Path) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    """A committed agent folder linked to another folder inside the project is followed (one
+    leading out of it is refused: tests/test_boundary_project_paths.py)."""
+    elsewhere = project / "shared" / "skills"
+    elsewhere.mkdir(parents=True)
     (project / ".claude").mkdir()
     (project / ".claude/skills").symlink_to(elsewhere, target_is_directory=True)
     args = ("--agent", "claude-code", "--registry", server.url)

@@ -131,18 +131,26 @@ def collect_files(folder: Path, limits: Limits = Limits()) -> list[BundleFile]:
             rel = rel_dir + fname
             if rel in (IGNORE_FILE, MANIFEST_FILE) or (spec and spec.match_file(rel)):
                 continue
-            data, executable = _read_member(root, Path(dirpath, fname), folder)
+            if len(files) >= limits.max_files:
+                raise _too_large(folder, limits)
+            # Sizes are checked before reading: a sparse 3 GiB file is refused unread.
+            room = limits.max_bytes - total
+            data, executable = _read_member(root, Path(dirpath, fname), folder, room)
+            if data is None:
+                raise _too_large(folder, limits)
             total += len(data)
             files.append(BundleFile(unicodedata.normalize("NFC", rel), data, executable))
-            if len(files) > limits.max_files or total > limits.max_bytes:
-                raise BundleError(
-                    f"{folder}: too large to pack (limit {limits.max_files} files, "
-                    f"{limits.max_bytes} bytes); exclude files with {IGNORE_FILE}",
-                    path=folder,
-                )
     files = [_as_skill_file(f, files) for f in files]
     _check_files(files, folder)
     return sorted(files, key=lambda f: f.path.encode())
+
+
+def _too_large(folder: Path, limits: Limits) -> BundleError:
+    return BundleError(
+        f"{folder}: too large to pack (limit {limits.max_files} files, "
+        f"{limits.max_bytes} bytes); exclude files with {IGNORE_FILE}",
+        path=folder,
+    )
 
 
 def _as_skill_file(file: BundleFile, files: list[BundleFile]) -> BundleFile:
@@ -187,8 +195,10 @@ def _resolve_inside(root: Path, full: Path) -> Path:
     return target
 
 
-def _read_member(root: Path, full: Path, folder: Path) -> tuple[bytes, bool]:
-    """A file's bytes and whether it is executable; links inside the folder are followed."""
+def _read_member(root: Path, full: Path, folder: Path, room: int) -> tuple[bytes | None, bool]:
+    """A file's bytes (None when over `room` bytes, unread) and whether it is executable;
+    links inside the folder are followed. Read non-blocking, so a FIFO swapped in after the
+    check cannot hang a publish."""
     try:
         st = os.lstat(full)
         if stat.S_ISLNK(st.st_mode):
@@ -202,7 +212,11 @@ def _read_member(root: Path, full: Path, folder: Path) -> tuple[bytes, bool]:
                 f"{IGNORE_FILE}",
                 path=full,
             )
-        return full.read_bytes(), bool(st.st_mode & 0o111)
+        if st.st_size > room:
+            return None, False
+        from skillreg.core.bounded import read_regular
+
+        return read_regular(full, room), bool(st.st_mode & 0o111)
     except FileNotFoundError:
         raise BundleError(f"{full}: broken symlink or vanished file", path=full) from None
     except OSError as exc:

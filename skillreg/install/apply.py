@@ -9,6 +9,7 @@ always describes files that are on disk, and a folder on disk is either complete
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,13 @@ class Planned:
 
 
 def check_conflicts(session: Session, plan: list[Planned]) -> None:
-    """Refuse to replace folders skillreg did not place, or a same-named skill from elsewhere."""
+    """Refuse folders outside the project boundary (even with --force); without --force, refuse
+    to replace folders skillreg did not place, or a same-named skill from elsewhere."""
+    boundary = session.project.boundary
+    for item in plan:
+        canonical = session.project.canonical / item.entry.name
+        for path in [canonical, *entry_paths(session.project, item.entry)]:
+            boundary.check(path)
     if session.options.force:
         return
     for item in plan:
@@ -53,6 +60,10 @@ def check_conflicts(session: Session, plan: list[Planned]) -> None:
             )
         canonical = session.project.canonical / entry.name
         for path in [canonical, *entry_paths(session.project, entry)]:
+            if path == canonical and path.is_symlink():  # skillreg never puts a link there
+                raise InstallError(
+                    f"{path} is a symlink, not a folder skillreg installed; remove it", path=path
+                )
             if not is_ours(path, entry.name, canonical):
                 unmanaged = previous is not None and (
                     folder_status(path, previous.sha256, previous.name, previous.version)
@@ -83,20 +94,22 @@ def apply_plan(
     if not plan and not manifest_set:
         return
     _clean_leftovers(session, plan)
-    bundles = [_fetch(session, item.entry) for item in plan]
     staged: list[tuple[Path, Path]] = []  # (staged path, final path)
-    try:
-        for item, data in zip(plan, bundles, strict=True):
-            staged.extend(_stage(session, item.entry, data))
-    except BaseException:
-        for path, _ in staged:
-            discard(path)
-        _clean_leftovers(session, plan)
-        raise
+    # Bundles are streamed to files here while hashed, never held whole in memory.
+    with tempfile.TemporaryDirectory(prefix="skillreg-bundles-") as workdir:
+        bundles = [_fetch(session, item.entry, Path(workdir)) for item in plan]
+        try:
+            for item, bundle in zip(plan, bundles, strict=True):
+                staged.extend(_stage(session, item.entry, bundle))
+        except BaseException:
+            for path, _ in staged:
+                discard(path)
+            _clean_leftovers(session, plan)
+            raise
     changing = {item.entry.name for item in plan if session.lock.get(item.entry.name) != item.entry}
     if changing & {entry.name for entry in session.lock.skills}:
         write_lock(session.project.lock_path, session.lock.without(changing))
-    parked = _swap_all(staged)
+    parked = _swap_all(session, staged)
     if manifest_set:
         update_requests(session.project.manifest, set_=manifest_set)
     write_lock(session.project.lock_path, session.lock.with_entries([i.entry for i in plan]))
@@ -104,7 +117,7 @@ def apply_plan(
         discard(path)
 
 
-def _fetch(session: Session, entry: LockEntry) -> bytes:
+def _fetch(session: Session, entry: LockEntry, workdir: Path) -> bytes | Path:
     if entry.source is not None:
         from skillreg.install.sources import locked_bundle
 
@@ -117,17 +130,19 @@ def _fetch(session: Session, entry: LockEntry) -> bytes:
             offline=session.options.offline,
         )
     registry = session.registry(entry.registry)
-    return registry.bundle(entry.sha256, entry.size, label=f"{entry.name}@{entry.version}")
+    label = f"{entry.name}@{entry.version}"
+    return registry.bundle(entry.sha256, entry.size, workdir=workdir, label=label)
 
 
-def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, Path]]:
+def _stage(session: Session, entry: LockEntry, bundle: bytes | Path) -> list[tuple[Path, Path]]:
     """Unpack the canonical copy and prepare every link or copy, all under hidden names."""
     canonical = session.project.canonical / entry.name
-    canonical.parent.mkdir(parents=True, exist_ok=True)
+    boundary = session.project.boundary
+    boundary.make_dirs(canonical.parent)
     unpacked = temp_name(canonical.parent, entry.name)
     staged: list[tuple[Path, Path]] = []
     try:
-        extract_bundle(data, unpacked, label=f"{entry.name}@{entry.version}")
+        extract_bundle(bundle, unpacked, label=f"{entry.name}@{entry.version}")
         folder = skill_root(unpacked)
         if folder != unpacked:  # bundle wraps its files in one folder: lift it out
             lifted = temp_name(canonical.parent, entry.name)
@@ -140,6 +155,7 @@ def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, 
         write_marker(unpacked, entry.name, entry.version, entry.sha256)
         staged.append((unpacked, canonical))
         for target in entry_paths(session.project, entry):
+            boundary.make_dirs(target.parent)
             link = None if entry.mode == "copy" else stage_link(canonical, target)
             staged.append((link or stage_copy(unpacked, target), target))
     except BaseException:
@@ -150,30 +166,40 @@ def _stage(session: Session, entry: LockEntry, data: bytes) -> list[tuple[Path, 
     return staged
 
 
-def _swap_all(staged: list[tuple[Path, Path]]) -> list[Path]:
-    """Swap every staged path in; on an error, swap back what was done and re-raise."""
+def _swap_all(session: Session, staged: list[tuple[Path, Path]]) -> list[Path]:
+    """Swap every staged path in; on an error, swap back what was done and re-raise.
+
+    Each swap happens in a descriptor of its folder, checked against the project boundary at
+    that moment (not only when the plan was made)."""
+    boundary = session.project.boundary
     parked: list[Path] = []
     done: list[tuple[Path, Path | None]] = []
     try:
         for path, final in staged:
-            old = swap_in(path, final)
+            with boundary.opened(final.parent) as dir_fd:
+                old = swap_in(path, final, dir_fd)
             done.append((final, old))
             if old is not None:
                 parked.append(old)
-    except OSError as exc:
+    except (OSError, InstallError) as exc:  # InstallError: a folder now leads out of bounds
         for final, old in reversed(done):
             discard(final)
             if old is not None:
                 os.rename(old, final)
         for path, _ in staged:
             discard(path)
+        if isinstance(exc, InstallError):
+            raise
         raise InstallError(f"cannot put {exc.filename} in place: {exc.strerror}") from None
     return parked
 
 
 def _clean_leftovers(session: Session, plan: list[Planned]) -> None:
     """Hidden leftovers of this or an earlier interrupted run in every folder the plan touches."""
-    clean_stale(session.project.canonical)
+    boundary = session.project.boundary
+    folders = {session.project.canonical}
     for item in plan:
-        for target in entry_paths(session.project, item.entry):
-            clean_stale(target.parent)
+        folders.update(target.parent for target in entry_paths(session.project, item.entry))
+    for folder in folders:
+        if boundary.contains(folder):  # one outside is refused before anything is written
+            clean_stale(folder)

@@ -24,7 +24,9 @@ def registry_folders(options: InstallOptions, specs: list[str]) -> Iterator[list
         for request in requests:
             picked = pick_version(registry.document(request.name), request.spec)
             label = f"{picked.name}@{picked.version}"
-            data = registry.bundle(picked.entry.sha256, picked.entry.size, label=label)
+            data = registry.bundle(
+                picked.entry.sha256, picked.entry.size, workdir=Path(tmp), label=label
+            )
             dest = Path(tmp) / picked.name
             extract_bundle(data, dest, label=label)
             folders.append((skill_root(dest), label))

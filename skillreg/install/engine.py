@@ -31,7 +31,7 @@ from skillreg.install.origins import (
     source_entry,
     updated_source,
 )
-from skillreg.install.place import discard, fs_errors, is_ours
+from skillreg.install.place import discard_at, fs_errors, is_ours
 from skillreg.install.resolve import (
     Resolved,
     default_spec,
@@ -294,19 +294,33 @@ def remove(options: InstallOptions, names: list[str]) -> Report:
         unknown = [n for n in names if session.lock.get(n) is None and n not in session.requests]
         if unknown:
             raise InstallError(f"not installed: {', '.join(unknown)} (see `skill list`)")
+        doomed = [(e, _removable(session, e)) for e in entries]  # checked before any change
         write_lock(session.project.lock_path, session.lock.without(set(names)))
         if set(names) & set(session.requests):
             update_requests(session.project.manifest, remove=set(names))
-        for entry in entries:
-            canonical = session.project.canonical / entry.name
-            for path in [*entry_paths(session.project, entry), canonical]:
-                if (path.exists() or path.is_symlink()) and is_ours(path, entry.name, canonical):
-                    # Hide it first (one rename) so a kill never leaves half a folder visible.
+        for entry, paths in doomed:
+            for path in paths:
+                # Hide it first (one rename) so a kill never leaves half a folder visible; both
+                # in a descriptor of its folder, checked again now, so nothing is deleted through
+                # a link swapped in since.
+                with session.project.boundary.opened(path.parent) as dir_fd:
                     hidden = temp_name(path.parent, path.name)
-                    os.rename(path, hidden)
-                    discard(hidden)
+                    os.rename(path.name, hidden.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                    discard_at(hidden.name, dir_fd)
             report.actions.append(f"removed {entry.name}@{entry.version}")
         report.actions.extend(
             f"removed {n} from the manifest" for n in names if session.lock.get(n) is None
         )
     return report
+
+
+def _removable(session: Session, entry: LockEntry) -> list[Path]:
+    """The entry's folders and links that skillreg placed; refuses any whose folder leads out of
+    the project (a committed symlink must not make `remove` delete the user's own copies)."""
+    canonical = session.project.canonical / entry.name
+    paths = []
+    for path in [*entry_paths(session.project, entry), canonical]:
+        if (path.exists() or path.is_symlink()) and is_ours(path, entry.name, canonical):
+            session.project.boundary.check(path.parent)
+            paths.append(path)
+    return paths

@@ -52,14 +52,18 @@ class _CappedReader(io.RawIOBase):
         return len(data)
 
 
-def extract_bundle(data: bytes, dest: Path, *, label: str, limits: Limits = Limits()) -> None:
-    """Unpack gzip'd tar `data` into the new folder `dest` (which must not exist yet)."""
+def extract_bundle(
+    data: bytes | Path, dest: Path, *, label: str, limits: Limits = Limits()
+) -> None:
+    """Unpack the gzip'd tar `data` (bytes, or a verified file read as a stream) into the new
+    folder `dest` (which must not exist yet)."""
     dest.mkdir(parents=True)
     cap = limits.unpacked + _HEADER_ALLOWANCE * (limits.members + 2)
-    raw = _CappedReader(gzip.GzipFile(fileobj=io.BytesIO(data)), cap, label)
+    source = open(data, "rb") if isinstance(data, Path) else io.BytesIO(data)  # noqa: SIM115
+    raw = _CappedReader(gzip.GzipFile(fileobj=source), cap, label)
     stream = io.BufferedReader(raw, buffer_size=64 * 1024)
     try:
-        with tarfile.open(fileobj=stream, mode="r|") as archive:
+        with source, tarfile.open(fileobj=stream, mode="r|") as archive:
             _extract_members(archive, dest, label, limits)
     except _FILTER_ERROR as exc:
         raise BundleError(f"{label}: unsafe member refused: {exc}") from None

@@ -152,6 +152,19 @@ def read_lock(path: Path) -> Lockfile:
         ) from None
 
 
+def check_project_lock(path: Path, lock: Lockfile) -> None:
+    """A project's lock is the project's file, not the user's: it can never ask for a global
+    install (that comes only from ``-g``, whose lock lives in the user config folder)."""
+    for entry in lock.skills:
+        if entry.scope != "project":
+            raise LockError(
+                f"{path}: entry {entry.name!r} has scope {entry.scope!r}; a project's lockfile can"
+                " only install inside the project (user-wide installs come from -g); remove"
+                " the entry or fix its scope",
+                path=path,
+            )
+
+
 def _entry_name(text: str, loc: tuple[int | str, ...]) -> str:
     """`` (entry 'name')`` for an error inside ``skills[i]``, so a user can find the entry."""
     if len(loc) < 2 or loc[0] != "skills" or not isinstance(loc[1], int):

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,7 +120,8 @@ def discard(path: Path) -> None:
 
 
 def stage_link(canonical: Path, target: Path) -> Path | None:
-    """A relative symlink to `canonical`, staged beside `target`; None where links fail.
+    """A relative symlink to `canonical`, staged beside `target` (whose folder exists and was
+    checked against the project boundary); None where links fail.
 
     The link text is computed between the real folders of both ends: a link is resolved from
     the folder it physically sits in, so when an agent folder is itself a symlink
@@ -127,7 +129,6 @@ def stage_link(canonical: Path, target: Path) -> Path | None:
     staged link is checked to lead to `canonical` (which may not be in place yet); if it does
     not, it is dropped and the caller copies instead.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     staged = temp_name(target.parent, target.name)
     real_canonical = os.path.realpath(canonical)
     try:
@@ -142,14 +143,14 @@ def stage_link(canonical: Path, target: Path) -> Path | None:
 
 
 def stage_copy(source: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
     staged = temp_name(target.parent, target.name)
     shutil.copytree(source, staged, symlinks=False)
     return staged
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux ``renameat2``); False where unsupported."""
+def _exchange(a: str, b: str, dir_fd: int) -> bool:
+    """Atomically swap two names in the folder `dir_fd` (Linux ``renameat2``); False where
+    unsupported."""
     if sys.platform != "linux":
         return False
     import ctypes
@@ -158,24 +159,53 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False
-    at_fdcwd, rename_exchange = -100, 2
-    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
+    rename_exchange = 2
+    return bool(renameat2(dir_fd, os.fsencode(a), dir_fd, os.fsencode(b), rename_exchange) == 0)
 
 
-def swap_in(staged: Path, target: Path) -> Path | None:
-    """Move `staged` to `target`; returns where the previous content now is (to discard)."""
-    if not target.exists() and not target.is_symlink():
-        os.rename(staged, target)
+def _lexists(name: str, dir_fd: int) -> bool:
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _is_dir(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def swap_in(staged: Path, target: Path, dir_fd: int) -> Path | None:
+    """Move `staged` to `target`; returns where the previous content now is (to discard).
+
+    Both sit in one folder, opened as `dir_fd` (checked against the project boundary): every
+    rename is relative to it, so a link swapped in for a parent folder cannot redirect it.
+    """
+    src, dst = staged.name, target.name
+    if not _lexists(dst, dir_fd):
+        os.rename(src, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         return None
-    if staged.is_symlink() and (target.is_symlink() or target.is_file()):
-        os.replace(staged, target)
+    if not _is_dir(src, dir_fd) and not _is_dir(dst, dir_fd):
+        os.replace(src, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         return None
-    if _exchange(staged, target):
+    if _exchange(src, dst, dir_fd):
         return staged
     parked = temp_name(target.parent, _OLD + target.name)
-    os.rename(target, parked)
-    os.rename(staged, target)
+    os.rename(dst, parked.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    os.rename(src, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     return parked
+
+
+def discard_at(name: str, dir_fd: int) -> None:
+    """Delete `name` in the folder `dir_fd`: a link or file is unlinked, a folder removed (never
+    followed through a link)."""
+    if _is_dir(name, dir_fd):
+        shutil.rmtree(name, dir_fd=dir_fd, ignore_errors=True)
+    elif _lexists(name, dir_fd):
+        os.unlink(name, dir_fd=dir_fd)
 
 
 def clean_stale(folder: Path) -> None:

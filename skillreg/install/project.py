@@ -19,6 +19,7 @@ from pathlib import Path
 from skillreg.core.config import REGISTRY_ENV, ConfigFile, find_project_config, load_user_config
 from skillreg.core.errors import ConfigError
 from skillreg.install import agents
+from skillreg.install.boundary import Boundary
 from skillreg.install.lock import LOCK_FILE
 from skillreg.install.manifest import MANIFEST_FILE, Manifest, locate_manifest
 
@@ -42,6 +43,11 @@ class Project:
 
     def absolute(self, recorded: str) -> Path:
         return self.root / recorded
+
+    @property
+    def boundary(self) -> Boundary:
+        """Where this project's files may place skills (see `skillreg.install.boundary`)."""
+        return Boundary.of(self.root, self.scope)
 
 
 def locate_project(cwd: Path, *, global_: bool) -> Project:

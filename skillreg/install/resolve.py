@@ -8,17 +8,19 @@ normally and adds a warning.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skillreg.core.errors import NotFoundError, UsageError
+from skillreg.core.errors import InstallError, NotFoundError, UsageError
 from skillreg.core.names import RULE, is_skill_name
 from skillreg.install.semver_range import parse_range, parse_version
 
 if TYPE_CHECKING:
     from skillreg.registry.model import SkillDocument, VersionEntry
 
+MAX_RELATED = 64  # related skills one --with-related install may add (and fetch documents for)
 _TAG = re.compile(r"^[a-z][a-z0-9-]*$")  # a dist-tag such as "beta" (checked against the document)
 
 
@@ -109,17 +111,26 @@ def default_spec(version: str) -> str:
 
 
 def related_closure(
-    roots: list[Resolved], fetch: Callable[[str], SkillDocument]
+    roots: list[Resolved], fetch: Callable[[str], SkillDocument], cap: int = MAX_RELATED
 ) -> tuple[list[Resolved], list[str]]:
-    """Related skills reachable from `roots` (newest non-yanked each), and names not found."""
+    """Related skills reachable from `roots` (newest non-yanked each), and names not found.
+
+    A registry decides what is related, so the walk stops with an `InstallError` before
+    fetching a document for more than `cap` names: one command never turns into hundreds of
+    requests and installs."""
     known = {r.name for r in roots}
-    queue = [name for r in roots for name in r.entry.related]
+    queue = deque(name for r in roots for name in r.entry.related)
     added: list[Resolved] = []
     missing: list[str] = []
     while queue:
-        name = queue.pop(0)
+        name = queue.popleft()
         if name in known:
             continue
+        if len(known) - len(roots) >= cap:
+            raise InstallError(
+                f"--with-related: more than {cap} related skills reachable from"
+                f" {', '.join(r.name for r in roots)}; install the ones you need by name"
+            )
         known.add(name)
         try:
             resolved = pick_version(fetch(check_name(name, where="related skill name")), "")

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
 from skillreg.core.config import user_cache_dir
-from skillreg.install.lock import Lockfile, read_lock
+from skillreg.install.lock import Lockfile, check_project_lock, read_lock
 from skillreg.install.manifest import Requirement, read_requirements
 from skillreg.install.place import clean_stale
 from skillreg.install.project import (
@@ -63,6 +63,8 @@ class Session:
         self._guard = _project_guard(self.project.root) if exclusive else None
         try:  # read under the guard, so what we read is what the last writer wrote
             self.lock: Lockfile = read_lock(self.project.lock_path)
+            if self.project.scope == "project":
+                check_project_lock(self.project.lock_path, self.lock)
             self.requirements: dict[str, Requirement] = read_requirements(self.project.manifest)
         except BaseException:
             if self._guard is not None:
@@ -94,7 +96,8 @@ class Session:
         """Remove what interrupted runs left in the folders this run will touch."""
         clean_stale(self.project.root)
         for folder in {self.project.canonical, *folders}:
-            clean_stale(folder)
+            if self.project.boundary.contains(folder):
+                clean_stale(folder)
 
     def audit_policy(self) -> AuditPolicy:
         """What the install audit shows and refuses (read once per run)."""

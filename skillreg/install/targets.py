@@ -81,10 +81,16 @@ def target_paths(project: Project, name: str, agent_ids: list[str], dirs: list[s
         if folder != project.canonical:
             paths.append(folder / name)
     paths.extend(project.absolute(d) / name for d in dirs)
+    # Keyed by the real folder: an agent folder linked to the shared one (``.claude/skills ->
+    # ../.agents/skills``) is the canonical copy itself, not a place for a link to it.
     unique: dict[str, Path] = {}
     for path in paths:
-        unique.setdefault(os.path.normpath(path), path)
-    return [p for key, p in unique.items() if key != os.path.normpath(project.canonical / name)]
+        unique.setdefault(_real(path), path)
+    return [p for key, p in unique.items() if key != _real(project.canonical / name)]
+
+
+def _real(path: Path) -> str:
+    return os.path.join(os.path.realpath(path.parent), path.name)
 
 
 def entry_paths(project: Project, entry: LockEntry) -> list[Path]:
@@ -95,6 +101,9 @@ def entry_status(project: Project, entry: LockEntry) -> str:
     """ "ok", "modified", "unmanaged" or "missing" for the canonical copy and every link or
     copy of it."""
     canonical = project.canonical / entry.name
+    paths = [canonical, *entry_paths(project, entry)]
+    if canonical.is_symlink() or not all(project.boundary.contains(p) for p in paths):
+        return "missing"  # not as skillreg places it (an install then refuses it)
     status = folder_status(canonical, entry.sha256, entry.name, entry.version)
     if status != "ok":
         return status

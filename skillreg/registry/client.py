@@ -2,7 +2,8 @@
 
 Index files (``registry.json``, per-skill documents, ``catalog.json``) are cached with their ETag
 and revalidated with ``If-None-Match``; ``--offline`` reads the cache only. A per-skill document
-whose `serial` is lower than the one cached is refused (a rollback). Bundles are checked for size
+whose `serial` is lower than the highest seen from the same registry, or equal with other
+contents, is refused (`skillreg.registry.serials`). Bundles are checked for size
 and sha256 before anyone sees them, and cached by digest.
 """
 
@@ -14,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlparse
 
 from skillreg.core.atomic import write_atomic
@@ -25,6 +26,9 @@ from skillreg.core.errors import (
     UsageError,
     describe_error,
 )
+from skillreg.registry.blobfile import HashingFile, cache_copy, file_matches
+from skillreg.registry.model import MAX_BUNDLE, MAX_INDEX_FILE
+from skillreg.registry.serials import SerialMemory
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -140,6 +144,7 @@ class Registry:
         self.http = http
         self.offline = offline
         self.index_cache = IndexCache(cache_dir / "index")
+        self.serials = SerialMemory(cache_dir / "serials", location)
         self.blob_dir = cache_dir / "bundles"
         self._root: RegistryRoot | None = None
 
@@ -167,8 +172,10 @@ class Registry:
         url = self._url(rel)
         cached = self.index_cache.get(url)
         if self.http is None:
-            try:
-                return url, Path(url).read_bytes(), cached, None
+            from skillreg.core.bounded import read_regular
+
+            try:  # a FIFO or /dev/zero planted in a folder registry must not hang or flood us
+                return url, read_regular(url, MAX_INDEX_FILE), cached, None
             except FileNotFoundError:
                 raise NotFoundError(f"{self.shown(url)}: not found", url=url) from None
             except OSError as exc:
@@ -238,13 +245,7 @@ class Registry:
             raise RegistryError(
                 f"{self.shown(url)}: document names {doc.name!r}, expected {name!r}", url=url
             )
-        previous = _serial_of(cached.body) if cached else None
-        if previous is not None and doc.serial < previous:
-            raise IntegrityError(
-                f"{self.shown(url)}: serial {doc.serial} is lower than {previous} seen before"
-                " (rollback or stale mirror); refusing it",
-                url=url,
-            )
+        self.serials.check(doc, url)  # keyed by registry and name, not by URL
         self.index_cache.put(url, etag, body, had=cached)
         return doc
 
@@ -269,22 +270,28 @@ class Registry:
         return f" (did you mean {', '.join(close)}?)" if close else ""
 
     # -- bundles -----------------------------------------------------------------------------
-    def bundle(self, sha256: str, size: int, *, label: str | None = None) -> bytes:
-        """The bundle's bytes, verified against `size` and `sha256` (from cache when possible)."""
-        cached = self.blob_dir / f"{sha256}.tar.gz"
-        if self.http is not None and cached.is_file():
-            data = cached.read_bytes()
-            if _matches(data, sha256, size):
-                return data
-            cached.unlink(missing_ok=True)  # damaged cache entry: fetch again
-        rel = _fill(self.root().blobs, h01=sha256[:2], h23=sha256[2:4], sha256=sha256)
-        url = self._url(rel)
-        data = self._fetch_blob(url, size, label)
-        if len(data) != size:
+    def bundle(self, sha256: str, size: int, *, workdir: Path, label: str | None = None) -> Path:
+        """A file holding the bundle, verified against `size` and `sha256`: from the cache when
+        possible, else streamed into `workdir` while hashing (memory stays at one chunk)."""
+        if size > MAX_BUNDLE:
             raise IntegrityError(
-                f"{self.shown(url)}: size {len(data)} does not match the recorded {size}", url=url
+                f"{label or sha256}: recorded size {size} bytes is over the {MAX_BUNDLE}-byte"
+                " limit for a bundle; refusing it"
             )
-        actual = hashlib.sha256(data).hexdigest()
+        cached = self.blob_dir / f"{sha256}.tar.gz"
+        if self.http is not None and file_matches(cached, sha256, size):
+            return cached
+        url = self._url(_fill(self.root().blobs, h01=sha256[:2], h23=sha256[2:4], sha256=sha256))
+        dest = workdir / f"{sha256}.tar.gz"
+        with open(dest, "wb") as out:
+            hashing = HashingFile(out)
+            self._fetch_blob(url, size, label, hashing)
+        if hashing.size != size:
+            raise IntegrityError(
+                f"{self.shown(url)}: size {hashing.size} does not match the recorded {size}",
+                url=url,
+            )
+        actual = hashing.digest.hexdigest()
         if actual != sha256:
             raise IntegrityError(
                 f"{self.shown(url)}: sha256 mismatch (expected {sha256[:12]}…, got {actual[:12]}…);"
@@ -292,22 +299,28 @@ class Registry:
                 url=url,
             )
         if self.http is not None:
-            _best_effort(cached, data)
-        return data
+            cache_copy(dest, cached)
+        return dest
 
-    def _fetch_blob(self, url: str, size: int, label: str | None) -> bytes:
+    def _fetch_blob(self, url: str, size: int, label: str | None, out: HashingFile) -> None:
         if self.http is None:
+            from skillreg.core.bounded import copy_capped, open_regular
+
             try:
-                return Path(url).read_bytes()
+                with open_regular(url, size) as (fd, _):
+                    copy_capped(fd, size, out.write, url)
+            except FileNotFoundError:
+                raise RegistryError(f"{url}: cannot read bundle: not found", url=url) from None
             except OSError as exc:
                 raise RegistryError(
                     f"{self.shown(url)}: cannot read bundle: {exc.strerror}", url=url
                 ) from None
+            return
         if self.offline:
             raise RegistryError(
                 f"{self.shown(url)}: bundle not in the cache (run once without --offline)", url=url
             )
-        return self.http.get(url, size=size, label=label).body
+        self.http.get(url, size=size, label=label, into=out)
 
 
 def _best_effort(path: Path, data: bytes) -> None:
@@ -323,18 +336,6 @@ def _fill(template: str, **values: str) -> str:
     for key, value in values.items():
         template = template.replace("{" + key + "}", value)
     return template
-
-
-def _matches(data: bytes, sha256: str, size: int) -> bool:
-    return len(data) == size and hashlib.sha256(data).hexdigest() == sha256
-
-
-def _serial_of(body: bytes) -> int | None:
-    try:
-        value: Any = json.loads(body).get("serial")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) else None
 
 
 def _prefix(name: str) -> str:

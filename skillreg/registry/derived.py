@@ -13,11 +13,13 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from skillreg.core.bounded import read_regular
 from skillreg.core.errors import RegistryError
 from skillreg.core.names import is_skill_name
 from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
+    MAX_INDEX_FILE,
     Catalog,
     CatalogEntry,
     SkillDocument,
@@ -77,7 +79,7 @@ def read_catalog(reg: FolderRegistry) -> Catalog | None:
     from pydantic import ValidationError
 
     try:
-        return Catalog.model_validate_json((reg.root / CATALOG_FILE).read_bytes())
+        return Catalog.model_validate_json(read_regular(reg.root / CATALOG_FILE, MAX_INDEX_FILE))
     except (OSError, ValidationError):
         return None
 

@@ -105,6 +105,7 @@ def apply_edit(
 
     reg = FolderRegistry(registry_folder(target))
     reg.require()
+    reg.check_writable()
     with reg.skill_lock(name):
         doc = reg.read_doc(name)
         if doc is None:

@@ -32,6 +32,14 @@ class ProgressSink(Protocol):
     def close(self) -> None: ...
 
 
+class BodySink(Protocol):
+    """Where a streamed body goes (a binary file, or a wrapper that hashes as it writes)."""
+
+    def write(self, data: bytes, /) -> int: ...
+    def seek(self, offset: int, /) -> int: ...
+    def truncate(self) -> int: ...
+
+
 #: Called as ``factory(label, total_bytes_or_None)`` when a download starts.
 ProgressFactory = Callable[[str, int | None], ProgressSink]
 
@@ -127,12 +135,19 @@ class HttpClient:
         etag: str | None = None,
         size: int | None = None,
         label: str | None = None,
+        into: BodySink | None = None,
     ) -> HttpResult:
-        """GET `url`; `size` (when known) caps the body and must match; `label` shows progress."""
+        """GET `url`; `size` (when known) caps the body and must match; `label` shows progress.
+
+        With `into`, the body is streamed there (the result's body is empty): memory stays at
+        one chunk however large the body, and the cap still applies."""
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
+            if into is not None:  # a retry starts the body afresh
+                into.seek(0)
+                into.truncate()
             try:
-                return self._once(url, etag, size, label)
+                return self._once(url, etag, size, label, into)
             except _Retry as retry:
                 if retry.wait is not None and retry.wait > self.settings.max_wait:
                     raise RegistryError(
@@ -165,7 +180,14 @@ class HttpClient:
             headers["Authorization"] = f"Bearer {token}"
         return headers
 
-    def _once(self, url: str, etag: str | None, size: int | None, label: str | None) -> HttpResult:
+    def _once(
+        self,
+        url: str,
+        etag: str | None,
+        size: int | None,
+        label: str | None,
+        into: BodySink | None = None,
+    ) -> HttpResult:
         import httpx
 
         self.requests += 1
@@ -174,7 +196,7 @@ class HttpClient:
                 if response.status_code == 304 and etag:
                     return HttpResult(304, b"", etag)
                 _check_status(url, response)
-                body = self._read_body(url, response, size, label)
+                body = self._read_body(url, response, size, label, into)
                 return HttpResult(200, body, response.headers.get("ETag"))
         except httpx.TimeoutException:
             raise _Retry(
@@ -194,7 +216,12 @@ class HttpClient:
             raise RegistryError(f"{url}: invalid URL ({exc})", url=url) from None
 
     def _read_body(
-        self, url: str, response: httpx.Response, size: int | None, label: str | None
+        self,
+        url: str,
+        response: httpx.Response,
+        size: int | None,
+        label: str | None,
+        into: BodySink | None,
     ) -> bytes:
         declared = _declared_length(response)
         if size is not None and declared is not None and declared != size:
@@ -221,7 +248,10 @@ class HttpClient:
                     raise IntegrityError(
                         f"{url}: body is larger than {_expected(size, cap)}", url=url
                     )
-                chunks.append(chunk)
+                if into is None:
+                    chunks.append(chunk)
+                else:
+                    into.write(chunk)
                 if sink:
                     sink.advance(len(chunk))
         finally:

@@ -33,6 +33,12 @@ HTML_FILE = "index.html"
 INDEX_TEMPLATE = "index/{prefix}/{name}.json"
 BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
 
+
+# Bounded, so one absurd response (10^40) cannot make a client refuse every real document after
+# it; 2^53 - 1 is the largest integer every JSON reader (JavaScript's included) holds exactly.
+MAX_SERIAL: Final = 2**53 - 1
+MAX_BUNDLE: Final = 64 * 1024 * 1024  # bytes of a .tar.gz; packing caps a skill's files at 32 MiB
+MAX_INDEX_FILE: Final = 64 * 1024 * 1024  # registry.json, a document or the catalog, from a folder
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
 
@@ -110,7 +116,11 @@ class SkillDocument(_Model):
     """``index/{prefix}/{name}.json``: every version of one skill."""
 
     name: SkillName
-    serial: int = Field(ge=1, description="raised by every change; refuse one lower than cached")
+    serial: int = Field(
+        ge=1,
+        le=MAX_SERIAL,
+        description="raised by every change; refuse one lower than seen before",
+    )
     tags: dict[str, SemVer] = Field(
         default_factory=dict, description='e.g. {"latest": "1.2.0"}: highest non-yanked release'
     )

@@ -256,6 +256,7 @@ def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
     """Write the plan: per skill bundle then document (under its lock), then derived files."""
     from skillreg.registry.derived import update_derived
 
+    reg.check_writable()  # before the first write
     written = [ROOT_FILE] if reg.ensure_root() else []
     for item in plan:
         written += _write_one(reg, item)

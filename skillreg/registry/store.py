@@ -25,12 +25,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from skillreg.core.atomic import parse_temp_name, write_atomic
+from skillreg.core.bounded import copy_capped, open_regular, read_regular
 from skillreg.core.errors import IntegrityError, RegistryError, UsageError, describe_error
 from skillreg.core.jsonio import dump_json
 from skillreg.core.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,
     FORMAT_VERSION,
+    MAX_BUNDLE,
+    MAX_INDEX_FILE,
     ROOT_FILE,
     RegistryRoot,
     SkillDocument,
@@ -38,6 +41,7 @@ from skillreg.registry.model import (
     index_path,
     index_prefix,
 )
+from skillreg.registry.nolinks import check_file, links_under, real_folder
 
 LOCK_DIR = ".locks"
 PENDING_DIR = f"{LOCK_DIR}/pending"  # marks of writes whose derived files are not updated yet
@@ -114,7 +118,7 @@ class FolderRegistry:
         from pydantic import ValidationError
 
         try:
-            root = RegistryRoot.model_validate_json(path.read_bytes())
+            root = RegistryRoot.model_validate_json(read_regular(path, MAX_INDEX_FILE))
         except ValidationError as exc:
             raise RegistryError(f"{path}: invalid: {describe_error(exc)}", path=path) from None
         except OSError as exc:
@@ -133,6 +137,19 @@ class FolderRegistry:
             )
         return root
 
+    def check_writable(self) -> None:
+        """Refuse, before anything is written, a registry holding any symlink below its root
+        (`RegistryError` naming the first): writers never go through one, and a registry that
+        has one is damaged (`verify` says where). Each write checks its own path again."""
+        links = links_under(self.root)
+        if links:
+            raise RegistryError(
+                f"{self.root / links[0]}: a symlink inside the registry; the publisher never"
+                " writes through it (replace it with a real folder or file, then"
+                " `skill registry verify`)",
+                path=self.root / links[0],
+            )
+
     def has_skill(self, name: str) -> bool:
         return is_skill_name(name) and (self.root / index_path(name)).is_file()
 
@@ -141,7 +158,7 @@ class FolderRegistry:
         check_name(name)
         path = self.root / index_path(name)
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, MAX_INDEX_FILE)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -196,7 +213,7 @@ class FolderRegistry:
         or damaged) is replaced: its address says which bytes belong there.
         """
         rel = blob_path(sha256)
-        target = self.root / rel
+        target = check_file(self.root, rel)
         if target.is_file() and _sha256_of(target) == sha256:
             return False
         if hashlib.sha256(data).hexdigest() != sha256:
@@ -204,8 +221,10 @@ class FolderRegistry:
         return self.write_file(rel, data, force=True)
 
     def write_file(self, rel: str, data: bytes, *, force: bool = False) -> bool:
-        """Atomically make `rel` hold `data` (temp file + rename); False when it already did."""
-        target = self.root / rel
+        """Atomically make `rel` hold `data` (temp file + rename); False when it already did.
+
+        Never through a symlink: every folder on the way and the file itself are checked."""
+        target = check_file(self.root, rel)
         if not force and _same_bytes(target, data):
             return False
         try:  # world-readable whatever the umask: the files are meant to be served
@@ -244,19 +263,25 @@ class FolderRegistry:
         from a damaged registry. Each writer's marks carry its own token.
         """
         check_name(name)
-        folder = self.root / PENDING_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.{os.getpid()}-{secrets.token_hex(4)}").touch()
+        folder = real_folder(self.root, PENDING_DIR)
+        mark = folder / f"{name}.{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
+        except OSError as exc:
+            raise RegistryError(f"{mark}: cannot create: {exc.strerror}", path=mark) from None
 
     def pending_names(self) -> set[str]:
         """Skills whose derived entries an interrupted (or running) writer has yet to update."""
-        folder = self.root / PENDING_DIR
+        try:
+            folder = real_folder(self.root, PENDING_DIR, create=False)
+        except RegistryError:
+            return set()  # a link there is damage `verify` reports on its own
         return {p.name.rsplit(".", 1)[0] for p in folder.iterdir()} if folder.is_dir() else set()
 
     def clear_pending(self, older_than: float, names: Iterable[str] | None = None) -> None:
         """Drop the marks (of `names`, or all) made before `older_than`, a `time.time()` taken
         before the derived files were last rebuilt from the documents: those now cover them."""
-        folder = self.root / PENDING_DIR
+        folder = real_folder(self.root, PENDING_DIR, create=False)
         wanted = None if names is None else set(names)
         for mark in folder.iterdir() if folder.is_dir() else ():
             if wanted is not None and mark.name.rsplit(".", 1)[0] not in wanted:
@@ -282,10 +307,9 @@ class FolderRegistry:
 
     @contextlib.contextmanager
     def _flock(self, rel: str) -> Iterator[None]:
-        path = self.root / rel
+        path = check_file(self.root, rel)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
             raise RegistryError(f"{path}: cannot create lock: {exc.strerror}", path=path) from None
         try:
@@ -306,10 +330,13 @@ def _alive(pid: int) -> bool:
 
 
 def _sha256_of(path: Path) -> str:
+    """The file's digest; "" for one that cannot be a bundle (it is then replaced)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with open_regular(path, MAX_BUNDLE) as (fd, _size):
+            copy_capped(fd, MAX_BUNDLE, digest.update, path)
+    except OSError:
+        return ""
     return digest.hexdigest()
 
 
@@ -317,6 +344,6 @@ def _same_bytes(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
             return False
-        return path.read_bytes() == data
+        return read_regular(path, len(data)) == data
     except OSError:
         return False

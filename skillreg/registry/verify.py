@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skillreg.core.bounded import read_regular
 from skillreg.core.diagnostics import Severity
 from skillreg.core.errors import SkillError, describe_error
 from skillreg.registry.derived import (
@@ -28,6 +29,8 @@ from skillreg.registry.derived import (
 from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
+    MAX_BUNDLE,
+    MAX_INDEX_FILE,
     Catalog,
     CatalogEntry,
     SkillDocument,
@@ -35,6 +38,7 @@ from skillreg.registry.model import (
     blob_path,
     index_path,
 )
+from skillreg.registry.nolinks import links_under
 from skillreg.registry.store import FolderRegistry, registry_folder
 
 
@@ -87,6 +91,8 @@ def verify(target: str) -> VerifyReport:
             referenced.add(entry.sha256)
             _check_bundle(reg, doc.name, version, entry, report)
     _check_blob_folder(reg, referenced, report)
+    for rel in links_under(reg.root):
+        report.error(rel, "symlink inside the registry (a publish refuses to write through it)")
     _check_derived(reg, Catalog(skills=sorted(entries, key=lambda e: e.name)), report)
     return report
 
@@ -96,7 +102,7 @@ def _check_document(reg: FolderRegistry, path: Path, report: VerifyReport) -> Sk
 
     rel = path.relative_to(reg.root).as_posix()
     try:
-        doc = SkillDocument.model_validate_json(path.read_bytes())
+        doc = SkillDocument.model_validate_json(read_regular(path, MAX_INDEX_FILE))
     except (OSError, ValidationError) as exc:
         report.error(rel, f"invalid skill document: {describe_error(exc)}")
         return None
@@ -117,9 +123,12 @@ def _check_bundle(
     rel = blob_path(entry.sha256)
     where = f"{name}@{version}"
     try:
-        data = (reg.root / rel).read_bytes()
-    except OSError:
+        data = read_regular(reg.root / rel, MAX_BUNDLE)
+    except FileNotFoundError:
         report.error(rel, f"{where}: bundle is missing")
+        return
+    except OSError as exc:
+        report.error(rel, f"{where}: cannot read bundle: {exc.strerror}")
         return
     if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
         report.error(rel, f"{where}: bundle bytes do not match the recorded size/sha256")
@@ -168,7 +177,7 @@ def _check_derived(reg: FolderRegistry, catalog: Catalog, report: VerifyReport) 
         (HTML_FILE, render_html(catalog)),
     ):
         try:
-            actual = (reg.root / rel).read_bytes()
+            actual = read_regular(reg.root / rel, MAX_INDEX_FILE)
         except OSError:
             report.error(rel, "derived file is missing; run `skill registry reindex`")
             continue
@@ -201,6 +210,7 @@ def reindex(target: str) -> tuple[list[str], list[str]]:
     """Rebuild the derived files of the registry at `target` and sweep temp files left by
     killed publishers; the paths rewritten and the paths removed."""
     reg = FolderRegistry(registry_folder(target))
+    reg.check_writable()
     started = time.time()
     written = rebuild_derived(reg)
     reg.clear_pending(older_than=started)

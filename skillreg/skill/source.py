@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillreg.core.bounded import read_regular
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.skill import syntax_rules as sr
 
@@ -38,7 +39,7 @@ def read_source(
         if size > max_bytes:
             message = f"file is {size} bytes, over the {max_bytes}-byte cap"
             return None, [sr.finding(sr.FILE_TOO_LARGE, display, 1, 1, message)]
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes)  # never blocks on a FIFO, never past the cap
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
         return None, [sr.finding(sr.MISSING_SKILL_FILE, display, 1, 1, message)]
