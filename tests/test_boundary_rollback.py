@@ -144,7 +144,7 @@ def test_absurd_serial_refused_and_not_remembered(
     current = json.loads((registry.root / index_path(NAME)).read_text())
     serve_doc(server, {**current, "serial": serial})
     line = refused(run("install", NAME, "-r", server.url, cwd=project))
-    assert "serial" in line and "not a valid SkillDocument" in line
+    assert "serial" in line and "not a valid skill document" in line
     del server.overrides[DOC]  # the real registry again: the client is not frozen out
     result = run("install", NAME, "-r", server.url, cwd=project)
     assert result.exit_code == 0, result.stderr
