@@ -22,6 +22,7 @@ from skillreg.core.diagnostics import Diagnostic, Severity
 from skillreg.lint import parallel, suppress
 from skillreg.lint.checks import FileResult, Plan, check_file
 from skillreg.lint.model import LintOptions, LintReport
+from skillreg.lint.neighbours import names_beside, project_root
 from skillreg.lint.profiles import resolve_profile
 from skillreg.lint.selection import Selection, build_selection, path_matches
 from skillreg.lint.settings import LintSettings, parse_settings
@@ -41,6 +42,8 @@ class _Setup:
     fail_on: Severity
     registry: tuple[str, Path] | None  # (spec, folder a relative spec starts from)
     registry_status: Mapping[str, str]
+    project_root: Path  # where the collection around explicitly named files is found
+    collection_known: bool = False  # the names of the whole collection are in `known_names`
 
     @property
     def resolves_against_registry(self) -> bool:
@@ -59,6 +62,7 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     cwd = options.cwd or Path.cwd()
     setup = _setup(options, cwd)
     files = _discover(list(paths) or [cwd], setup.settings)
+    setup = _with_collection(setup, [path for path in paths if path.is_file()])
     setup = _with_registry(setup, options.offline)
     fixed, unfixed = _fix(files, setup.plan) if options.fix else ([], {})
     jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
@@ -98,12 +102,15 @@ def finish_file(
 def references_wanted(setup: _Setup, count: int) -> bool:
     """Whether `skill lint` checks Related Skills references when it lints `count` skills."""
     related = setup.plan.profile.related_section is not None
+    if setup.collection_known:
+        return True
     return count > 1 or bool(setup.known_names) or setup.resolves_against_registry or related
 
 
 def _setup(options: LintOptions, cwd: Path) -> _Setup:
     config = _config(options, cwd)
     settings = parse_settings(config, cwd)
+
     base = cwd if options.profile else settings.root
     profile = resolve_profile(options.profile or settings.profile, settings.profiles, base)
     max_bytes = options.max_file_size or settings.max_file_size
@@ -115,6 +122,7 @@ def _setup(options: LintOptions, cwd: Path) -> _Setup:
         fail_on=options.fail_on or settings.fail_on or Severity.ERROR,
         registry=_registry_spec(options, settings, cwd),
         registry_status=options.registry_status,
+        project_root=project_root(config.root, cwd),
     )
 
 
@@ -128,6 +136,19 @@ def _registry_spec(
     if settings.registry:
         return settings.registry, settings.root
     return None
+
+
+def _with_collection(setup: _Setup, named: list[Path]) -> _Setup:
+    """`setup` knowing the names of the project's other skills when files are named explicitly
+    (a pre-commit run), so their Related Skills resolve against the whole collection."""
+    if not named:
+        return setup
+
+    def keep(files: list[str], roots: list[Path]) -> list[str]:
+        return not_excluded(files, roots, setup.settings)
+
+    names = names_beside(named, setup.project_root, keep)
+    return replace(setup, known_names=setup.known_names | names, collection_known=True)
 
 
 def _with_registry(setup: _Setup, offline: bool) -> _Setup:
