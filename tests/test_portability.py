@@ -45,7 +45,7 @@ def test_no_module_level_fcntl_import() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             if {"fcntl", "msvcrt"} & set(names):
-                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+                offenders.append(f"{path.relative_to(REPO)}: {names}")
     assert offenders == []
 
 
