@@ -90,8 +90,14 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="skill")
-def cli() -> None:
+@click.option(
+    "--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,
+    help="Colour output; `auto` follows FORCE_COLOR / NO_COLOR, else whether it is a terminal.",
+)  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, color: str) -> None:
     """Lint, index, publish and install agent skills (SKILL.md folders)."""
+    ctx.meta["skill.color"] = color
 
 
 def main() -> None:

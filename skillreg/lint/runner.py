@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -50,7 +50,11 @@ class _Setup:
         return self.registry is not None or bool(self.registry_status)
 
 
-def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
+def run_lint(
+    paths: Sequence[Path],
+    options: LintOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> LintReport:
     """Lint the skills under `paths` (the current folder when empty).
 
     Findings about the skills are data in the report, never exceptions. Raises `UsageError` for a
@@ -66,7 +70,7 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     setup = _with_registry(setup, options.offline)
     fixed, unfixed = _fix(files, setup.plan) if options.fix else ([], {})
     jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
-    results = _check_all(files, setup.plan, jobs)
+    results = _check_all(files, setup.plan, jobs, progress)
     skills = [result.skill for result in results]
     by_file = _references(skills, setup)
     diagnostics: list[Diagnostic] = []
@@ -216,9 +220,12 @@ def _fix(files: list[Path], plan: Plan) -> tuple[list[str], dict[str, str]]:
     return fixed, unfixed
 
 
-def _check_all(files: list[Path], plan: Plan, jobs: int) -> list[FileResult]:
+def _check_all(
+    files: list[Path], plan: Plan, jobs: int, progress: Callable[[int, int], None] | None
+) -> list[FileResult]:
     """Check every file, sharing the work with forked processes when there are many files and
-    idle cores. Skills that cross processes, or are many, are slimmed (see `checks.slim`)."""
+    idle cores. Skills that cross processes, or are many, are slimmed (see `checks.slim`).
+    `progress(done, total)` is told after each chunk (after all of them when forked)."""
     chunks = chunked(files)
     if len(files) > PARALLEL_MIN and jobs > 1 and parallel.can_fork():
         slim = Plan(plan.profile, plan.max_bytes, slim=True)
@@ -226,7 +233,13 @@ def _check_all(files: list[Path], plan: Plan, jobs: int) -> list[FileResult]:
     else:
         if len(files) > SLIM_MIN:
             plan = Plan(plan.profile, plan.max_bytes, slim=True)
-        parts = [_check_chunk(chunk, plan) for chunk in chunks]
+        parts = []
+        for chunk in chunks:
+            parts.append(_check_chunk(chunk, plan))
+            if progress is not None:
+                progress(sum(map(len, parts)), len(files))
+    if progress is not None:
+        progress(len(files), len(files))
     return [result for part in parts for result in part]
 
 
