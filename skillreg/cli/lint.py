@@ -113,7 +113,7 @@ def _print_report(report: LintReport, fmt: str, quiet: bool) -> None:
                     root=_root(), color=paint)  # fmt: skip
     if quiet and concrete == "text":
         output = _without_summary(output)
-    click.echo(output, nl=False)
+    click.echo(output, nl=False, color=paint)
     if report.fixed and not quiet:
         click.echo(f"fixed {len(report.fixed)} file(s): {', '.join(report.fixed)}", err=True)
     for path, why in report.unfixed.items():

@@ -47,4 +47,5 @@ def print_table(
         table.add_row(*(Text(printable(cell)) for cell in row))
     console.print(table)
     # rich pads every cell to its column's width; trailing blanks only confuse `grep '$'` and diffs
-    click.echo("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()), nl=False)
+    lines = buffer.getvalue().splitlines()
+    click.echo("".join(line.rstrip() + "\n" for line in lines), nl=False, color=paint)

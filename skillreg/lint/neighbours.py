@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from skillreg.collection.workspace import find_skill_files
+from skillreg.core.errors import UsageError
 
 # Reading a name needs at most the frontmatter; a skill file is capped at this many bytes here.
 _HEAD_BYTES = 64 * 1024
@@ -43,7 +44,10 @@ def names_beside(
     contributes its folder's name, as lint would call it.
     """
     linted = {os.path.realpath(path) for path in named}
-    found = [str(file) for file in find_skill_files([root]) if file.is_file()]
+    try:
+        found = [str(file) for file in find_skill_files([root]) if file.is_file()]
+    except UsageError:  # the named files lie outside an empty project root: no neighbours
+        return frozenset()
     names = set()
     for file in keep(found, [root]):
         if os.path.realpath(file) not in linted:

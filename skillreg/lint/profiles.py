@@ -72,11 +72,11 @@ def _locate(spec: str, named: Mapping[str, Path], base: Path) -> Path:
         return builtin[spec]
     if spec.endswith(".json") or "/" in spec or "\\" in spec:
         return (base / spec).resolve()
-    import difflib
+    from skillreg.core.suggest import closest
 
     known = sorted({*builtin, *named})
-    close = difflib.get_close_matches(spec, known, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    close = closest(spec, known)
+    hint = f"did you mean {close!r}? " if close else ""
     raise ConfigError(
         f"unknown profile {spec!r} ({hint}known: {', '.join(known)}; "
         "or give a path to a .json file)"

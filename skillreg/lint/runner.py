@@ -66,7 +66,8 @@ def run_lint(
     cwd = options.cwd or Path.cwd()
     setup = _setup(options, cwd)
     files = _discover(list(paths) or [cwd], setup.settings)
-    setup = _with_collection(setup, [path for path in paths if path.is_file()])
+    if options.collection:
+        setup = _with_collection(setup, [path for path in paths if path.is_file()])
     setup = _with_registry(setup, options.offline)
     fixed, unfixed = _fix(files, setup.plan) if options.fix else ([], {})
     jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)

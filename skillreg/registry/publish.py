@@ -156,7 +156,8 @@ def lint_gate(
 def _run_lint(skills: list[ParsedSkill], known: frozenset[str], profile: str | None) -> LintReport:
     from skillreg.lint import LintOptions, run_lint
 
-    return run_lint([s.path for s in skills], LintOptions(profile=profile, known_names=known))
+    options = LintOptions(profile=profile, known_names=known, collection=False)
+    return run_lint([s.path for s in skills], options)
 
 
 def _with_unresolved(
@@ -199,7 +200,7 @@ def make_plan(
     plan: dict[str, Planned] = {}
     for skill in skills:
         name, version = check_identity(skill.name, skill.version, skill.path)
-        bundle = build_bundle(name, version, collect_files(skill.folder))
+        bundle = build_bundle(name, version, collect_files(skill.folder, own_name=name))
         entry = VersionEntry(
             sha256=bundle.sha256,
             size=bundle.size,
