@@ -35,6 +35,7 @@ class Report:
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # parts that could not be done (exit 1)
+    changed: int = 0  # skills placed, updated or removed (for "Installed 6 skills in 0.31 s")
 
 
 def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets) -> LockEntry:
@@ -73,8 +74,12 @@ def _finish(session: Session, report: Report, plan: list[Planned], specs: dict[s
     if session.options.frozen and specs:
         raise LockError(f"--frozen: {session.project.manifest.path.name} would change")
     check_conflicts(session, plan)
+    if session.options.dry_run:
+        report.actions.extend(f"would have {p.note}" for p in plan)
+        return report
     apply_plan(session, plan, specs)
     report.actions.extend(p.note for p in plan)
+    report.changed += len(plan)
     return report
 
 
@@ -247,6 +252,9 @@ def remove(options: InstallOptions, names: list[str]) -> Report:
         unknown = [n for n in names if session.lock.get(n) is None and n not in session.requests]
         if unknown:
             raise InstallError(f"not installed: {', '.join(unknown)} (see `skill list`)")
+        if options.dry_run:
+            report.actions.extend(f"would remove {e.name}@{e.version}" for e in entries)
+            return report
         write_lock(session.project.lock_path, session.lock.without(set(names)))
         if set(names) & set(session.requests):
             update_requests(session.project.manifest, remove=set(names))
@@ -259,6 +267,7 @@ def remove(options: InstallOptions, names: list[str]) -> Report:
                     os.rename(path, hidden)
                     discard(hidden)
             report.actions.append(f"removed {entry.name}@{entry.version}")
+            report.changed += 1
         report.actions.extend(
             f"removed {n} from the manifest" for n in names if session.lock.get(n) is None
         )

@@ -44,6 +44,7 @@ class InstallOptions:
     with_related: bool = False
     frozen: bool = False
     offline: bool = False
+    dry_run: bool = False  # update/remove: say what would change, change nothing
     progress: ProgressFactory | None = field(default=None, compare=False)
     notice: Callable[[str], None] | None = field(default=None, compare=False)  # e.g. retries
 
