@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,103 @@ def test_no_color_force_color_and_color_option(
     result = run(*flag, "lint", env=env)
     assert ("\x1b[" in result.stdout) is colored
     assert ("\x1b[" in run(*flag, "rules", env=env).stdout) is colored
+
+
+def _complete(words: str, cwd: Path) -> list[str]:
+    """What bash completion offers for the last word of `words` (click's protocol)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    parts = words.split(" ")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "_SKILL_COMPLETE": "bash_complete",
+           "COMP_WORDS": words, "COMP_CWORD": str(len(parts) - 1)}  # fmt: skip
+    code = "import sys; from skillreg.cli import main; sys.argv[0] = 'skill'; main()"
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True,
+                         text=True, timeout=60).stdout  # fmt: skip
+    return [line.split(",", 1)[1] for line in out.splitlines() if line]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell: str) -> None:
+    result = run("completion", shell)
+    assert result.exit_code == 0
+    assert "_SKILL_COMPLETE" in result.stdout
+    assert f"{shell}_complete" in result.stdout
+
+
+def test_completion_completes_agent_ids_and_installed_names(work: Path) -> None:
+    assert _complete("skill install --agent cl", work) == ["claude-code", "cline"]
+    assert _complete("skill li", work) == ["lint", "list"]
+    (work / "skills.lock").write_text(json.dumps({
+        "lock_version": 1, "skills": [
+            {"name": n, "version": "1.0.0", "registry": "builtin:", "sha256": "0" * 64,
+             "size": 1, "agents": [], "dirs": [], "scope": "project", "mode": "link"}
+            for n in ("golang-pro", "graphql-pro", "python-pro")]}))  # fmt: skip
+    assert _complete("skill remove g", work) == ["golang-pro", "graphql-pro"]
+    assert _complete("skill update py", work) == ["python-pro"]
+    (work / "skills.lock").write_text("{not json")
+    assert _complete("skill remove g", work) == []  # a broken lock completes nothing, quietly
+
+
+def _commands() -> list[tuple[str, ...]]:
+    from skillreg.cli import COMMANDS
+
+    found: list[tuple[str, ...]] = []
+    for name in sorted(COMMANDS):
+        found.append((name,))
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        if isinstance(command, __import__("click").Group):
+            found += [(name, sub) for sub in sorted(command.commands)]
+    return found
+
+
+@pytest.mark.parametrize("words", _commands(), ids=" ".join)
+def test_help_has_an_example_each(words: tuple[str, ...]) -> None:
+    result = run(*words, "--help")
+    assert result.exit_code == 0
+    assert re.search(r"Examples:\n +skill ", result.stdout), result.stdout
+
+
+def test_help_no_truncated_summaries() -> None:
+    result = run("--help")
+    assert "Examples:" in result.stdout
+    commands = result.stdout.split("Commands:\n", 1)[1]
+    assert "..." not in commands
+    assert "whose version in use was yanked" in " ".join(commands.split())
+
+
+# Every command that reports, and how it is asked for JSON.
+REPORTING = {
+    "lint": "--output-format json", "rules": "--json", "index": "(JSON always)",
+    "graph": "--json", "pack": "--json", "publish": "--json", "yank": "--json",
+    "unyank": "--json", "deprecate": "--json", "registry verify": "--json",
+    "registry reindex": "--json", "install": "--json", "update": "--json", "remove": "--json",
+    "list": "--json", "outdated": "--json", "info": "--json", "search": "--json",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("words", sorted(REPORTING))
+def test_json_on_every_reporting_command(words: str) -> None:
+    option = REPORTING[words]
+    if option.startswith("("):
+        return
+    flag = option.split()[0]
+    help_text = run(*words.split(), "--help").stdout
+    assert flag in help_text
+
+
+def test_json_graph_and_yank(work: Path) -> None:
+    for name in ("a-skill", "b-skill"):
+        _skill(work / "src", name)
+    (work / "src" / "a-skill" / "SKILL.md").write_text(
+        GOOD.format(name="a-skill") + "\n## Related Skills\n\n- `b-skill` - why\n"
+    )
+    graph = json.loads(run("graph", "--json", "src").stdout)
+    assert graph["nodes"] == ["a-skill", "b-skill"]
+    assert [(e["source"], e["target"]) for e in graph["edges"]] == [("a-skill", "b-skill")]
+    assert run("publish", "src", "--to", "site").exit_code == 0
+    yanked = json.loads(run("yank", "b-skill@1.0.0", "--from", "site", "--json").stdout)
+    assert (yanked["name"], yanked["changed"]) == ("b-skill", True)

@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "info": "skillreg.cli.browse:info",
     "search": "skillreg.cli.browse:search",
     "init": "skillreg.cli.init:init",
+    "completion": "skillreg.cli.completion:completion",
 }
 
 
@@ -51,6 +52,16 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Every command with its whole summary (wrapped, never cut off with "...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -101,7 +112,19 @@ class LazyGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EXAMPLES = """
+\b
+Examples:
+  skill init my-skill && skill lint
+  skill publish skills/ --to ./site
+  skill install backend-developer --agent claude-code
+  skill --color never outdated --exit-code
+"""
+
+
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES
+)
 @click.version_option(__version__, "-V", "--version", prog_name="skill")
 @click.option(
     "--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
+EXAMPLES = """
+\b
+Examples:
+  skill index skills/ -o skills-index.json
+  skill index skills/ --check skills-index.json   # in CI: exit 1 when stale
+"""
 
-@click.command()
+
+@click.command(epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically).")
 @click.option(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from skillreg.cli.completion import agent_ids, installed_names
 from skillreg.core.errors import EXIT_FAILED
 
 if TYPE_CHECKING:
@@ -129,7 +130,8 @@ Examples:
 @click.command(epilog=INSTALL_EXAMPLES)
 @click.argument("names", nargs=-1, metavar="[NAME[@RANGE]]...")
 @scope_options
-@click.option("--agent", "-a", "agents", multiple=True, metavar="ID", help="Agent to install for.")
+@click.option("--agent", "-a", "agents", multiple=True, metavar="ID", help="Agent to install for.",
+              shell_complete=agent_ids)  # fmt: skip
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help="Also install into PATH.")
 @click.option("--copy", is_flag=True, help="Copy into agent folders instead of linking.")
 @click.option("--force", is_flag=True, help="Replace folders skillreg did not install.")
@@ -151,7 +153,7 @@ def install(names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ..
 
 
 @click.command(epilog="\b\nExamples:\n  skill update\n  skill update golang-pro --dry-run")
-@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=installed_names)
 @global_option
 @offline_option
 @dry_run_option
@@ -167,7 +169,7 @@ def update(names: tuple[str, ...], as_json: bool, quiet: bool, **kw: Any) -> Non
 
 
 @click.command(epilog="\b\nExamples:\n  skill remove golang-pro\n  skill remove a b --dry-run")
-@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...", shell_complete=installed_names)
 @global_option
 @dry_run_option
 @json_option
