@@ -108,3 +108,15 @@ def test_install_verbs_json(registry: RegistryBuilder, project: Path) -> None:
     assert data["actions"][0].startswith("installed golang-pro@")
     removed = json.loads(skill("remove", "golang-pro", "--json", cwd=project).stdout)
     assert removed["actions"][0].startswith("removed golang-pro@")
+
+
+def test_index_and_publish_summaries_on_a_tty(tmp_path: Path) -> None:
+    seed_family(tmp_path / "skills")
+    code, out = on_a_terminal("index", "skills", "-o", "index.json", cwd=tmp_path)
+    assert code == 0, out
+    assert [m.groups()[:2] for m in SUMMARY.finditer(out)] == [("Indexed", "6")]
+    code, out = on_a_terminal("publish", "skills", "--to", "site", cwd=tmp_path)
+    assert code == 0, out
+    assert [m.groups()[:2] for m in SUMMARY.finditer(out)] == [("Published", "6")]
+    code, out = on_a_terminal("publish", "skills", "--to", "site2", "-q", cwd=tmp_path)
+    assert code == 0 and not SUMMARY.search(out)

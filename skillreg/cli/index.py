@@ -33,6 +33,7 @@ Examples:
     metavar="NAME|PATH",
     help="Lint profile for each skill's `errors` (default: config, else agentskills).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary line.")
 def index(
     paths: tuple[Path, ...],
     output: Path | None,
@@ -40,17 +41,19 @@ def index(
     no_cache: bool,
     jobs: int | None,
     profile: str | None,
+    quiet: bool,
 ) -> None:
     """Index the skills under PATHS (default: the current folder) to stdout or -o FILE."""
+    from skillreg.cli.progress import counter
     from skillreg.core.errors import UsageError
     from skillreg.index import build as idx
 
     if output is not None and check_file is not None:
         raise UsageError("use either -o/--output or --check, not both")
-    options = idx.IndexOptions(
-        paths or (Path("."),), use_cache=not no_cache, jobs=jobs, profile=profile
-    )
-    document = idx.build_index(options)
+    with counter("Indexed", "skill", quiet=quiet) as progress:
+        options = idx.IndexOptions(paths or (Path("."),), use_cache=not no_cache, jobs=jobs,
+                                   profile=profile, progress=progress)  # fmt: skip
+        document = idx.build_index(options)
     invalid = sum(1 for entry in document["skills"] if entry["errors"])
     if invalid:
         click.echo(f"warning: {invalid} skill(s) have errors (see their `errors`)", err=True)
