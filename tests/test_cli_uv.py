@@ -220,3 +220,47 @@ def test_json_graph_and_yank(work: Path) -> None:
     assert run("publish", "src", "--to", "site").exit_code == 0
     yanked = json.loads(run("yank", "b-skill@1.0.0", "--from", "site", "--json").stdout)
     assert (yanked["name"], yanked["changed"]) == ("b-skill", True)
+
+
+_LOADED = """
+import sys
+from skillreg.cli import main
+sys.argv = ["skill", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"rich", "httpx", "pydantic", "filelock"})
+print("LOADED", ",".join(heavy), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["--version"], set()),
+        (["--help"], set()),
+        (["lint", "s"], set()),
+        (["lint", "--output-format", "json", "s"], set()),
+        (["index", "s"], {"pydantic"}),
+        (["graph", "s"], {"pydantic"}),
+    ],
+    ids=["version", "help", "lint", "lint-json", "index", "graph"],
+)
+def test_fast_start_up_loads_no_heavy_library(
+    work: Path, args: list[str], allowed: set[str]
+) -> None:
+    """rich and httpx load only for verbs that draw tables or talk HTTP (start-up is a feature)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    _skill(work / "s", "a-skill")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-c", _LOADED, *args], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    line = [x for x in proc.stderr.splitlines() if x.startswith("LOADED")][-1]
+    loaded = set(filter(None, line.split(" ", 1)[1].split(",")))
+    assert loaded <= allowed, proc.stderr
