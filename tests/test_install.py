@@ -594,8 +594,10 @@ def test_outdated_exit_code_and_yanked_in_use_flagged(
     assert header.split() == ["NAME", "CURRENT", "WANTED", "LATEST", "NOTE"]
     assert row.split() == ["golang-pro", "1.0.0", "1.0.0", "1.5.0"]
     assert skill("outdated", cwd=project).exit_code == 0  # without the flag, a report only
-    registry.add("golang-pro", "1.0.0", yanked=True, yanked_reason="leaks a token").write()
+    reason = "leaks a token\x1b]0;pwned\x07"  # a registry's text: escapes must not reach the tty
+    registry.add("golang-pro", "1.0.0", yanked=True, yanked_reason=reason).write()
     yanked = skill("outdated", "--exit-code", cwd=project)
     assert yanked.exit_code == 1
-    assert "yanked: leaks a token" in yanked.stdout
-    assert "warning: golang-pro 1.0.0 is yanked (leaks a token)" in yanked.stderr
+    assert "yanked: leaks a token\\x1b]0;pwned\\x07" in yanked.stdout
+    assert "warning: golang-pro 1.0.0 is yanked (leaks a token\\x1b" in yanked.stderr
+    assert "\x1b" not in yanked.stdout + yanked.stderr

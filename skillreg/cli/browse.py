@@ -67,9 +67,11 @@ def outdated(as_json: bool, exit_code: bool, **kw: Any) -> None:
             [(r.name, r.current, r.wanted, r.latest, _yank_note(r.yanked, r.yanked_reason))
              for r in rows],
         )  # fmt: skip
+    from skillreg.core.terminal import printable
+
     for r in rows:
-        if r.yanked:
-            reason = f" ({r.yanked_reason})" if r.yanked_reason else ""
+        if r.yanked:  # the reason is the registry's text: untrusted, so neutralised
+            reason = f" ({printable(r.yanked_reason)})" if r.yanked_reason else ""
             click.echo(f"warning: {r.name} {r.current} is yanked{reason}; run `skill update "
                        f"{r.name}` or pin another version", err=True)  # fmt: skip
     if exit_code and rows:
