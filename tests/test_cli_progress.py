@@ -117,6 +117,7 @@ def test_index_and_publish_summaries_on_a_tty(tmp_path: Path) -> None:
     assert [m.groups()[:2] for m in SUMMARY.finditer(out)] == [("Indexed", "6")]
     code, out = on_a_terminal("publish", "skills", "--to", "site", cwd=tmp_path)
     assert code == 0, out
+    assert "Packing 6/6 skills" in out  # the counter while it packs
     assert [m.groups()[:2] for m in SUMMARY.finditer(out)] == [("Published", "6")]
     code, out = on_a_terminal("publish", "skills", "--to", "site2", "-q", cwd=tmp_path)
-    assert code == 0 and not SUMMARY.search(out)
+    assert code == 0 and not SUMMARY.search(out) and "Packing" not in out

@@ -52,6 +52,19 @@ def _ing(verb: str) -> str:
 
 
 @contextlib.contextmanager
+def drawing(verb: str, noun: str, *, quiet: bool) -> Iterator[Progress | None]:
+    """A counter for the block, erased after it; the caller prints its own summary."""
+    if not shown(quiet):
+        yield None
+        return
+    try:
+        yield Counter(verb, noun)
+    finally:
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()
+
+
+@contextlib.contextmanager
 def counter(verb: str, noun: str, *, quiet: bool) -> Iterator[Progress | None]:
     """A `Progress` for the block and its summary line after it, or None off a terminal."""
     if not shown(quiet):

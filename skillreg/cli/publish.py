@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from skillreg.cli.progress import summary_line
+from skillreg.cli.progress import drawing, summary_line
 from skillreg.core.errors import EXIT_FAILED
 from skillreg.core.terminal import printable
 
@@ -83,10 +83,13 @@ def publish(paths: tuple[Path, ...], registry: str, dry_run: bool, profile: str 
     from skillreg.registry.publish import publish as run_publish
 
     started = time.perf_counter()
-    options = PublishOptions(registry=registry, dry_run=dry_run, profile=profile,
-                             keep_going=keep_going, nested=nested)  # fmt: skip
     try:
-        result = run_publish(list(paths) or [Path(".")], options)
+        with drawing("Packed", "skill", quiet=quiet or as_json) as progress:
+            options = PublishOptions(
+                registry=registry, dry_run=dry_run, profile=profile, keep_going=keep_going,
+                nested=nested, progress=progress,
+            )  # fmt: skip
+            result = run_publish(list(paths) or [Path(".")], options)
     except LintRefusal as exc:
         click.echo(_findings(exc.diagnostics, exc.files), err=True, nl=False)
         for refusal in exc.refusals:

@@ -10,8 +10,8 @@ lags its documents; running the same publish again completes the job.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,8 @@ class PublishOptions:
     profile: str | None = None  # lint profile; None lets lint pick from config
     keep_going: bool = False  # publish the valid skills, list the refused ones
     nested: bool = False  # also publish a SKILL.md found inside another skill's folder
+    # progress(done, total), told after each skill is packed (the slow part of a large publish)
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
     related = {s.path: gate.related_names(s) for s in skills}
     verdict = gate.lint_gate(skills, related, reg, options.profile)
     valid = [s for s in skills if s.display not in verdict.refused]
-    plan, refusals = make_plan(valid, related, reg)
+    plan, refusals = make_plan(valid, related, reg, options.progress)
     if (verdict.refused or refusals) and not options.keep_going:
         message = gate.refusal_message(len(verdict.refused), len(refusals), len(plan))
         raise gate.LintRefusal(message, verdict.diagnostics, verdict.files, refusals)
@@ -105,14 +107,19 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
 
 
 def make_plan(
-    skills: list[ParsedSkill], related: dict[Path, list[str]], reg: FolderRegistry
+    skills: list[ParsedSkill],
+    related: dict[Path, list[str]],
+    reg: FolderRegistry,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Planned], list[str]]:
     """Pack every skill and check it against the registry: the plan, and one refusal a skill
     that cannot be published (no or bad version, unpackable, a changed published version)."""
     published = now_rfc3339()
     plan: dict[str, Planned] = {}
     refusals: list[str] = []
-    for skill in skills:
+    for done, skill in enumerate(skills, 1):
+        if progress is not None:
+            progress(done, len(skills))
         try:
             item = _planned(skill, related[skill.path], reg, published)
             earlier = plan.get(item.spec)
