@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO, seed_family
+from tests.conftest import REPO, small_collection
 from tests.install_helpers import RegistryBuilder, read_json, skill
 
 _MAIN = "import sys; from skillreg.cli import main; sys.argv[0] = 'skill'; main()"
@@ -66,7 +66,7 @@ def test_no_progress_or_summary_off_a_terminal(registry: RegistryBuilder, projec
 
 
 def test_lint_counter_and_summary_on_a_tty(tmp_path: Path) -> None:
-    seed_family(tmp_path / "skills")
+    small_collection(tmp_path / "skills")
     code, out = on_a_terminal("lint", "--profile", "agentskills", "skills", cwd=tmp_path)
     assert code in (0, 1), out
     assert "Linting 6/6 skills" in out
@@ -111,7 +111,7 @@ def test_install_verbs_json(registry: RegistryBuilder, project: Path) -> None:
 
 
 def test_index_and_publish_summaries_on_a_tty(tmp_path: Path) -> None:
-    seed_family(tmp_path / "skills")
+    small_collection(tmp_path / "skills")
     code, out = on_a_terminal("index", "skills", "-o", "index.json", cwd=tmp_path)
     assert code == 0, out
     assert [m.groups()[:2] for m in SUMMARY.finditer(out)] == [("Indexed", "6")]

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO, seed_family
+from tests.conftest import REPO, small_collection
 
 # Runs the CLI with `fcntl` unimportable, as on Windows: `sys.modules[name] = None` makes
 # `import name` raise ImportError.
@@ -52,11 +52,11 @@ def test_no_module_level_fcntl_import() -> None:
 def test_publish_yank_verify_without_fcntl(tmp_path: Path) -> None:
     """A portable lock (`filelock`) for publish/yank/verify: with `fcntl` hidden, each works and
     none prints a traceback."""
-    src = seed_family(tmp_path / "src")
+    src = small_collection(tmp_path / "src")
     site = tmp_path / "site"
     steps = [
         ("publish", str(src), "--to", str(site)),
-        ("yank", "golang-pro@1.0.0", "--from", str(site), "--reason", "test"),
+        ("yank", "small-2@1.0.0", "--from", str(site), "--reason", "test"),
         ("registry", "verify", str(site)),
     ]
     for args in steps:
@@ -68,7 +68,7 @@ def test_publish_yank_verify_without_fcntl(tmp_path: Path) -> None:
 def test_install_without_fcntl_or_symlinks(tmp_path: Path) -> None:
     """Symlink fallback to copies where links are not allowed, and the project lock without
     `fcntl`: `os.symlink` raises as on Windows without developer mode."""
-    src = seed_family(tmp_path / "src")
+    src = small_collection(tmp_path / "src")
     site = tmp_path / "site"
     assert (
         _skill_without_fcntl("publish", str(src), "--to", str(site), cwd=tmp_path).returncode == 0
@@ -84,7 +84,7 @@ def test_install_without_fcntl_or_symlinks(tmp_path: Path) -> None:
         "from skillreg.cli import main",
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    args = ["install", "golang-pro", "--agent", "claude-code", "--agent", "cursor",
+    args = ["install", "small-3", "--agent", "claude-code", "--agent", "cursor",
             "--registry", str(site)]  # fmt: skip
     result = subprocess.run(
         [sys.executable, "-c", script, *args],
@@ -92,10 +92,10 @@ def test_install_without_fcntl_or_symlinks(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     for agent_folder in (".claude/skills", ".cursor/skills"):
-        placed = project / agent_folder / "golang-pro"
+        placed = project / agent_folder / "small-3"
         if placed.exists():
             assert placed.is_dir() and not placed.is_symlink()
-            assert (placed / "SKILL.md").read_bytes() == (src / "golang-pro/SKILL.md").read_bytes()
+            assert (placed / "SKILL.md").read_bytes() == (src / "small-3/SKILL.md").read_bytes()
     assert not any(p.is_symlink() for p in project.rglob("*"))
 
 
