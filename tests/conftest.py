@@ -22,6 +22,20 @@ def seed_family(root: Path) -> Path:
     return root
 
 
+def small_collection(root: Path, count: int = 6) -> Path:
+    """`count` small valid, versioned skills (`small-1`...) as folders of `root`; needs nothing
+    from ../shared, so tests using it run in a lone clone too."""
+    for i in range(1, count + 1):
+        folder = root / f"small-{i}"
+        folder.mkdir(parents=True)
+        (folder / "SKILL.md").write_text(
+            f"---\nname: small-{i}\ndescription: Small skill number {i} for tests.\n"
+            f'metadata:\n  version: "1.0.0"\n---\n\n# Small {i}\n\nText.\n',
+            encoding="utf-8",
+        )
+    return root
+
+
 pytest_plugins = ["tests.install_fixtures", "tests.index_fixtures"]
 
 

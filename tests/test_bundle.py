@@ -232,3 +232,26 @@ def test_pack_into_a_path_that_is_a_file_is_one_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "out.txt" in result.stderr
+
+
+def test_pack_never_packs_its_own_earlier_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`skill pack` run inside the skill folder, twice (and with a bumped version, and into a
+    sub-folder): each bundle holds the sources only, and the bytes stay the same."""
+    folder = make_skill(tmp_path)
+    monkeypatch.chdir(folder)
+    first = CliRunner().invoke(cli, ["pack"])
+    assert first.exit_code == 0, first.output
+    bundle = folder / "demo-skill-0.3.1.tar.gz"
+    before = bundle.read_bytes()
+    assert CliRunner().invoke(cli, ["pack", "-o", "dist"]).exit_code == 0
+    (folder / "SKILL.md").write_text(SKILL_MD)  # unchanged sources
+    again = CliRunner().invoke(cli, ["pack"])
+    assert again.exit_code == 0, again.output
+    assert bundle.read_bytes() == before
+    names = [m.name for m in members(before)]
+    assert not any(name.endswith(".tar.gz") for name in names), names
+    # A file that is not named like this skill's bundles is still packed.
+    (folder / "fixture-data.tar.gz").write_bytes(b"x")
+    assert "demo-skill/fixture-data.tar.gz" in [m.name for m in members(pack_skill(folder).data)]

@@ -40,7 +40,7 @@ def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_creates_named_skill(cwd: Path) -> None:
-    code, out, err = run("my-skill", "--profile", "agentskills")
+    code, out, err = run("my-skill", "--profile", "agentskills", "-q")
     assert (code, err) == (0, "")
     assert out == str(Path("my-skill", "SKILL.md")) + "\n"
     data, body = split(cwd / "my-skill" / "SKILL.md")
@@ -194,3 +194,15 @@ def test_a_new_skill_can_be_packed_and_published_as_it_is(
         assert packed.exit_code == 0, packed.stderr
     published = runner.invoke(cli, ["publish", "new-agentskills", "--to", "reg"])
     assert published.exit_code == 0, published.stderr
+
+
+def test_init_prints_next_steps(cwd: Path) -> None:
+    """The path on stdout (for scripts), the next steps on stderr; each step's command works."""
+    code, out, err = run("next-skill", "--profile", "agentskills")
+    assert code == 0
+    assert out == str(Path("next-skill", "SKILL.md")) + "\n"
+    assert "Next steps:" in err
+    assert "skill lint next-skill" in err
+    assert "skill publish next-skill --to ./site" in err
+    linted = CliRunner().invoke(cli, ["lint", "next-skill", "--profile", "agentskills"])
+    assert linted.exit_code == 0, linted.output

@@ -302,8 +302,9 @@ def test_update_and_outdated(server: Server, registry: RegistryBuilder, project:
     result = skill("outdated", "--json", cwd=project)
     assert result.exit_code == 0
     assert read_json_text(result.stdout) == [
-        {"name": "backend-developer", "current": "1.0.0", "wanted": "1.0.0", "latest": "1.1.0"}
-    ]
+        {"name": "backend-developer", "current": "1.0.0", "wanted": "1.0.0", "latest": "1.1.0",
+         "yanked": False, "yanked_reason": None}
+    ]  # fmt: skip
     (project / "skills.toml").write_text(
         '[skills]\nbackend-developer = "^1.0.0"\ngolang-pro = "^1.0.0"\n'
     )
@@ -372,7 +373,7 @@ def test_info_and_search(server: Server, project: Path) -> None:
     assert [v["version"] for v in data["versions"]] == ["3.1.0", "3.0.0"]
     assert data["versions"][0]["yanked_reason"] == "broken links"
     text = skill("info", "backend-developer", "--registry", server.url, cwd=project).stdout
-    assert "related: python-pro, devops-engineer" in text and "sha256:" in text
+    assert "python-pro, devops-engineer" in text and "SHA256" in text
     result = skill("search", "pro", "--json", "--registry", server.url, cwd=project)
     assert [hit["name"] for hit in read_json_text(result.stdout)] == ["golang-pro", "python-pro"]
     result = skill("search", "zzz", "--registry", server.url, cwd=project)
@@ -582,3 +583,28 @@ def test_a_failed_install_leaves_no_new_folders(server: Server, project: Path) -
     result = skill("install", "python-pro", "--dir", "afile", "--registry", server.url, cwd=project)
     assert result.exit_code == 1, result.stdout
     assert sorted(p.name for p in project.iterdir()) == before  # no empty .agents/ left
+
+
+def test_outdated_exit_code_and_yanked_in_use_flagged(
+    server: Server, registry: RegistryBuilder, project: Path
+) -> None:
+    """`skill outdated --exit-code` is 1 when something is outdated (like `npm outdated`) or its
+    version in use was yanked, 0 otherwise; the table and the warning say which."""
+    args = ("--registry", server.url)
+    assert skill("install", "golang-pro@1.0.0", *args, cwd=project).exit_code == 0
+    current = skill("outdated", "--exit-code", cwd=project)
+    assert (current.exit_code, current.stdout) == (0, "")
+    registry.add("golang-pro", "1.5.0").write()
+    newer = skill("outdated", "--exit-code", cwd=project)
+    assert newer.exit_code == 1
+    header, row = newer.stdout.splitlines()[:2]
+    assert header.split() == ["NAME", "CURRENT", "WANTED", "LATEST", "NOTE"]
+    assert row.split() == ["golang-pro", "1.0.0", "1.0.0", "1.5.0"]
+    assert skill("outdated", cwd=project).exit_code == 0  # without the flag, a report only
+    reason = "leaks a token\x1b]0;pwned\x07"  # a registry's text: escapes must not reach the tty
+    registry.add("golang-pro", "1.0.0", yanked=True, yanked_reason=reason).write()
+    yanked = skill("outdated", "--exit-code", cwd=project)
+    assert yanked.exit_code == 1
+    assert "yanked: leaks a token\\x1b]0;pwned\\x07" in yanked.stdout
+    assert "warning: golang-pro 1.0.0 is yanked (leaks a token\\x1b" in yanked.stderr
+    assert "\x1b" not in yanked.stdout + yanked.stderr

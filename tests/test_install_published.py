@@ -3,6 +3,7 @@ served over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -97,9 +98,12 @@ def test_published_registry_end_to_end(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.stderr
         assert "warning: backend-developer@1.1.0 is yanked: bad advice (locked)" in result.stderr
         assert (installed / "SKILL.md").is_file()
-        # the yanked 1.1.0 stays what the project has: nothing older is offered as newer
+        # the yanked 1.1.0 stays what the project has: nothing older is offered as newer, but
+        # outdated flags that the version in use is yanked
         result = skill("outdated", "--json", cwd=project)
-        assert '"name": "backend-developer"' not in result.stdout
+        (row,) = [r for r in json.loads(result.stdout) if r["name"] == "backend-developer"]
+        assert (row["current"], row["wanted"], row["latest"]) == ("1.1.0", "1.1.0", "1.1.0")
+        assert (row["yanked"], row["yanked_reason"]) == (True, "bad advice")
 
 
 def test_ranges_frozen_update_and_remove_on_a_published_registry(tmp_path: Path) -> None:
@@ -166,8 +170,12 @@ def test_update_keeps_a_yanked_locked_version_and_never_downgrades(tmp_path: Pat
         assert result.exit_code == 0, result.stderr
         assert f"{name}@1.1.0 is up to date" in result.stdout
         assert f"warning: {name}@1.1.0 is yanked (locked)" in result.stderr
-        outdated = skill("outdated", "--json", cwd=project)
-        assert f'"name": "{name}"' not in outdated.stdout  # wanted is the locked 1.1.0
+        outdated = skill("outdated", "--json", "--exit-code", cwd=project)
+        # wanted is the locked 1.1.0, but the version in use is yanked: flagged, and exit 1
+        assert outdated.exit_code == 1
+        (row,) = [r for r in json.loads(outdated.stdout) if r["name"] == name]
+        assert (row["current"], row["wanted"], row["yanked"]) == ("1.1.0", "1.1.0", True)
+        assert f"warning: {name} 1.1.0 is yanked" in outdated.stderr
         versions = {e["name"]: e["version"] for e in read_json(project / "skills.lock")["skills"]}
         assert versions[name] == "1.1.0"
         # one skill that cannot be resolved any more does not hold back the others

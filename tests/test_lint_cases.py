@@ -24,10 +24,14 @@ def test_case(case: str, tmp_path: Path) -> None:
         use_config=False,
         cwd=tmp_path,
     )
-    report = run_lint([folder], options)
+    # `target`: a file named on the command line instead of the folder (a folder without a
+    # SKILL.md is "no skills found", a usage error; a file that is not one is SK001)
+    target = folder / spec["target"] if "target" in spec else folder
+    report = run_lint([target], options)
     got = [[d.code, d.line, d.col] for d in report.diagnostics]
     assert got == spec["findings"]
-    assert all(d.path == str(folder / "SKILL.md") for d in report.diagnostics)
+    expected_path = str(target if "target" in spec else folder / "SKILL.md")
+    assert all(d.path == expected_path for d in report.diagnostics)
 
 
 def test_every_lint_rule_has_a_case() -> None:

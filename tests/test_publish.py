@@ -333,3 +333,65 @@ def test_warnings_are_shown_as_lint_shows_them(tmp_path: Path) -> None:
         "",
         "0 errors, 1 warning in 1 file",
     ]
+
+
+def _no_version(parent: Path, name: str) -> Path:
+    folder = parent / name
+    folder.mkdir(parents=True)
+    (folder / "SKILL.md").write_text(f"---\nname: {name}\ndescription: d\n---\n\n# X\n")
+    return folder
+
+
+def test_publish_reports_every_refusal_at_once(tmp_path: Path) -> None:
+    """Two missing versions and a lint error: all three said in one run, nothing written."""
+    src = tmp_path / "src"
+    write_skill(src, "good-skill")
+    _no_version(src, "first-missing")
+    _no_version(src, "second-missing")
+    write_skill(src, "bad-lint", extra="")
+    bad = src / "bad-lint" / "SKILL.md"
+    bad.write_text(bad.read_text().replace("description: bad-lint does one small thing well\n", ""))
+    result = run("publish", "src", "--to", str(tmp_path / "reg"))
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "SK101" in err and "src/bad-lint/SKILL.md" in err
+    assert err.count("refused: ") >= 3
+    assert (
+        "first-missing/SKILL.md: no version" in err and "second-missing/SKILL.md: no version" in err
+    )
+    assert err.splitlines()[-1] == (
+        "error: refused: lint errors in 1 skill(s); 2 skill(s) refused as listed above; fix them "
+        "and publish again (or --keep-going to publish the other 1)"
+    )
+    assert not (tmp_path / "reg").exists()
+
+
+def test_publish_keep_going_publishes_the_valid_and_lists_the_rest(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write_skill(src, "good-skill")
+    write_skill(src, "other-good")
+    _no_version(src, "no-version")
+    result = run("publish", "src", "--to", str(tmp_path / "reg"), "--keep-going")
+    assert result.exit_code == 1  # something was refused
+    assert "published good-skill@1.0.0" in result.stdout
+    assert "published other-good@1.0.0" in result.stdout
+    assert "refused: " in result.stderr and "no-version/SKILL.md: no version" in result.stderr
+    assert run("registry", "verify", str(tmp_path / "reg")).exit_code == 0
+    as_json = run("publish", "src", "--to", str(tmp_path / "reg"), "--keep-going", "--json")
+    data = json.loads(as_json.stdout)
+    assert data["unchanged"] == ["good-skill@1.0.0", "other-good@1.0.0"]
+    assert len(data["refused"]) == 1
+
+
+def test_publish_never_publishes_a_nested_skill_unless_asked(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    outer = write_skill(src, "outer-skill")
+    write_skill(outer / "examples", "inner-example")
+    result = run("publish", "src", "--to", str(tmp_path / "reg"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "published outer-skill@1.0.0"
+    assert "inner-example" not in result.stdout
+    assert "note: skipped src/outer-skill/examples/inner-example/SKILL.md" in result.stderr
+    asked = run("publish", "src", "--to", str(tmp_path / "reg"), "--nested")
+    assert asked.exit_code == 0, asked.output
+    assert "published inner-example@1.0.0" in asked.stdout

@@ -54,7 +54,7 @@ def _steps() -> list[dict[str, Any]]:
 
 def test_action_never_interpolates_into_scripts() -> None:
     action = _yaml("action.yml")
-    assert set(action["inputs"]) == {"paths", "profile", "strict", "sarif-file"}
+    assert set(action["inputs"]) == {"paths", "profile", "strict", "args", "sarif-file"}
     referenced: set[str] = set()
     for step in _steps():
         assert step["shell"] == "bash"
@@ -80,10 +80,12 @@ def _lint_script() -> str:
 @pytest.fixture
 def runner(tmp_path: Path) -> dict[str, str]:
     """The environment of an Actions runner, with a stand-in `skill` that logs each call."""
-    fake = tmp_path / "skill"
+    fake = tmp_path / "temp" / "skillreg-venv" / "bin" / "skill"  # where the install step puts it
+    fake.parent.mkdir(parents=True)
     fake.write_text(
         '#!/bin/bash\nprintf "%s\\n" "CALL" "$@" >> "$FAKE_LOG"\n'
-        'if [[ " $* " == *" sarif "* ]]; then echo SARIF; fi\nexit "${FAKE_STATUS:-0}"\n',
+        'while [ $# -gt 0 ]; do if [ "$1" = --sarif-file ]; then mkdir -p "$(dirname "$2")"; '
+        'echo SARIF > "$2"; fi; shift; done\nexit "${FAKE_STATUS:-0}"\n',
         encoding="utf-8",
     )
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
@@ -92,12 +94,13 @@ def runner(tmp_path: Path) -> dict[str, str]:
     return {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
-        "SKILLREG_BIN": str(fake),
+        "RUNNER_TEMP": str(tmp_path / "temp"),
         "FAKE_LOG": str(tmp_path / "calls.log"),
         "GITHUB_OUTPUT": str(tmp_path / "output"),
         "INPUT_PATHS": ".",
         "INPUT_PROFILE": "",
         "INPUT_STRICT": "false",
+        "INPUT_ARGS": "",
         "INPUT_SARIF_FILE": "",
     }
 
@@ -107,7 +110,11 @@ def _run(env: dict[str, str], **inputs: str) -> tuple[int, list[list[str]]]:
     bash = shutil.which("bash")
     assert bash is not None
     work = Path(env["HOME"]) / "work"
-    proc = subprocess.run([bash, "-c", _lint_script()], env=env, cwd=work, capture_output=True)
+    # As Actions runs a `shell: bash` step: bash --noprofile --norc -eo pipefail {0}
+    script = work.parent / "step.sh"
+    script.write_text(_lint_script(), encoding="utf-8")
+    command = [bash, "--noprofile", "--norc", "-eo", "pipefail", str(script)]
+    proc = subprocess.run(command, env=env, cwd=work, capture_output=True)
     log = Path(env["FAKE_LOG"])
     text = log.read_text(encoding="utf-8") if log.exists() else ""
     calls = [call.strip("\n").split("\n") for call in text.split("CALL\n") if call]
@@ -131,22 +138,62 @@ def test_action_passes_inputs_as_arguments_only(runner: dict[str, str], tmp_path
         FAKE_STATUS="1",
     )
     assert status == 1  # findings fail the step
-    options = ["--profile", "agentskills; touch pwned4", "--strict", "--"]
+    options = ["--profile", "agentskills; touch pwned4", "--strict"]
+    sarif = ["--sarif-file", "out dir/lint.sarif", "--"]
     paths = ["skills", "more", "$(touch", "pwned)", "`touch", "pwned2`", ";touch", "pwned3", "*"]
-    assert calls == [
-        ["lint", "--output-format", "github", *options, *paths],
-        ["lint", "--output-format", "sarif", *options, *paths],
-    ]
+    assert calls == [["lint", "--output-format", "github", *options, *sarif, *paths]]
     assert not list((tmp_path / "work").glob("pwned*"))
     assert (tmp_path / "work" / "out dir" / "lint.sarif").read_text(encoding="utf-8") == "SARIF\n"
     output = Path(runner["GITHUB_OUTPUT"]).read_text(encoding="utf-8")
     assert "sarif-file=out dir/lint.sarif\n" in output
 
 
-def test_action_reports_a_usage_error_from_either_run(runner: dict[str, str]) -> None:
+def test_action_one_lint_run_even_with_sarif(runner: dict[str, str]) -> None:
     status, calls = _run(runner, INPUT_SARIF_FILE="x.sarif", FAKE_STATUS="2")
-    assert status == 2
-    assert len(calls) == 2
+    assert status == 2  # a usage error fails the step
+    assert len(calls) == 1
+    assert calls[0][calls[0].index("--sarif-file") + 1] == "x.sarif"
+
+
+def test_action_args_input(runner: dict[str, str], tmp_path: Path) -> None:
+    status, calls = _run(runner, INPUT_ARGS="--select SK1\n --fail-on warning $(touch pwned5)")
+    assert status == 0
+    assert calls == [["lint", "--output-format", "github", "--select", "SK1", "--fail-on",
+                      "warning", "$(touch", "pwned5)", "--", "."]]  # fmt: skip
+    assert not list((tmp_path / "work").glob("pwned*"))
+
+
+def test_action_findings_still_set_the_output(runner: dict[str, str]) -> None:
+    """Actions runs bash with -e: a lint exit 1 must not skip writing the step's output."""
+    status, _ = _run(runner, INPUT_SARIF_FILE="r.sarif", FAKE_STATUS="1")
+    assert status == 1
+    assert "sarif-file=r.sarif\n" in Path(runner["GITHUB_OUTPUT"]).read_text(encoding="utf-8")
+
+
+def test_action_no_github_env_writes() -> None:
+    """Nothing goes to GITHUB_ENV (zizmor: it would leak into every later step of the job)."""
+    for step in _steps():
+        assert "$GITHUB_ENV" not in step["run"] and "${GITHUB_ENV}" not in step["run"]
+
+
+def test_action_portable_to_windows_and_macos() -> None:
+    """shell: bash everywhere; the venv's Scripts/ (Windows) as well as bin/; no bash-4-only
+    expansion of a possibly empty array under `set -u` (macOS ships bash 3.2)."""
+    steps = _steps()
+    assert all(step["shell"] == "bash" for step in steps)
+    install, lint = steps[0]["run"], _lint_script()
+    assert "Scripts" in install and "Scripts" in lint
+    assert "command -v python3" in install
+    assert '"${options[@]}"' not in lint.replace('${options[@]+"${options[@]}"}', "")
+
+
+def test_ci_docs_state_supported_pythons_truthfully() -> None:
+    """docs/ci.md names the Python the package requires, and says what runners ship."""
+    requires = re.search(r'requires-python = ">=(3\.\d+)"', (REPO / "pyproject.toml").read_text())
+    assert requires is not None
+    docs = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert f"Python {requires.group(1)} or newer" in docs
+    assert "ubuntu-22.04" in docs and "3.10" in docs
 
 
 def test_action_installs_from_its_own_checkout_never_from_pypi() -> None:

@@ -22,8 +22,9 @@ def test_explicit_paths_are_deduplicated(tmp_path: Path) -> None:
     assert len(find_skill_files([tmp_path / "a", tmp_path / "a" / "SKILL.md", tmp_path])) == 1
 
 
-def test_empty_folder_yields_its_would_be_file(tmp_path: Path) -> None:
-    assert find_skill_files([tmp_path]) == [tmp_path / "SKILL.md"]
+def test_empty_folder_is_no_skills_found(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^no skills found in "):
+        find_skill_files([tmp_path])
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import stat
 import tarfile
 import unicodedata
@@ -110,11 +111,24 @@ def pack_skill(path: Path, limits: Limits = Limits()) -> Bundle:
             f"{first.path}:{first.line}:{first.col}: {first.message}", path=skill.path
         )
     name, version = check_identity(skill.name, skill.version, skill.path)
-    return build_bundle(name, version, collect_files(skill.folder, limits))
+    return build_bundle(name, version, collect_files(skill.folder, limits, own_name=name))
 
 
-def collect_files(folder: Path, limits: Limits = Limits()) -> list[BundleFile]:
-    """Every file of `folder` that goes into its bundle, sorted by path."""
+def own_bundle(name: str) -> re.Pattern[str]:
+    """File names `skill pack` gives the bundles of skill `name` (any version)."""
+    return re.compile(rf"{re.escape(name)}-\d+\.\d+\.\d+[0-9A-Za-z.+-]*\.tar\.gz")
+
+
+def collect_files(
+    folder: Path, limits: Limits = Limits(), *, own_name: str | None = None
+) -> list[BundleFile]:
+    """Every file of `folder` that goes into its bundle, sorted by path.
+
+    With `own_name`, files named like that skill's own bundles (``NAME-1.2.0.tar.gz``, wherever
+    they lie: `skill pack` run in the skill folder writes there) are left out, so packing again
+    never wraps the previous output into the next one, and the same sources give the same bytes.
+    """
+    own = own_bundle(own_name) if own_name else None
     root = Path(os.path.realpath(folder))
     if not root.is_dir():
         raise BundleError(f"{folder}: not a folder", path=folder)
@@ -130,6 +144,8 @@ def collect_files(folder: Path, limits: Limits = Limits()) -> list[BundleFile]:
         for fname in sorted(filenames):
             rel = rel_dir + fname
             if rel in (IGNORE_FILE, MANIFEST_FILE) or (spec and spec.match_file(rel)):
+                continue
+            if own is not None and own.fullmatch(fname):
                 continue
             if len(files) >= limits.max_files:
                 raise _too_large(folder, limits)

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "info": "skillreg.cli.browse:info",
     "search": "skillreg.cli.browse:search",
     "init": "skillreg.cli.init:init",
+    "completion": "skillreg.cli.completion:completion",
 }
 
 
@@ -55,6 +56,29 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Every command with its whole summary (wrapped, never cut off with "...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Click's lookup, plus "did you mean" for a mistyped command (as git and cargo do)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from skillreg.core.suggest import closest
+
+            close = closest(name, self.list_commands(ctx))
+            hint = f"; did you mean '{close}'?" if close else ""
+            raise click.UsageError(f"no such command '{name}'{hint}", ctx)
+        return super().resolve_command(ctx, args)
 
     def main(
         self,
@@ -92,10 +116,28 @@ class LazyGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EXAMPLES = """
+\b
+Examples:
+  skill init my-skill && skill lint
+  skill publish skills/ --to ./site
+  skill install backend-developer --agent claude-code
+  skill --color never outdated --exit-code
+"""
+
+
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES
+)
 @click.version_option(__version__, "-V", "--version", prog_name="skill")
-def cli() -> None:
+@click.option(
+    "--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,
+    help="Colour output; `auto` follows FORCE_COLOR / NO_COLOR, else whether it is a terminal.",
+)  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, color: str) -> None:
     """Lint, index, publish and install agent skills (SKILL.md folders)."""
+    ctx.meta["skill.color"] = color
 
 
 def main() -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from typing import Any
 
 import click
 
 from skillreg.cli.install import global_option, make_options, offline_option, scope_options
+from skillreg.core.errors import EXIT_FAILED
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -17,41 +19,74 @@ def _dump(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, sort_keys=True))
 
 
-@click.command("list")
+@click.command("list", epilog="\b\nExamples:\n  skill list\n  skill list --global --json")
 @global_option
 @json_option
 def list_installed(as_json: bool, **kw: Any) -> None:
     """Installed skills and their state: ok, modified (on disk), unmanaged or missing."""
+    from skillreg.cli.tables import print_table
     from skillreg.install.status import list_installed as run
 
     rows = run(make_options(**kw))
     if as_json:
         _dump([dataclasses.asdict(r) for r in rows])
         return
-    for r in rows:
-        where = ", ".join(r.agents) or "shared"
-        click.echo(f"{r.name:<28} {r.version:<12} {r.status:<9} {r.mode:<5} {where}")
     if not rows:
         click.echo("no skills installed", err=True)
+        return
+    print_table(
+        ["name", "version", "status", "mode", "agents"],
+        [(r.name, r.version, r.status, r.mode, ", ".join(r.agents) or "shared") for r in rows],
+    )
 
 
-@click.command()
+@click.command(
+    epilog="\b\nExamples:\n  skill outdated\n  skill outdated --exit-code   # in CI: 1 when "
+    "something is outdated or yanked"
+)
 @global_option
 @offline_option
 @json_option
-def outdated(as_json: bool, **kw: Any) -> None:
-    """Installed skills with a newer version in range (wanted) or at all (latest)."""
+@click.option(
+    "--exit-code", is_flag=True,
+    help="Exit 1 when a skill is outdated or its version in use was yanked (like npm outdated).",
+)  # fmt: skip
+def outdated(as_json: bool, exit_code: bool, **kw: Any) -> None:
+    """Installed skills with a newer version in range (wanted) or at all (latest), and those
+    whose version in use was yanked."""
     from skillreg.install.status import outdated as run
 
     rows = run(make_options(**kw))
     if as_json:
         _dump([dataclasses.asdict(r) for r in rows])
-        return
+    elif rows:
+        from skillreg.cli.tables import print_table
+
+        print_table(
+            ["name", "current", "wanted", "latest", "note"],
+            [(r.name, r.current, r.wanted, r.latest, _yank_note(r.yanked, r.yanked_reason))
+             for r in rows],
+        )  # fmt: skip
+    from skillreg.core.terminal import printable
+
     for r in rows:
-        click.echo(f"{r.name:<28} {r.current:<12} wanted {r.wanted:<12} latest {r.latest}")
+        if r.yanked:  # the reason is the registry's text: untrusted, so neutralised
+            reason = f" ({printable(r.yanked_reason)})" if r.yanked_reason else ""
+            click.echo(f"warning: {r.name} {r.current} is yanked{reason}; run `skill update "
+                       f"{r.name}` or pin another version", err=True)  # fmt: skip
+    if exit_code and rows:
+        sys.exit(EXIT_FAILED)
 
 
-@click.command()
+def _yank_note(yanked: bool, reason: str | None) -> str:
+    if not yanked:
+        return ""
+    return f"yanked: {reason}" if reason else "yanked"
+
+
+@click.command(
+    epilog="\b\nExamples:\n  skill info backend-developer\n  skill info golang-pro --json"
+)
 @click.argument("name")
 @scope_options
 @json_option
@@ -63,17 +98,21 @@ def info(name: str, as_json: bool, **kw: Any) -> None:
     if as_json:
         _dump(data)
         return
-    click.echo(f"{data['name']}  ({data['registry']})")
+    from skillreg.cli.tables import print_table
+    from skillreg.core.terminal import printable
+
+    click.echo(printable(f"{data['name']}  ({data['registry']})"))
     if data["deprecated"] is not None:
-        click.echo(f"deprecated: {data['deprecated'] or 'no reason given'}")
-    for v in data["versions"]:
-        yanked = f"  yanked: {v['yanked_reason'] or 'yes'}" if v["yanked"] else ""
-        click.echo(f"  {v['version']:<12} sha256:{v['sha256']}  {v['size']} bytes{yanked}")
-        if v["related"]:
-            click.echo(f"  {'':<12} related: {', '.join(v['related'])}")
+        click.echo(printable(f"deprecated: {data['deprecated'] or 'no reason given'}"))
+    print_table(
+        ["version", "size", "sha256", "related", "note"],
+        [(v["version"], str(v["size"]), v["sha256"], ", ".join(v["related"]),
+          _yank_note(v["yanked"], v["yanked_reason"])) for v in data["versions"]],
+        numeric=(1,),
+    )  # fmt: skip
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  skill search python\n  skill search 'data pipeline' --json")
 @click.argument("query")
 @scope_options
 @json_option
@@ -85,8 +124,13 @@ def search(query: str, as_json: bool, **kw: Any) -> None:
     if as_json:
         _dump(hits)
         return
-    for hit in hits:
-        flag = " (deprecated)" if hit["deprecated"] else ""
-        click.echo(f"{hit['name']:<28} {hit['latest'] or '-':<10} {hit['description']}{flag}")
     if not hits:
         click.echo(f"no skills match {query!r}", err=True)
+        return
+    from skillreg.cli.tables import print_table
+
+    print_table(
+        ["name", "latest", "description"],
+        [(h["name"], h["latest"] or "-", h["description"] + (" (deprecated)" if h["deprecated"]
+          else "")) for h in hits],
+    )  # fmt: skip

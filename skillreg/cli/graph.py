@@ -6,18 +6,27 @@ from pathlib import Path
 
 import click
 
+EXAMPLES = """
+\b
+Examples:
+  skill graph                              # every skill under the current folder
+  skill graph backend-developer skills/    # one skill's neighbourhood
+  skill graph --format mermaid > graph.md
+"""
 
-@click.command()
+
+@click.command(epilog=EXAMPLES)
 @click.argument("args", nargs=-1, metavar="[NAME] [PATHS]...")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "mermaid", "dot"]),
+    type=click.Choice(["text", "mermaid", "dot", "json"]),
     default="text",
     show_default=True,
 )
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--name", "name_option", metavar="NAME", help="The skill to centre on.")
-def graph(args: tuple[str, ...], fmt: str, name_option: str | None) -> None:
+def graph(args: tuple[str, ...], fmt: str, as_json: bool, name_option: str | None) -> None:
     """Show how the skills under PATHS (default: the current folder) name each other.
 
     A first argument that is a skill name found in the graph of the remaining PATHS is the NAME
@@ -43,4 +52,4 @@ def graph(args: tuple[str, ...], fmt: str, name_option: str | None) -> None:
     if name is not None and name not in full:
         raise UsageError(f"no skill named '{name}' in the graph")
     shown = full.neighbourhood(name) if name is not None else full
-    click.echo(RENDERERS[fmt](shown, name), nl=False)
+    click.echo(RENDERERS["json" if as_json else fmt](shown, name), nl=False)

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
+EXAMPLES = """
+\b
+Examples:
+  skill index skills/ -o skills-index.json
+  skill index skills/ --check skills-index.json   # in CI: exit 1 when stale
+"""
 
-@click.command()
+
+@click.command(epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically).")
 @click.option(
@@ -26,6 +33,7 @@ import click
     metavar="NAME|PATH",
     help="Lint profile for each skill's `errors` (default: config, else agentskills).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary line.")
 def index(
     paths: tuple[Path, ...],
     output: Path | None,
@@ -33,22 +41,21 @@ def index(
     no_cache: bool,
     jobs: int | None,
     profile: str | None,
+    quiet: bool,
 ) -> None:
     """Index the skills under PATHS (default: the current folder) to stdout or -o FILE."""
+    from skillreg.cli.progress import counter
     from skillreg.core.errors import UsageError
     from skillreg.index import build as idx
     from skillreg.registry.lint_names import read_registry_names
 
     if output is not None and check_file is not None:
         raise UsageError("use either -o/--output or --check, not both")
-    options = idx.IndexOptions(
-        paths or (Path("."),),
-        use_cache=not no_cache,
-        jobs=jobs,
-        profile=profile,
-        registry_reader=read_registry_names,
-    )
-    document = idx.build_index(options)
+    with counter("Indexed", "skill", quiet=quiet) as progress:
+        options = idx.IndexOptions(paths or (Path("."),), use_cache=not no_cache, jobs=jobs,
+                                   profile=profile, progress=progress,
+                                   registry_reader=read_registry_names)  # fmt: skip
+        document = idx.build_index(options)
     invalid = sum(1 for entry in document["skills"] if entry["errors"])
     if invalid:
         click.echo(f"warning: {invalid} skill(s) have errors (see their `errors`)", err=True)

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import click
 
+EXAMPLES = """
+\b
+Examples:
+  skill init my-skill
+  skill init my-skill --profile council --description "Reviews Go code for concurrency bugs"
+"""
 
-@click.command()
+
+@click.command(epilog=EXAMPLES)
 @click.argument("name", required=False)
 @click.option(
     "--profile",
@@ -18,10 +25,13 @@ import click
 )
 @click.option("--description", help="The frontmatter description (default: a placeholder).")
 @click.option("--force", is_flag=True, help="Overwrite an existing SKILL.md.")
-def init(name: str | None, profile_name: str | None, description: str | None, force: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print the path only, no next steps.")
+def init(name: str | None, profile_name: str | None, description: str | None, force: bool,
+         quiet: bool) -> None:  # fmt: skip
     """Create NAME/SKILL.md, or SKILL.md in the current folder when NAME is omitted.
 
-    Without NAME the skill is named after the current folder. Prints the path it wrote.
+    Without NAME the skill is named after the current folder. Prints the path it wrote (stdout)
+    and the next steps (stderr).
     """
     from skillreg.core.errors import UsageError
     from skillreg.lint.scaffold import check_name, default_profile, scaffold_skill
@@ -36,4 +46,19 @@ def init(name: str | None, profile_name: str | None, description: str | None, fo
             raise UsageError(f"{exc.message} (the current folder's name; pass NAME)") from None
     profile = profile_name or default_profile(cwd)
     path = scaffold_skill(parent, name, profile, description=description, force=force)
-    click.echo(path.relative_to(cwd) if path.is_relative_to(cwd) else path)
+    shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+    click.echo(shown)
+    if not quiet:
+        folder = shown.parent
+        click.echo(_next_steps(str(shown), "." if str(folder) == "." else str(folder)), err=True)
+
+
+def _next_steps(file: str, folder: str) -> str:
+    import shlex
+
+    return (
+        "\nNext steps:\n"
+        f"  1. Edit {file}: say in `description` when an agent should use the skill\n"
+        f"  2. skill lint {shlex.quote(folder)}\n"
+        f"  3. skill publish {shlex.quote(folder)} --to ./site   (or commit it with the others)"
+    )

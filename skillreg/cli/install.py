@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from skillreg.cli.completion import agent_ids, installed_names
 from skillreg.core.errors import EXIT_FAILED
 
 if TYPE_CHECKING:
@@ -38,23 +40,41 @@ def scope_options(func: F) -> F:
     return func
 
 
-def make_options(**values: Any) -> InstallOptions:
+def make_options(quiet: bool = False, **values: Any) -> InstallOptions:
     from skillreg.install.session import InstallOptions
 
-    return InstallOptions(cwd=Path.cwd(), progress=_progress(), notice=_notice, **values)
+    progress = None if quiet else _progress()
+    return InstallOptions(cwd=Path.cwd(), progress=progress, notice=_notice, **values)
 
 
 def _notice(message: str) -> None:
     click.echo(f"note: {message}", err=True)
 
 
-def render(report: Report) -> None:
+def render(
+    report: Report, *, as_json: bool = False, summary: tuple[str, float, bool] | None = None
+) -> None:
+    """The report: actions on stdout (or one JSON object), warnings and failures on stderr, then
+    `summary` = (verb, start time, quiet) as "Installed 6 skills in 0.31 s" on a terminal."""
+    from skillreg.core.terminal import printable
+
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for action in report.actions:
-        click.echo(action)
+        click.echo(f"warning: {printable(warning)}", err=True)
+    if as_json:
+        import json
+
+        keys = ("actions", "warnings", "failures", "changed")
+        click.echo(json.dumps({k: getattr(report, k) for k in keys}, indent=2, sort_keys=True))
+    else:
+        for action in report.actions:
+            click.echo(printable(action))
     for failure in report.failures:
-        click.echo(f"error: {failure}", err=True)
+        click.echo(f"error: {printable(failure)}", err=True)
+    if summary is not None and report.changed:
+        from skillreg.cli.progress import summary_line
+
+        verb, started, quiet = summary
+        summary_line(verb, "skill", report.changed, started, quiet=quiet or as_json)
     if report.failures:
         sys.exit(EXIT_FAILED)
 
@@ -92,17 +112,26 @@ def _progress() -> ProgressFactory | None:
     return start
 
 
-@click.command()
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress or summary line.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Show what would change; change nothing."
+)
+
+INSTALL_EXAMPLES = """
+\b
+Examples:
+  skill install backend-developer --agent claude-code
+  skill install backend-developer@^1 --with-related --agent claude-code --agent codex
+  skill install --frozen                 # in CI: exactly what skills.lock records
+"""
+
+
+@click.command(epilog=INSTALL_EXAMPLES)
 @click.argument("names", nargs=-1, metavar="[NAME[@RANGE]|SOURCE]...")
 @scope_options
-@click.option(
-    "--agent",
-    "-a",
-    "agents",
-    multiple=True,
-    metavar="ID",
-    help="Agent to install for; '*' for every agent found in the project or home folder.",
-)
+@click.option("--agent", "-a", "agents", multiple=True, metavar="ID", help="Agent to install for; '*' for every agent found in the project or home folder.",
+              shell_complete=agent_ids)  # fmt: skip
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help="Also install into PATH.")
 @click.option("--copy", is_flag=True, help="Copy into agent folders instead of linking.")
 @click.option("--force", is_flag=True, help="Replace folders skillreg did not install.")
@@ -121,9 +150,10 @@ def _progress() -> ProgressFactory | None:
     is_flag=True,
     help="Take over folders that hold exactly the locked files but lost skillreg's marker.",
 )
-def install(
-    names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ...], **kw: Any
-) -> None:
+@json_option
+@quiet_option
+def install(names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ...],
+            as_json: bool, quiet: bool, **kw: Any) -> None:  # fmt: skip
     """Install skills, or with no NAME restore exactly what skills.lock records.
 
     NAME[@RANGE] comes from a registry; RANGE: 1.2.3, ^1.2, ~1.2.0, ">=1.2,<2", * or latest.
@@ -137,25 +167,37 @@ def install(
     """
     from skillreg.install.engine import install as run
 
-    render(run(make_options(agents=agents, dirs=dirs, **kw), list(names)))
+    started = time.perf_counter()
+    report = run(make_options(agents=agents, dirs=dirs, quiet=quiet, **kw), list(names))
+    render(report, as_json=as_json, summary=("Installed", started, quiet))
 
 
-@click.command()
-@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.command(epilog="\b\nExamples:\n  skill update\n  skill update golang-pro --dry-run")
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=installed_names)
 @global_option
 @offline_option
-def update(names: tuple[str, ...], **kw: Any) -> None:
+@dry_run_option
+@json_option
+@quiet_option
+def update(names: tuple[str, ...], as_json: bool, quiet: bool, **kw: Any) -> None:
     """Move installed skills to the newest version their recorded range allows."""
     from skillreg.install.engine import update as run
 
-    render(run(make_options(**kw), list(names)))
+    started = time.perf_counter()
+    report = run(make_options(quiet=quiet, **kw), list(names))
+    render(report, as_json=as_json, summary=("Updated", started, quiet))
 
 
-@click.command()
-@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.command(epilog="\b\nExamples:\n  skill remove golang-pro\n  skill remove a b --dry-run")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...", shell_complete=installed_names)
 @global_option
-def remove(names: tuple[str, ...], **kw: Any) -> None:
+@dry_run_option
+@json_option
+@quiet_option
+def remove(names: tuple[str, ...], as_json: bool, quiet: bool, **kw: Any) -> None:
     """Remove skills: their folders and links, manifest and lock entries."""
     from skillreg.install.engine import remove as run
 
-    render(run(make_options(**kw), list(names)))
+    started = time.perf_counter()
+    report = run(make_options(quiet=quiet, **kw), list(names))
+    render(report, as_json=as_json, summary=("Removed", started, quiet))

@@ -2,54 +2,78 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from skillreg.registry.edit import EditResult
 
 _FROM = click.option(
     "--from", "registry", required=True, metavar="REGISTRY", help="Registry folder or file:// URL."
 )
 
 
-@click.command()
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _show(result: EditResult, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(result), indent=2, sort_keys=True))
+    else:
+        click.echo(result.summary)
+
+
+@click.command(
+    epilog="\b\nExamples:\n  skill yank golang-pro@1.2.0 --from ./site --reason 'leaks a token'"
+)
 @click.argument("spec", metavar="NAME@VERSION")
 @_FROM
 @click.option("--reason", help="Why, shown to anyone who pins this version.")
-def yank(spec: str, registry: str, reason: str | None) -> None:
+@_JSON
+def yank(spec: str, registry: str, reason: str | None, as_json: bool) -> None:
     """Mark NAME@VERSION as yanked: resolution skips it unless pinned exactly."""
     from skillreg.registry.edit import yank as run
 
-    click.echo(run(registry, spec, reason).summary)
+    _show(run(registry, spec, reason), as_json)
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  skill unyank golang-pro@1.2.0 --from ./site")
 @click.argument("spec", metavar="NAME@VERSION")
 @_FROM
-def unyank(spec: str, registry: str) -> None:
+@_JSON
+def unyank(spec: str, registry: str, as_json: bool) -> None:
     """Undo `skill yank` for NAME@VERSION."""
     from skillreg.registry.edit import unyank as run
 
-    click.echo(run(registry, spec).summary)
+    _show(run(registry, spec), as_json)
 
 
-@click.command()
+@click.command(
+    epilog="\b\nExamples:\n  skill deprecate old-skill --from ./site --message 'use new-skill'"
+)
 @click.argument("name")
 @_FROM
 @click.option("--message", help="What to use instead.")
 @click.option("--undo", is_flag=True, help="Remove the deprecation.")
-def deprecate(name: str, registry: str, message: str | None, undo: bool) -> None:
+@_JSON
+def deprecate(name: str, registry: str, message: str | None, undo: bool, as_json: bool) -> None:
     """Mark the skill NAME as deprecated (every version), or undo it."""
     from skillreg.registry.edit import deprecate as run
 
-    click.echo(run(registry, name, message, undo).summary)
+    _show(run(registry, name, message, undo), as_json)
 
 
-@click.group()
+@click.group(
+    epilog="\b\nExamples:\n  skill registry verify ./site\n  skill registry reindex ./site"
+)
 def registry() -> None:
     """Check and repair a registry folder."""
 
 
-@registry.command()
+@registry.command(epilog="\b\nExamples:\n  skill registry verify ./site --json")
 @click.argument("target", metavar="REGISTRY")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def verify(target: str, as_json: bool) -> None:
@@ -78,9 +102,10 @@ def verify(target: str, as_json: bool) -> None:
         click.get_current_context().exit(1)
 
 
-@registry.command()
+@registry.command(epilog="\b\nExamples:\n  skill registry reindex ./site --json")
 @click.argument("target", metavar="REGISTRY")
-def reindex(target: str) -> None:
+@_JSON
+def reindex(target: str, as_json: bool) -> None:
     """Rebuild the derived files (catalog.json, index.html) from the skill documents.
 
     Also removes temporary files that killed publishers left behind (older than 10 minutes).
@@ -88,6 +113,9 @@ def reindex(target: str) -> None:
     from skillreg.registry.verify import reindex as run
 
     written, removed = run(target)
+    if as_json:
+        click.echo(json.dumps({"written": written, "removed": removed}, indent=2))
+        return
     for rel in written:
         click.echo(f"wrote {rel}")
     for rel in removed:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from skillreg.cli.progress import drawing, summary_line
+from skillreg.core.errors import EXIT_FAILED
+from skillreg.core.terminal import printable
+
 if TYPE_CHECKING:
     from skillreg.core.diagnostics import Diagnostic
+    from skillreg.registry.publish import PublishResult
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  skill pack my-skill -o dist\n  skill pack --json")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "-o",
@@ -23,7 +30,8 @@ if TYPE_CHECKING:
     default=".",
     help="Folder to write {name}-{version}.tar.gz into. [default: .]",
 )
-def pack(path: Path, out_dir: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def pack(path: Path, out_dir: Path, as_json: bool) -> None:
     """Build the reproducible bundle of the skill folder PATH.
 
     Prints the bundle's path and sha256. The same folder always gives the same bytes.
@@ -31,10 +39,24 @@ def pack(path: Path, out_dir: Path) -> None:
     from skillreg.bundle.pack import pack_to_folder
 
     bundle, target = pack_to_folder(path, out_dir)
+    if as_json:
+        fields = {"path": str(target), "name": bundle.name, "version": bundle.version,
+                  "sha256": bundle.sha256, "size": bundle.size}  # fmt: skip
+        click.echo(json.dumps(fields, indent=2, sort_keys=True))
+        return
     click.echo(f"{target}  sha256:{bundle.sha256}  {bundle.size} bytes")
 
 
-@click.command()
+PUBLISH_EXAMPLES = """
+\b
+Examples:
+  skill publish skills/ --to ./site
+  skill publish skills/ --to ./site --dry-run
+  skill publish skills/ --to ./site --keep-going   # publish the valid ones, list the rest
+"""
+
+
+@click.command(epilog=PUBLISH_EXAMPLES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--to",
@@ -45,37 +67,61 @@ def pack(path: Path, out_dir: Path) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 @click.option("--profile", metavar="PROFILE", help="Lint profile (default: from config).")
+@click.option("--keep-going", is_flag=True, help="Publish the valid skills; list the refused.")
+@click.option("--nested", is_flag=True, help="Also publish SKILL.md files inside another skill.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def publish(
-    paths: tuple[Path, ...], registry: str, dry_run: bool, profile: str | None, as_json: bool
-) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+def publish(paths: tuple[Path, ...], registry: str, dry_run: bool, profile: str | None,
+            keep_going: bool, nested: bool, as_json: bool, quiet: bool) -> None:  # fmt: skip
     """Lint, pack and publish the skills under PATHS (default: .) to REGISTRY.
 
-    Refused (exit 1, nothing written) when a skill has lint errors, names an unknown related
-    skill, or changes an already published version. Publishing the same bytes again is a no-op.
+    Every refusal is reported at once (exit 1, nothing written): lint errors, unknown related
+    skills, missing versions, changed published versions. Publishing the same bytes again is a
+    no-op. A SKILL.md inside another skill's folder is not published unless --nested.
     """
     from skillreg.registry.publish import LintRefusal, PublishOptions
     from skillreg.registry.publish import publish as run_publish
 
-    options = PublishOptions(registry=registry, dry_run=dry_run, profile=profile)
+    started = time.perf_counter()
     try:
-        result = run_publish(list(paths) or [Path(".")], options)
+        with drawing("Packed", "skill", quiet=quiet or as_json) as progress:
+            options = PublishOptions(
+                registry=registry, dry_run=dry_run, profile=profile, keep_going=keep_going,
+                nested=nested, progress=progress,
+            )  # fmt: skip
+            result = run_publish(list(paths) or [Path(".")], options)
     except LintRefusal as exc:
         click.echo(_findings(exc.diagnostics, exc.files), err=True, nl=False)
+        for refusal in exc.refusals:
+            click.echo(f"refused: {printable(refusal)}", err=True)
         raise
     if result.warnings:
         click.echo(_findings(result.warnings, result.files_linted), err=True, nl=False)
+    for file in result.nested:
+        click.echo(f"note: skipped {file}: inside another skill's folder (--nested publishes "
+                   "it)", err=True)  # fmt: skip
+    _print_result(result, as_json)
+    if not dry_run:
+        summary_line("Published", "skill", len(result.published), started, quiet=quiet or as_json)
+    if result.refused:
+        sys.exit(EXIT_FAILED)
+
+
+def _print_result(result: PublishResult, as_json: bool) -> None:
     if as_json:
-        payload = {k: getattr(result, k) for k in ("published", "unchanged", "written", "dry_run")}
+        keys = ("published", "unchanged", "written", "dry_run", "refused", "nested")
+        payload = {k: getattr(result, k) for k in keys}
         click.echo(json.dumps({**payload, "registry": str(result.registry)}, indent=2))
         return
-    verb = "would publish" if dry_run else "published"
+    verb = "would publish" if result.dry_run else "published"
     for spec in result.published:
         click.echo(f"{verb} {spec}")
     for spec in result.unchanged:
         click.echo(f"unchanged {spec}")
     for rel in result.written:
-        click.echo(f"{'would write' if dry_run else 'wrote'} {rel}")
+        click.echo(f"{'would write' if result.dry_run else 'wrote'} {rel}")
+    for refusal in result.refused:
+        click.echo(f"refused: {printable(refusal)}", err=True)
 
 
 def _findings(diagnostics: Sequence[Diagnostic], files: int) -> str:

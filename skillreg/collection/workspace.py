@@ -25,9 +25,9 @@ Listing = list[tuple[str, str, os.stat_result]]
 def find_skill_files(paths: Iterable[Path]) -> list[Path]:
     """Every skill file under `paths`, sorted and unique.
 
-    A folder is searched recursively; a file is taken as given. A folder holding no skill but
-    named explicitly yields its would-be SKILL.md, so that linting it reports the missing file.
-    A path that does not exist is a usage error.
+    A folder is searched recursively; a file is taken as given. A path that does not exist, or a
+    folder holding no skill at all, is a usage error ("no skills found in PATH"): a finding about
+    a SKILL.md nobody wrote would send the user looking for the wrong problem.
     """
     return [Path(file) for file, _ in discover(paths, with_files=False)]
 
@@ -49,8 +49,10 @@ def discover(paths: Iterable[Path], *, with_files: bool = True) -> list[tuple[st
             continue
         walked = _walk(given, with_files)
         if not walked:
-            listing = list(folder_files(given)) if with_files else []
-            walked = {os.path.join(given, SKILL_FILE): listing}
+            raise UsageError(
+                f"no skills found in {given} (a skill is a folder holding a {SKILL_FILE})",
+                path=path,
+            )
         for file, listing in walked.items():
             found.setdefault(file, listing)
     for file in explicit:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,8 @@ class IndexOptions:
     cwd: Path | None = None  # where the project config is looked for; None: the current folder
     #: reads the registry the config names for lint (`skillreg.registry.lint_names`); None: none
     registry_reader: NamesReader | None = None
+    # progress(done, total) in skills, told when parsing starts and ends (for a counter)
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
 def build_index(options: IndexOptions) -> dict[str, Any]:
@@ -60,7 +62,11 @@ def build_index(options: IndexOptions) -> dict[str, Any]:
         kept = set(not_excluded([file for file, _ in listings], paths, setup.settings))
         listings = [(file, listed) for file, listed in listings if file in kept]
     cache = open_cache(options.paths, setup.plan) if options.use_cache else ParseCache.disabled()
+    if options.progress is not None:
+        options.progress(0, len(listings))
     scanned = scan(listings, cache, setup.plan, options.jobs)
+    if options.progress is not None:
+        options.progress(len(listings), len(listings))
     root = common_root(options.paths)
     entries = [_entry(skill, root) for skill in scanned]
     errors = lint_errors(scanned, [entry["name"] for entry in entries], setup, cache)

@@ -236,7 +236,26 @@ def _dot_id(name: str) -> str:
     return f'"{_dot_escape(name)}"'
 
 
+def render_json(graph: Graph, focus: str | None) -> str:
+    """The graph as data: nodes, missing names, edges (with their reasons and marks), cycles."""
+    import json
+
+    data = {
+        "focus": focus,
+        "nodes": list(graph.nodes),
+        "missing": list(graph.missing),
+        "edges": [
+            {"source": e.source, "target": e.target, "reason": e.reason,
+             "missing": e.missing, "cyclic": e.cyclic}
+            for e in graph.edges
+        ],
+        "cycles": [list(cycle) for cycle in graph.cycles],
+    }  # fmt: skip
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 RENDERERS: dict[str, Callable[[Graph, str | None], str]] = {
+    "json": render_json,
     "text": render_text,
     "mermaid": render_mermaid,
     "dot": render_dot,

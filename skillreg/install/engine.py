@@ -61,6 +61,7 @@ class Report:
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # parts that could not be done (exit 1)
+    changed: int = 0  # skills placed, updated or removed (for "Installed 6 skills in 0.31 s")
 
 
 def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets) -> LockEntry:
@@ -115,8 +116,12 @@ def _finish(
     if session.options.frozen and specs:
         raise LockError(f"--frozen: {session.project.manifest.path.name} would change")
     check_conflicts(session, plan)
+    if session.options.dry_run:
+        report.actions.extend(f"would have {p.note}" for p in plan)
+        return report
     apply_plan(session, plan, specs)
     report.actions.extend(p.note for p in plan)
+    report.changed += len(plan)
     return report
 
 
@@ -295,6 +300,9 @@ def remove(options: InstallOptions, names: list[str]) -> Report:
         if unknown:
             raise InstallError(f"not installed: {', '.join(unknown)} (see `skill list`)")
         doomed = [(e, _removable(session, e)) for e in entries]  # checked before any change
+        if options.dry_run:
+            report.actions.extend(f"would remove {e.name}@{e.version}" for e in entries)
+            return report
         write_lock(session.project.lock_path, session.lock.without(set(names)))
         if set(names) & set(session.requests):
             update_requests(session.project.manifest, remove=set(names))
@@ -308,6 +316,7 @@ def remove(options: InstallOptions, names: list[str]) -> Report:
                     os.rename(path.name, hidden.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
                     discard_at(hidden.name, dir_fd)
             report.actions.append(f"removed {entry.name}@{entry.version}")
+            report.changed += 1
         report.actions.extend(
             f"removed {n} from the manifest" for n in names if session.lock.get(n) is None
         )

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from skillreg.core.config import user_cache_dir
+from skillreg.core.locking import Held, hold
 from skillreg.install.lock import Lockfile, check_project_lock, read_lock
 from skillreg.install.manifest import Requirement, read_requirements
 from skillreg.install.place import clean_stale
@@ -49,6 +50,7 @@ class InstallOptions:
         None  # show audit findings at or above this; None: config, else warning
     )
     adopt: bool = False  # take over unmanaged folders that hold exactly the locked files
+    dry_run: bool = False  # update/remove: say what would change, change nothing
     progress: ProgressFactory | None = field(default=None, compare=False)
     notice: Callable[[str], None] | None = field(default=None, compare=False)  # e.g. retries
 
@@ -68,7 +70,7 @@ class Session:
             self.requirements: dict[str, Requirement] = read_requirements(self.project.manifest)
         except BaseException:
             if self._guard is not None:
-                self._guard.close()
+                self._guard.release()
             raise
         self.requests: dict[str, str] = {n: r.spec for n, r in self.requirements.items()}
         self.fetched: dict[str, bytes] = {}  # bundles built from sources this run, by sha256
@@ -90,7 +92,7 @@ class Session:
         if exc is not None and self._before is not None:
             _remove_new_empty_folders(self.project.root, self._before)
         if self._guard is not None:
-            self._guard.close()  # closing the file releases the lock
+            self._guard.release()
 
     def clean(self, folders: list[Path]) -> None:
         """Remove what interrupted runs left in the folders this run will touch."""
@@ -145,27 +147,18 @@ class Session:
         return self._http
 
 
-def _project_guard(root: Path) -> IO[bytes] | None:
+def _project_guard(root: Path) -> Held | None:
     """An exclusive lock for writers of one project, so two installs never lose a lock entry.
 
     The lock file lives in the user cache (keyed by the project's path), not in the project.
-    Where `fcntl` does not exist (Windows), runs are not serialised.
     """
-    try:
-        import fcntl
-    except ImportError:
-        return None
     import hashlib
 
-    folder = user_cache_dir() / "locks"
     key = hashlib.sha256(str(root).encode()).hexdigest()[:32]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / f"{key}.lock", "ab")  # noqa: SIM115 -- held for the session
+        return hold(user_cache_dir() / "locks" / f"{key}.lock")
     except OSError:
         return None  # an unwritable cache must not stop installs; they are just not serialised
-    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-    return handle
 
 
 def _entries(root: Path) -> set[str]:

@@ -34,6 +34,8 @@ class OutdatedRow:
     current: str
     wanted: str  # newest within the manifest's range
     latest: str  # newest release overall
+    yanked: bool = False  # the version in use was yanked from its registry
+    yanked_reason: str | None = None
 
 
 def list_installed(options: InstallOptions) -> list[InstalledRow]:
@@ -60,6 +62,8 @@ def _newest(doc: SkillDocument, spec: str, locked: str) -> str:
 
 
 def outdated(options: InstallOptions) -> list[OutdatedRow]:
+    """Installed skills with a newer version, and those whose version in use was yanked (a
+    yanked version stays installed and locked, so nothing else would ever say so)."""
     rows: list[OutdatedRow] = []
     with fs_errors(), Session(options) as session:
         for entry in session.lock.skills:
@@ -68,8 +72,12 @@ def outdated(options: InstallOptions) -> list[OutdatedRow]:
             doc = session.registry(entry.registry).document(entry.name)
             wanted = _newest(doc, session.requests.get(entry.name, ""), entry.version)
             latest = _newest(doc, "", entry.version)
-            if entry.version != wanted or entry.version != latest:
-                rows.append(OutdatedRow(entry.name, entry.version, wanted, latest))
+            used = doc.versions.get(entry.version)
+            yanked = used is not None and used.yanked
+            if entry.version != wanted or entry.version != latest or yanked:
+                reason = used.yanked_reason if used is not None and yanked else None
+                row = OutdatedRow(entry.name, entry.version, wanted, latest, yanked, reason)
+                rows.append(row)
     return rows
 
 

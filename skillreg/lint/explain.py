@@ -19,13 +19,6 @@ def select_rules(code_or_name: str | None) -> list[Rule]:
     return [rule]
 
 
-def rule_table(rules: Sequence[Rule]) -> str:
-    width = max((len(r.name) for r in rules), default=4)
-    lines = [f"{'CODE':<6} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY"]
-    lines += [f"{r.code:<6} {r.name:<{width}} {r.severity.label:<8} {r.summary}" for r in rules]
-    return "\n".join(lines) + "\n"
-
-
 def describe(rule: Rule) -> str:
     return (
         f"{rule.code} {rule.name} (default severity: {rule.severity.label})\n\n"

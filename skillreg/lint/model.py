@@ -29,6 +29,10 @@ class LintOptions:
     cache only. `registry_status` maps further
     names to ``"yanked"`` or ``"deprecated"`` (for callers that read a catalog themselves). With a
     registry or a status, references are checked even when a single skill is linted.
+
+    `collection`: when files are named, their Related Skills also resolve against the other
+    skills of the project (`skillreg.lint.neighbours`); a caller with its own notion of what
+    resolves (publish: this batch and the target registry) turns it off.
     """
 
     profile: str | None = None
@@ -46,6 +50,7 @@ class LintOptions:
     offline: bool = False
     registry_status: Mapping[str, str] = field(default_factory=dict)
     registry_reader: NamesReader | None = None
+    collection: bool = True
 
 
 @dataclass(frozen=True)

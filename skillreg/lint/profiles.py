@@ -72,9 +72,14 @@ def _locate(spec: str, named: Mapping[str, Path], base: Path) -> Path:
         return builtin[spec]
     if spec.endswith(".json") or "/" in spec or "\\" in spec:
         return (base / spec).resolve()
-    choices = ", ".join(sorted({*builtin, *named}))
+    from skillreg.core.suggest import closest
+
+    known = sorted({*builtin, *named})
+    close = closest(spec, known)
+    hint = f"did you mean {close!r}? " if close else ""
     raise ConfigError(
-        f"unknown profile {spec!r} (known: {choices}; or give a path to a .json file)"
+        f"unknown profile {spec!r} ({hint}known: {', '.join(known)}; "
+        "or give a path to a .json file)"
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from skillreg.core.errors import UsageError
 from skillreg.lint import parallel, suppress
 from skillreg.lint.checks import FileResult, Plan, check_file
 from skillreg.lint.model import LintOptions, LintReport
+from skillreg.lint.neighbours import names_beside, project_root
 from skillreg.lint.profiles import resolve_profile
 from skillreg.lint.registry_names import NamesReader
 from skillreg.lint.selection import Selection, build_selection, path_matches
@@ -44,13 +45,19 @@ class _Setup:
     fail_on: Severity
     registry: tuple[str, Path] | None  # (spec, folder a relative spec starts from)
     registry_status: Mapping[str, str]
+    project_root: Path  # where the collection around explicitly named files is found
+    collection_known: bool = False  # the names of the whole collection are in `known_names`
 
     @property
     def resolves_against_registry(self) -> bool:
         return self.registry is not None or bool(self.registry_status)
 
 
-def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
+def run_lint(
+    paths: Sequence[Path],
+    options: LintOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> LintReport:
     """Lint the skills under `paths` (the current folder when empty).
 
     Findings about the skills are data in the report, never exceptions. Raises `UsageError` for a
@@ -62,10 +69,12 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     cwd = options.cwd or Path.cwd()
     setup = _setup(options, cwd)
     files = _discover(list(paths) or [cwd], setup.settings)
+    if options.collection:
+        setup = _with_collection(setup, [path for path in paths if path.is_file()])
     setup = _with_registry(setup, options.offline, options.registry_reader)
     fixed, unfixed = _fix(files, setup.plan) if options.fix else ([], {})
     jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
-    results = _check_all(files, setup.plan, jobs)
+    results = _check_all(files, setup.plan, jobs, progress)
     skills = [result.skill for result in results]
     by_file = _references(skills, setup)
     diagnostics: list[Diagnostic] = []
@@ -101,12 +110,15 @@ def finish_file(
 def references_wanted(setup: _Setup, count: int) -> bool:
     """Whether `skill lint` checks Related Skills references when it lints `count` skills."""
     related = setup.plan.profile.related_section is not None
+    if setup.collection_known:
+        return True
     return count > 1 or bool(setup.known_names) or setup.resolves_against_registry or related
 
 
 def _setup(options: LintOptions, cwd: Path) -> _Setup:
     config = _config(options, cwd)
     settings = parse_settings(config, cwd)
+
     base = cwd if options.profile else settings.root
     profile = resolve_profile(options.profile or settings.profile, settings.profiles, base)
     max_bytes = options.max_file_size or settings.max_file_size
@@ -120,6 +132,7 @@ def _setup(options: LintOptions, cwd: Path) -> _Setup:
         fail_on=options.fail_on or settings.fail_on or Severity.ERROR,
         registry=_registry_spec(options, settings, cwd),
         registry_status=options.registry_status,
+        project_root=project_root(config.root, cwd),
     )
 
 
@@ -133,6 +146,19 @@ def _registry_spec(
     if settings.registry:
         return settings.registry, settings.root
     return None
+
+
+def _with_collection(setup: _Setup, named: list[Path]) -> _Setup:
+    """`setup` knowing the names of the project's other skills when files are named explicitly
+    (a pre-commit run), so their Related Skills resolve against the whole collection."""
+    if not named:
+        return setup
+
+    def keep(files: list[str], roots: list[Path]) -> list[str]:
+        return not_excluded(files, roots, setup.settings)
+
+    names = names_beside(named, setup.project_root, keep)
+    return replace(setup, known_names=setup.known_names | names, collection_known=True)
 
 
 def _with_registry(setup: _Setup, offline: bool, reader: NamesReader | None) -> _Setup:
@@ -200,9 +226,12 @@ def _fix(files: list[Path], plan: Plan) -> tuple[list[str], dict[str, str]]:
     return fixed, unfixed
 
 
-def _check_all(files: list[Path], plan: Plan, jobs: int) -> list[FileResult]:
+def _check_all(
+    files: list[Path], plan: Plan, jobs: int, progress: Callable[[int, int], None] | None
+) -> list[FileResult]:
     """Check every file, sharing the work with forked processes when there are many files and
-    idle cores. Skills that cross processes, or are many, are slimmed (see `checks.slim`)."""
+    idle cores. Skills that cross processes, or are many, are slimmed (see `checks.slim`).
+    `progress(done, total)` is told after each chunk (after all of them when forked)."""
     chunks = chunked(files)
     if len(files) > PARALLEL_MIN and jobs > 1 and parallel.can_fork():
         slim = replace(plan, slim=True)
@@ -210,7 +239,13 @@ def _check_all(files: list[Path], plan: Plan, jobs: int) -> list[FileResult]:
     else:
         if len(files) > SLIM_MIN:
             plan = replace(plan, slim=True)
-        parts = [_check_chunk(chunk, plan) for chunk in chunks]
+        parts = []
+        for chunk in chunks:
+            parts.append(_check_chunk(chunk, plan))
+            if progress is not None:
+                progress(sum(map(len, parts)), len(files))
+    if progress is not None:
+        progress(len(files), len(files))
     return [result for part in parts for result in part]
 
 

@@ -10,14 +10,16 @@ lags its documents; running the same publish again completes the job.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillreg.bundle.pack import Bundle, build_bundle, check_identity, collect_files
-from skillreg.core.diagnostics import Diagnostic, Severity
-from skillreg.core.errors import PublishError
+from skillreg.core.diagnostics import Diagnostic
+from skillreg.core.errors import BundleError, PublishError
+from skillreg.registry import gate
+from skillreg.registry.gate import LintRefusal
 from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
@@ -31,21 +33,9 @@ from skillreg.registry.site.files import SITE_DIR
 from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
 
 if TYPE_CHECKING:
-    from skillreg.lint.model import LintReport
     from skillreg.skill.parsed import ParsedSkill
 
-
-class LintRefusal(PublishError):
-    """Publishing refused because of lint errors.
-
-    `diagnostics` are the run's findings, warnings included, as `skill lint` reports them;
-    `files` is how many files lint checked.
-    """
-
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic], files: int) -> None:
-        super().__init__(message)
-        self.diagnostics = tuple(diagnostics)
-        self.files = files
+__all__ = ["LintRefusal", "PublishOptions", "PublishResult", "publish"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +43,10 @@ class PublishOptions:
     registry: str  # a folder or a file:// URL
     dry_run: bool = False
     profile: str | None = None  # lint profile; None lets lint pick from config
+    keep_going: bool = False  # publish the valid skills, list the refused ones
+    nested: bool = False  # also publish a SKILL.md found inside another skill's folder
+    # progress(done, total), told after each skill is packed (the slow part of a large publish)
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -75,153 +69,89 @@ class PublishResult:
     dry_run: bool
     warnings: tuple[Diagnostic, ...] = ()
     files_linted: int = 0
+    refused: tuple[str, ...] = ()  # with keep_going: why each left-out skill was refused
+    nested: tuple[str, ...] = ()  # SKILL.md files inside another skill's folder, left out
 
 
 def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
-    """Lint, pack and publish the skills found under `paths` into `options.registry`."""
+    """Lint, pack and publish the skills found under `paths` into `options.registry`.
+
+    Every reason to refuse is gathered before anything is written. Raises `LintRefusal` listing
+    them all, unless `options.keep_going`: then the valid skills are published and the result
+    lists the refused ones.
+    """
     reg = FolderRegistry(registry_folder(options.registry))
     if reg.exists():
         reg.require()
     else:
         reg.check_creatable()
-    skills = discover(paths)
-    related = {s.path: related_names(s) for s in skills}
-    report = lint_gate(skills, related, reg, options.profile)
-    plan = make_plan(skills, related, reg)
-    if options.dry_run:
-        return _result(reg, plan, _would_write(reg, plan), True, report)
-    return _result(reg, plan, execute(reg, plan), False, report)
-
-
-def _result(
-    reg: FolderRegistry,
-    plan: list[Planned],
-    written: list[str],
-    dry_run: bool,
-    report: LintReport,
-) -> PublishResult:
+    skills, nested = gate.discover(paths, nested=options.nested)
+    related = {s.path: gate.related_names(s) for s in skills}
+    verdict = gate.lint_gate(skills, related, reg, options.profile)
+    valid = [s for s in skills if s.display not in verdict.refused]
+    plan, refusals = make_plan(valid, related, reg, options.progress)
+    if (verdict.refused or refusals) and not options.keep_going:
+        message = gate.refusal_message(len(verdict.refused), len(refusals), len(plan))
+        raise gate.LintRefusal(message, verdict.diagnostics, verdict.files, refusals)
+    lint_refusals = [f"{path}: lint errors" for path in sorted(verdict.refused)]
+    written = _would_write(reg, plan) if options.dry_run else execute(reg, plan) if plan else []
     return PublishResult(
         registry=reg.root,
         published=tuple(p.spec for p in plan if p.new),
         unchanged=tuple(p.spec for p in plan if not p.new),
         written=tuple(dict.fromkeys(written)),
-        dry_run=dry_run,
-        warnings=tuple(report.diagnostics),
-        files_linted=report.files,
+        dry_run=options.dry_run,
+        warnings=verdict.diagnostics,
+        files_linted=verdict.files,
+        refused=(*lint_refusals, *refusals),
+        nested=tuple(nested),
     )
 
 
-def discover(paths: Sequence[Path]) -> list[ParsedSkill]:
-    """Every skill at or under `paths`: a SKILL.md, a skill folder, or a folder of skill folders."""
-    from skillreg.collection.workspace import find_skill_files
-    from skillreg.skill.parsed import parse_skill
-
-    return [parse_skill(p) for p in find_skill_files(paths)]
-
-
-def related_names(skill: ParsedSkill) -> list[str]:
-    """The names under the skill's Related Skills section, sorted and unique."""
-    from skillreg.skill.related import related_references
-
-    return sorted({ref.name for ref in related_references(skill)})
-
-
-def lint_gate(
+def make_plan(
     skills: list[ParsedSkill],
     related: dict[Path, list[str]],
     reg: FolderRegistry,
-    profile: str | None,
-) -> LintReport:
-    """Refuse (`LintRefusal`) when any skill has a lint error or names an unknown skill.
-
-    Returns the lint report (then holding warnings only). A related name resolves when it is
-    being published now or already has a document in the target registry (looked up per name,
-    so the cost does not grow with the registry).
-    """
-    from skillreg.collection.refs import skill_name
-
-    batch = {skill_name(s) for s in skills if s.source is not None}  # the names lint resolves
-    wanted = {n for names in related.values() for n in names} - batch
-    known = frozenset(n for n in wanted if reg.has_skill(n))
-    report = _run_lint(skills, known, profile)
-    diagnostics = _with_unresolved(report.diagnostics, skills, batch | known)
-    errors = {d.path for d in diagnostics if d.severity >= Severity.ERROR}
-    if errors:
-        raise LintRefusal(
-            f"refused: lint errors in {len(errors)} skill(s); fix them and publish again",
-            diagnostics,
-            report.files,
-        )
-    return report
-
-
-def _run_lint(skills: list[ParsedSkill], known: frozenset[str], profile: str | None) -> LintReport:
-    from skillreg.lint import LintOptions, run_lint
-
-    # The audit family is recorded in the document (`audit_bundle`), not a reason to refuse: the
-    # installer decides, with the user's policy, on what it unpacks.
-    options = LintOptions(profile=profile, known_names=known, ignore=("SK5",))
-    return run_lint([s.path for s in skills], options)
-
-
-def _with_unresolved(
-    diagnostics: list[Diagnostic], skills: list[ParsedSkill], resolved: set[str]
-) -> list[Diagnostic]:
-    """`diagnostics` with every related name that resolves nowhere as an SK301 error.
-
-    Lint may not have said it (one skill under a profile that checks no references, the rule
-    turned off or down in config), but publishing never accepts a dangling reference. A name is
-    reported at its first reference, as lint does (later ones are SK303 duplicates); lint's own
-    SK301 at that position is kept, as an error.
-    """
-    from skillreg.collection.refs import UNRESOLVED_REFERENCE
-    from skillreg.skill.related import related_references
-    from skillreg.skill.syntax_rules import finding
-
-    code = UNRESOLVED_REFERENCE.code
-    by_place = {(d.path, d.line, d.col): d for d in diagnostics if d.code == code}
-    result = [d for d in diagnostics if d.code != code]
-    for skill in skills:
-        seen: set[str] = set()
-        for ref in related_references(skill):
-            if ref.name in resolved or ref.name in seen:
-                continue
-            seen.add(ref.name)
-            place = (skill.display, ref.line, ref.col)
-            message = f"no skill named '{ref.name}' in this publish or in the registry"
-            own = by_place.pop(place, None) or finding(
-                UNRESOLVED_REFERENCE, *place, message, end_col=ref.end_col
-            )
-            result.append(replace(own, severity=max(own.severity, Severity.ERROR)))
-    return sorted([*result, *by_place.values()])
-
-
-def make_plan(
-    skills: list[ParsedSkill], related: dict[Path, list[str]], reg: FolderRegistry
-) -> list[Planned]:
-    """Pack every skill and check it against the registry; refuse changed published versions."""
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Planned], list[str]]:
+    """Pack every skill and check it against the registry: the plan, and one refusal a skill
+    that cannot be published (no or bad version, unpackable, a changed published version)."""
     published = now_rfc3339()
     plan: dict[str, Planned] = {}
-    for skill in skills:
-        name, version = check_identity(skill.name, skill.version, skill.path)
-        bundle = build_bundle(name, version, collect_files(skill.folder))
-        entry = VersionEntry(
-            audit=audit_bundle(skill.folder, bundle),
-            sha256=bundle.sha256,
-            size=bundle.size,
-            tar_sha256=bundle.tar_sha256,
-            tar_size=bundle.tar_size,
-            description=skill.description or "",
-            related=related[skill.path],
-            published=published,
-        )
-        earlier = plan.get(f"{name}@{version}")
-        if earlier and earlier.bundle.tar_sha256 != bundle.tar_sha256:
-            raise PublishError(
-                f"{name}@{version}: {skill.folder} and another folder give different contents"
-            )
-        plan[f"{name}@{version}"] = Planned(bundle, entry, _is_new(reg, bundle, str(skill.path)))
-    return list(plan.values())
+    refusals: list[str] = []
+    for done, skill in enumerate(skills, 1):
+        if progress is not None:
+            progress(done, len(skills))
+        try:
+            item = _planned(skill, related[skill.path], reg, published)
+            earlier = plan.get(item.spec)
+            if earlier and earlier.bundle.tar_sha256 != item.bundle.tar_sha256:
+                raise PublishError(
+                    f"{item.spec}: {skill.folder} and another folder give different contents"
+                )
+        except (BundleError, PublishError) as exc:
+            refusals.append(exc.message)
+            continue
+        plan[item.spec] = item
+    return list(plan.values()), refusals
+
+
+def _planned(
+    skill: ParsedSkill, related: list[str], reg: FolderRegistry, published: str
+) -> Planned:
+    name, version = check_identity(skill.name, skill.version, skill.path)
+    bundle = build_bundle(name, version, collect_files(skill.folder, own_name=name))
+    entry = VersionEntry(
+        audit=audit_bundle(skill.folder, bundle),
+        sha256=bundle.sha256,
+        size=bundle.size,
+        tar_sha256=bundle.tar_sha256,
+        tar_size=bundle.tar_size,
+        description=skill.description or "",
+        related=related,
+        published=published,
+    )
+    return Planned(bundle, entry, _is_new(reg, bundle, str(skill.path)))
 
 
 def audit_bundle(folder: Path, bundle: Bundle) -> AuditSummary:

@@ -4,16 +4,16 @@ Writers follow one order so that a reader (or a publisher killed at any moment) 
 document that points at a missing or partial file: the bundle first (create-only, content
 addressed), then the per-skill document (atomic replace), then the derived files.
 
-Locks are ``fcntl.flock`` on files under ``.locks/``: the kernel drops them when a holder dies,
-even by SIGKILL, so a killed publisher never leaves a stale lock behind. A per-skill lock guards
-each document's read-modify-write; one registry-wide lock guards the derived files. A process
-takes a skill lock before the registry lock, never the other way round.
+Locks are OS file locks on files under ``.locks/`` (`skillreg.core.locking`): the kernel drops
+them when a holder dies, even by SIGKILL, so a killed publisher never leaves a stale lock behind.
+A per-skill lock guards each document's read-modify-write; one registry-wide lock guards the
+derived files. A process takes a skill lock before the registry lock, never the other way round.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import errno
 import hashlib
 import os
 import secrets
@@ -28,6 +28,7 @@ from skillreg.core.atomic import parse_temp_name, write_atomic
 from skillreg.core.bounded import copy_capped, open_regular, read_regular
 from skillreg.core.errors import IntegrityError, RegistryError, UsageError, describe_error
 from skillreg.core.jsonio import dump_json
+from skillreg.core.locking import hold
 from skillreg.core.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,
@@ -309,14 +310,16 @@ class FolderRegistry:
     def _flock(self, rel: str) -> Iterator[None]:
         path = check_file(self.root, rel)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            if os.path.islink(path):  # a lock file must never truncate a link's target
+                raise OSError(errno.ELOOP, "is a symbolic link")
+            held = hold(path)
         except OSError as exc:
-            raise RegistryError(f"{path}: cannot create lock: {exc.strerror}", path=path) from None
+            why = exc.strerror or str(exc)
+            raise RegistryError(f"{path}: cannot create lock: {why}", path=path) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            os.close(fd)  # closing releases the flock
+            held.release()
 
 
 def _alive(pid: int) -> bool:

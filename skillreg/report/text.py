@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.terminal import UNPRINTABLE
 from skillreg.report.location import Locator
 from skillreg.report.tally import Tally, ordered
 
@@ -22,20 +23,9 @@ _SEVERITY_STYLE = {
 }
 
 
-# Messages quote skill text, which is untrusted: a control character or an escape sequence in it
-# could rewrite the user's terminal, and bidi overrides could make a line read differently from
-# what it says. They are shown as escapes instead. Tabs stay; newlines are handled per message.
-_UNPRINTABLE = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (
-        *range(0x20),
-        0x7F,
-        *range(0x80, 0xA0),
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-    if code != 0x09
-}
+# Messages quote skill text, which is untrusted: see `core.terminal`. Newlines are handled per
+# message.
+_UNPRINTABLE = UNPRINTABLE
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -64,6 +54,9 @@ def render(
     lines = [format_line(d, locator, color=color) for d in ordered(diagnostics)]
     tally = Tally.of(diagnostics, files_checked)
     summary = tally.sentence()
+    fixable = sum(1 for d in diagnostics if d.fixable)
+    if fixable:  # as ruff says it: the user learns that a rewrite is one flag away
+        summary += f" ({fixable} fixable with --fix)"
     if color:
         worst = Severity.ERROR if tally.errors else Severity.WARNING if tally.warnings else None
         summary = _paint(summary, _SEVERITY_STYLE[worst] if worst else "\x1b[1;32m", color)
