@@ -187,7 +187,6 @@ def _collection(root: Path) -> None:
         )
 
 
-@pytest.mark.skip(reason="lands with the CI-hooks branch")
 def test_pre_commit_lint_of_two_edited_skills_of_a_clean_collection_passes(
     machine: Machine,
 ) -> None:
@@ -201,7 +200,6 @@ def test_pre_commit_lint_of_two_edited_skills_of_a_clean_collection_passes(
     assert "SK301" not in done.stdout
 
 
-@pytest.mark.skip(reason="lands with the CI-hooks branch")
 def test_outdated_exit_code(machine: Machine) -> None:
     project = machine.home / "outdated"
     project.mkdir()

@@ -130,8 +130,10 @@ Examples:
 @click.command(epilog=INSTALL_EXAMPLES)
 @click.argument("names", nargs=-1, metavar="[NAME[@RANGE]|SOURCE]...")
 @scope_options
-@click.option("--agent", "-a", "agents", multiple=True, metavar="ID", help="Agent to install for; '*' for every agent found in the project or home folder.",
-              shell_complete=agent_ids)  # fmt: skip
+@click.option(
+    "--agent", "-a", "agents", multiple=True, metavar="ID", shell_complete=agent_ids,
+    help="Agent to install for; '*' for every agent found in the project or home folder.",
+)  # fmt: skip
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help="Also install into PATH.")
 @click.option("--copy", is_flag=True, help="Copy into agent folders instead of linking.")
 @click.option("--force", is_flag=True, help="Replace folders skillreg did not install.")
