@@ -94,3 +94,13 @@ def reindex(target: str) -> None:
         click.echo(f"removed {rel} (left by an interrupted publish)")
     if not written and not removed:
         click.echo("derived files already current")
+
+
+def _add_signing_commands() -> None:
+    from skillreg.cli.signing import init, keygen, refresh, rotate
+
+    for command in (keygen, init, refresh, rotate):
+        registry.add_command(command)
+
+
+_add_signing_commands()

@@ -48,6 +48,7 @@ def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets
         dirs=list(targets.dirs),
         scope="global" if session.project.scope == "global" else "project",
         mode="copy" if targets.mode == "copy" else "link",
+        verified="tuf" if session.registry(registry).signed is not None else None,
     )
 
 

@@ -105,6 +105,7 @@ class Session:
                 offline=self.options.offline,
             )
             opened.recorded = key
+            opened.notice = self.options.notice  # e.g. "trusting ... on first use"
             self._registries[key] = opened
         return self._registries[key]
 

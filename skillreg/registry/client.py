@@ -27,10 +27,13 @@ from skillreg.core.errors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import BaseModel
 
     from skillreg.registry.http import HttpClient
     from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
+    from skillreg.registry.signing.verifier import SignedIndex
 
 M = TypeVar("M", bound="BaseModel")
 
@@ -135,6 +138,10 @@ class Registry:
         self.index_cache = IndexCache(cache_dir / "index")
         self.blob_dir = cache_dir / "bundles"
         self._root: RegistryRoot | None = None
+        self.notice: Callable[[str], None] | None = (
+            None  # told when a signing root is first trusted
+        )
+        self.signed: SignedIndex | None = None  # set by `root()` for a signed (or pinned) registry
 
     # -- locations ---------------------------------------------------------------------------
     def _url(self, rel: str) -> str:
@@ -192,6 +199,8 @@ class Registry:
                     " skillreg reads (upgrade skillreg)",
                     url=url,
                 )
+            if self.recorded != "builtin":  # the package's own registry: pip checked its files
+                self.signed = _open_signed(self, root)
             self.index_cache.put(url, etag, body, had=cached)
             self._root = root
         return self._root
@@ -201,6 +210,9 @@ class Registry:
         from skillreg.registry.model import SkillDocument
 
         rel = _fill(self.root().index, prefix=_prefix(name), name=name)
+        if self.signed is not None:  # verified against signed metadata: no serial check needed
+            url, body = self.signed.document(name)
+            return self._named(url, self._parse(url, body, SkillDocument), name)
         try:
             url, body, cached, etag = self._fetch_index(rel)
         except NotFoundError as exc:
@@ -209,9 +221,7 @@ class Registry:
                 url=exc.url,
                 status=exc.status,
             ) from None
-        doc = self._parse(url, body, SkillDocument)
-        if doc.name != name:
-            raise RegistryError(f"{url}: document names {doc.name!r}, expected {name!r}", url=url)
+        doc = self._named(url, self._parse(url, body, SkillDocument), name)
         previous = _serial_of(cached.body) if cached else None
         if previous is not None and doc.serial < previous:
             raise IntegrityError(
@@ -220,6 +230,11 @@ class Registry:
                 url=url,
             )
         self.index_cache.put(url, etag, body, had=cached)
+        return doc
+
+    def _named(self, url: str, doc: SkillDocument, name: str) -> SkillDocument:
+        if doc.name != name:
+            raise RegistryError(f"{url}: document names {doc.name!r}, expected {name!r}", url=url)
         return doc
 
     def catalog(self) -> Catalog:
@@ -280,6 +295,24 @@ class Registry:
                 f"{url}: bundle not in the cache (run once without --offline)", url=url
             )
         return self.http.get(url, size=size, label=label).body
+
+
+def _open_signed(registry: Registry, root: RegistryRoot) -> SignedIndex | None:
+    """Verified reads for a signed registry; None for one that is (and always was) unsigned."""
+    if root.tuf is None and not registry.location.startswith(("http://", "https://")):
+        from skillreg.registry.signing.trust import is_trusted
+
+        if not is_trusted(registry.location):
+            return None  # an unsigned folder never needs the signing stack loaded
+    from skillreg.registry.signing.verifier import open_signed
+
+    return open_signed(
+        registry.location,
+        root,
+        http=registry.http,
+        offline=registry.offline,
+        notice=registry.notice,
+    )
 
 
 def _best_effort(path: Path, data: bytes) -> None:

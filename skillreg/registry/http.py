@@ -127,12 +127,14 @@ class HttpClient:
         etag: str | None = None,
         size: int | None = None,
         label: str | None = None,
+        limit: int | None = None,
     ) -> HttpResult:
-        """GET `url`; `size` (when known) caps the body and must match; `label` shows progress."""
+        """GET `url`; `size` (when known) caps the body and must match; `label` shows progress;
+        `limit` caps a body of unknown size below `max_body` (signed metadata has its own caps)."""
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._once(url, etag, size, label)
+                return self._once(url, etag, size, label, limit)
             except _Retry as retry:
                 if retry.wait is not None and retry.wait > self.settings.max_wait:
                     raise RegistryError(
@@ -165,7 +167,9 @@ class HttpClient:
             headers["Authorization"] = f"Bearer {token}"
         return headers
 
-    def _once(self, url: str, etag: str | None, size: int | None, label: str | None) -> HttpResult:
+    def _once(
+        self, url: str, etag: str | None, size: int | None, label: str | None, limit: int | None
+    ) -> HttpResult:
         import httpx
 
         self.requests += 1
@@ -174,7 +178,7 @@ class HttpClient:
                 if response.status_code == 304 and etag:
                     return HttpResult(304, b"", etag)
                 _check_status(url, response)
-                body = self._read_body(url, response, size, label)
+                body = self._read_body(url, response, size, label, limit)
                 return HttpResult(200, body, response.headers.get("ETag"))
         except httpx.TimeoutException:
             raise _Retry(
@@ -194,14 +198,19 @@ class HttpClient:
             raise RegistryError(f"{url}: invalid URL ({exc})", url=url) from None
 
     def _read_body(
-        self, url: str, response: httpx.Response, size: int | None, label: str | None
+        self,
+        url: str,
+        response: httpx.Response,
+        size: int | None,
+        label: str | None,
+        limit: int | None = None,
     ) -> bytes:
         declared = _declared_length(response)
         if size is not None and declared is not None and declared != size:
             raise IntegrityError(
                 f"{url}: server sends {declared} bytes but the registry records {size}", url=url
             )
-        cap = self.settings.max_body if size is None else size
+        cap = min(limit or self.settings.max_body, self.settings.max_body) if size is None else size
         sink = self.progress(label, declared or size) if label and self.progress else None
         chunks: list[bytes] = []
         received = 0

@@ -26,6 +26,7 @@ from skillreg.registry.model import (
     blob_path,
     index_path,
 )
+from skillreg.registry.signed import check_signing_keys, resign
 from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
     """Lint, pack and publish the skills found under `paths` into `options.registry`."""
     reg = FolderRegistry(registry_folder(options.registry))
     if reg.exists():
-        reg.require()
+        check_signing_keys(reg.require())  # before anything is written
     else:
         reg.check_creatable()
     skills = discover(paths)
@@ -243,6 +244,7 @@ def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
     for item in plan:
         written += _write_one(reg, item)
     names = sorted({p.bundle.name for p in plan})
+    written += resign(reg, names)
     started = time.time()
     # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left.
     written += update_derived(reg, names)
