@@ -70,9 +70,10 @@ def verify(target: str, as_json: bool) -> None:
         for f in report.findings:
             click.echo(f"{f.path}: {f.severity.label}: {f.message}")
         verdict = "ok" if report.ok else "FAILED"
+        signed = "" if report.signed is None else f", {report.signed} signed documents"
         click.echo(
             f"{verdict}: {report.skills} skills, {report.versions} versions, "
-            f"{report.blobs} bundles checked"
+            f"{report.blobs} bundles checked{signed}"
         )
     if not report.ok:
         click.get_current_context().exit(1)

@@ -52,6 +52,7 @@ class VerifyReport:
     skills: int = 0
     versions: int = 0
     blobs: int = 0
+    signed: int | None = None  # documents checked against signed metadata (None: unsigned)
 
     @property
     def ok(self) -> bool:
@@ -88,7 +89,18 @@ def verify(target: str) -> VerifyReport:
             _check_bundle(reg, doc.name, version, entry, report)
     _check_blob_folder(reg, referenced, report)
     _check_derived(reg, Catalog(skills=sorted(entries, key=lambda e: e.name)), report)
+    if reg.exists() and _signed(reg):
+        from skillreg.registry.signing.check import check_signed
+
+        report.signed = check_signed(reg, report.error, report.info)
     return report
+
+
+def _signed(reg: FolderRegistry) -> bool:
+    try:
+        return reg.require().tuf is not None
+    except SkillError:
+        return False
 
 
 def _check_document(reg: FolderRegistry, path: Path, report: VerifyReport) -> SkillDocument | None:
