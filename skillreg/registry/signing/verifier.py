@@ -71,6 +71,8 @@ class SignedIndex:
     def start(self, pin: str | None, notice: Notice | None) -> None:
         """Refresh the top-level metadata, trusting the first root when none is stored yet."""
         if trust.is_trusted(self.location):
+            if self.offline:
+                self._check_cached_expiry()
             if pin is not None:
                 kept = self.folder / "root_history" / "1.root.json"
                 trust.check_pin(self.location, pin, kept.read_bytes() if kept.is_file() else b"")
@@ -102,6 +104,23 @@ class SignedIndex:
                 f"trusting the signing root of {self.location} on first use (sha256:{digest});"
                 f' to pin it, add "{self.location}" = "sha256:{digest}" to [install.trust]'
                 " in the user config"
+            )
+
+    def _check_cached_expiry(self) -> None:
+        """Offline, ngclient would only say "not in the cache"; say why: it expired."""
+        from datetime import UTC, datetime
+
+        from tuf.api.metadata import Metadata
+
+        try:
+            cached = Metadata.from_bytes((self.folder / "timestamp.json").read_bytes())
+        except Exception:  # unreadable: ngclient reports it in its own words
+            return
+        if cached.signed.is_expired(datetime.now(tz=UTC)):
+            raise IntegrityError(
+                f"{self.location}: the cached signed metadata expired at"
+                f" {cached.signed.expires:%Y-%m-%dT%H:%M:%SZ}; run once without --offline",
+                url=self.location,
             )
 
     def _refresh(self, folder: Path, bootstrap: bytes | None) -> Updater:
@@ -181,7 +200,10 @@ def _refusal(location: str, exc: Exception) -> IntegrityError:
             " must run `skill registry refresh`)"
         )
     elif isinstance(exc, tuf_errors.BadVersionNumberError):
-        what = "signed metadata is older than metadata seen before (a rollback); refusing"
+        what = (
+            "signed metadata is not the version that trusted metadata says (a rollback, or"
+            " files mixed from different snapshots); refusing"
+        )
     elif isinstance(exc, tuf_errors.UnsignedMetadataError):
         what = "metadata is not signed by the keys the trusted root names"
     elif isinstance(exc, tuf_errors.LengthOrHashMismatchError):
