@@ -75,7 +75,7 @@ def test_signing_publishers_killed_at_random_moments(tmp_path: Path) -> None:
             client_installs(tmp_path, server.url, run)
         for folder in folders:
             rerun = publisher(folder, reg, keys)
-            out, err = rerun.communicate(timeout=60)
+            _out, err = rerun.communicate(timeout=60)
             assert rerun.returncode == 0, (seed, err)
         report = verify(str(reg))
         assert report.ok and not report.findings, (seed, report.findings)
