@@ -1,0 +1,196 @@
+"""Signing benchmarks, signed beside unsigned in the same run: prints figures, asserts nothing.
+
+1. Cold `skill install backend-developer` (fresh HOME: no cache, no trust) from a localhost HTTP
+   registry, whole process, median of 5, unsigned and signed (1024 bins); target ratio <= 1.3.
+2. A registry of 100,000 skills (documents synthesised, signed with the real code): HTTP requests
+   for one install, unsigned; signed with a warm root (trusted before, other metadata not cached);
+   signed with all metadata cached. Target <= 5.
+3. Publishing one version into a registry of 10,000 skills, unsigned and signed, library (warm)
+   and CLI (fresh process); target <= 1 s signed.
+4. Signed metadata at 100,000 skills: bytes in total and per skill (bins, snapshot, targets,
+   timestamp, root; and the content-addressed document copies).
+
+Keys are generated in a temporary folder. Run: .venv/bin/python bench/bench_signing.py
+(needs ../shared/seed for 1; about ten minutes on a loaded 2-CPU machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from bench_install import env_for, run, skill_cmd  # noqa: E402
+from bench_publish import build_registry, synthetic_name, timed_publish  # noqa: E402
+
+from skillreg.registry.signing.create import InitOptions, init_signing  # noqa: E402
+from skillreg.registry.store import FolderRegistry  # noqa: E402
+from tests.install_helpers import RegistryBuilder, serve  # noqa: E402
+from tests.signing_helpers import make_keys  # noqa: E402
+
+SEED = REPO.parent / "shared" / "seed" / "backend-developer"
+
+
+def sign_fast(root: Path, keys: Path) -> float:
+    """`init_signing` without fsync per file (a benchmark set-up, not a publish); seconds."""
+    import skillreg.registry.store as store
+
+    durable = store.write_atomic  # type: ignore[attr-defined]
+
+    def quick(path: Path, data: bytes | str, **kw: object) -> None:
+        durable(path, data, mode=0o644, durable=False)
+
+    store.write_atomic = quick  # type: ignore[attr-defined]
+    try:
+        start = time.perf_counter()
+        init_signing(FolderRegistry(root), InitOptions(keys))
+        return time.perf_counter() - start
+    finally:
+        store.write_atomic = durable  # type: ignore[attr-defined]
+
+
+def cold_installs(work: Path, keys: Path) -> tuple[float, float]:
+    plain = work / "seed-plain"
+    related = sorted(str(p) for p in (REPO / "tests" / "fixtures" / "related").iterdir())
+    publish = skill_cmd("publish", str(SEED), *related, "--to", str(plain))
+    run(publish, work, env_for(work / "h0"))
+    signed = work / "seed-signed"
+    shutil.copytree(plain, signed)
+    init_signing(FolderRegistry(signed), InitOptions(keys))
+    medians = []
+    for label, root in (("plain", plain), ("signed", signed)):
+        times = []
+        with serve(root) as server:
+            for i in range(5):
+                home, project = work / f"{label}-home-{i}", work / f"{label}-project-{i}"
+                project.mkdir()
+                args = skill_cmd("install", "backend-developer", "--registry", server.url)
+                times.append(run(args, project, env_for(home)))
+        medians.append(statistics.median(times))
+    return medians[0], medians[1]
+
+
+def huge(work: Path, keys: Path, count: int = 100_000) -> Path:
+    """`count` skill documents (3 with real bundles), as bench_install builds them."""
+    from skillreg.registry.model import index_path
+
+    root = work / "huge"
+    builder = RegistryBuilder(root)
+    for name in ("s000000-skill", "s031337-skill", "s099999-skill"):
+        builder.add(name, "1.0.0")
+    builder.write()
+    fake = "0" * 64
+    version = {"sha256": fake, "size": 1, "tar_sha256": fake, "tar_size": 1,
+               "description": "generated", "published": "2026-11-26T17:00:00Z"}  # fmt: skip
+    template = json.dumps(
+        {"name": "@NAME@", "serial": 1, "tags": {"latest": "1.0.0"}, "versions": {"1.0.0": version}}
+    )
+    made: set[Path] = set()
+    for i in range(count):
+        name = f"s{i:06d}-skill"
+        if name in builder.skills:
+            continue
+        path = root / index_path(name)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(template.replace("@NAME@", name))
+    return root
+
+
+def requests(work: Path, root: Path, label: str, home: Path, prepare: str) -> list[str]:
+    """The paths one `skill install s031337-skill` asks for; `prepare` empties caches."""
+    trust = home / ".local/share/skillreg/trust"
+    if prepare in ("cold-metadata", "cold") and (home / ".cache").exists():
+        shutil.rmtree(home / ".cache")
+    if prepare == "cold-metadata":  # keep the trusted root only
+        for folder in trust.iterdir():
+            for entry in folder.iterdir():
+                if entry.name not in ("root.json", "root_history"):
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    with serve(root) as server:
+        project = work / f"req-{label}-{prepare}"
+        project.mkdir()
+        env = {**env_for(home), "XDG_DATA_HOME": str(home / ".local/share")}
+        run(skill_cmd("install", "s031337-skill", "--registry", server.url), project, env)
+        return server.paths()
+
+
+def metadata_sizes(root: Path) -> tuple[int, int, int]:
+    """(bytes of the current signed metadata, bytes of document copies, documents)."""
+    meta = root / "tuf" / "metadata"
+    current = sum(p.stat().st_size for p in meta.iterdir())
+    copies = [p for p in (root / "tuf" / "targets").rglob("*.json")]
+    return current, sum(p.stat().st_size for p in copies), len(copies)
+
+
+def publish_times(work: Path, keys: Path, count: int = 10_000) -> dict[str, float]:
+    plain = work / "ten-k-plain"
+    build_registry(plain, count)
+    signed = work / "ten-k-signed"
+    shutil.copytree(plain, signed)
+    print(f"  signed {count} documents in {sign_fast(signed, keys):.1f} s (init, no fsync)")
+    name = synthetic_name(count // 2)
+    out: dict[str, float] = {}
+    os.environ["SKILL_SIGNING_KEYS"] = str(keys)
+    for label, root in (("plain", plain), ("signed", signed)):
+        timed_publish(root, work / label, name, "1.1.0", False)  # imports, caches
+        lib = [timed_publish(root, work / label, name, f"1.2.{i}", False) for i in range(5)]
+        cli = [timed_publish(root, work / label, name, f"1.3.{i}", True) for i in range(3)]
+        out[f"{label} library"] = statistics.median(lib)
+        out[f"{label} CLI"] = statistics.median(cli)
+    return out
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-signing-") as tmp:
+        work = Path(tmp)
+        keys = make_keys(work / "keys")
+        if SEED.is_dir():
+            plain, signed = cold_installs(work, keys)
+            print("cold install backend-developer (whole process, fresh HOME, localhost HTTP)")
+            print(f"  unsigned {plain:6.3f} s   signed {signed:6.3f} s   ratio {signed / plain:.2f}"
+                  " (target <= 1.3)")  # fmt: skip
+        else:
+            print(f"cold install: skipped ({SEED} not found)")
+
+        print("registry of 100,000 skills")
+        start = time.perf_counter()
+        root = huge(work, keys)
+        print(f"  documents generated in {time.perf_counter() - start:.1f} s")
+        unsigned = requests(work, root, "plain", work / "home-plain", "cold")
+        print(f"  unsigned, cold cache: {len(unsigned)} requests {unsigned}")
+        print(f"  signed in {sign_fast(root, keys):.1f} s (init, 1024 bins, no fsync)")
+        home = work / "home-signed"
+        first = requests(work, root, "signed", home, "cold")
+        print(f"  signed, first use (TOFU): {len(first)} requests")
+        warm_root = requests(work, root, "signed", home, "cold-metadata")
+        print(f"  signed, warm root, no other metadata cached: {len(warm_root)} requests")
+        print(f"    {warm_root}")
+        warm = requests(work, root, "signed", home, "cold")
+        print(f"  signed, warm root and metadata, cold bundle cache: {len(warm)} requests"
+              f" {warm} (target <= 5)")  # fmt: skip
+        meta, copies, docs = metadata_sizes(root)
+        print(
+            f"  signed metadata: {meta / 1e6:.2f} MB current ({meta / docs:.0f} B per skill);"
+            f" document copies {copies / 1e6:.1f} MB ({copies / docs:.0f} B per skill)"
+        )
+        largest = max((root / "tuf/metadata").iterdir(), key=lambda p: p.stat().st_size)
+        print(f"  largest metadata file: {largest.name} {largest.stat().st_size / 1e3:.1f} kB")
+
+        print("publish one version into a registry of 10,000 skills")
+        for label, seconds in publish_times(work, keys).items():
+            print(f"  {label:16} {seconds:6.3f} s (median; target <= 1 s signed)")
+
+
+if __name__ == "__main__":
+    main()
