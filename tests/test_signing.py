@@ -285,3 +285,33 @@ def test_a_pinned_registry_that_answers_unsigned_is_refused(tmp_path: Path) -> N
     with serve(tmp_path / "plain") as plain:
         pin("sha256:" + "0" * 64, plain.url)
         assert_refused(install(tmp_path / "p", plain, "golang-pro"), tmp_path / "p", "unsigned")
+
+
+KEYGEN = "sys.argv = ['skill', 'registry', 'keygen', 'k.pem']\nmain()\n"
+
+
+def test_verification_needs_no_cryptography(tmp_path: Path, server: Server) -> None:
+    """Installing from a signed registry works without the `sign` extra (pure-Python ed25519)."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "p"
+    project.mkdir()
+    code = (
+        "import sys; sys.modules['cryptography'] = None\n"  # as if it were not installed
+        "from skillreg.cli import main\n"
+        f"sys.argv = ['skill', 'install', 'python-pro', '--registry', {server.url!r}]\n"
+        "main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, env=dict(os.environ), capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert read_json(project / "skills.lock")["skills"][0]["verified"] == "tuf"
+    check = subprocess.run(
+        [sys.executable, "-c", code.split("sys.argv")[0] + KEYGEN],
+        cwd=project, env=dict(os.environ), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 2 and check.stderr.startswith("error: signing needs"), check.stderr
