@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -87,17 +86,13 @@ class SignedIndex:
         first = self._guard(lambda: self.fetcher.download_bytes(first_url, 512_000))
         if pin is not None:
             trust.check_pin(self.location, pin, first)
-        # A first use that fails verification leaves nothing behind: the new trust folder is
-        # only moved into place once ngclient accepted the whole top-level chain.
-        self.folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder.parent))
+        # A first use that fails verification leaves nothing behind: the trust folder is new,
+        # and removed again unless ngclient accepted the whole top-level chain.
         try:
-            self._refresh(staging, first)
-            staging.rename(self.folder)
+            self._updater = self._refresh(self.folder, first)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
             raise
-        self._updater = self._refresh(self.folder, None)  # ngclient keeps the folder it had
         if notice is not None and pin is None:
             digest = hashlib.sha256(first).hexdigest()
             notice(
