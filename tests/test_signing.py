@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,9 +58,17 @@ def trusted(tmp_path: Path, server: Server) -> None:
     assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
 
 
+def client_stderr(err: str) -> str:
+    """The CLI's stderr without the test server's own report of a connection the client cut
+    (socketserver prints it to the same, captured, sys.stderr from its thread)."""
+    err = re.sub(r"-{40}\nException occurred during processing.*?-{40}\n", "", err, flags=re.S)
+    # A block the server thread was still printing when the command returned: its first lines.
+    return re.sub(r"-{40}\nException occurred during processing of request from [^\n]*\n", "", err)
+
+
 def assert_refused(result: object, project: Path, *words: str) -> str:
     """Exit 1, exactly one `error:` line on stderr mentioning `words`, the project untouched."""
-    err: str = result.stderr  # type: ignore[attr-defined]
+    err = client_stderr(result.stderr)  # type: ignore[attr-defined]
     assert result.exit_code == 1, err  # type: ignore[attr-defined]
     assert err.startswith("error: ") and err.count("\n") == 1, err
     assert "Traceback" not in err
@@ -315,3 +324,31 @@ def test_verification_needs_no_cryptography(tmp_path: Path, server: Server) -> N
         cwd=project, env=dict(os.environ), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert check.returncode == 2 and check.stderr.startswith("error: signing needs"), check.stderr
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x1b[31mnot json\x1b[0m",
+        b'{"signed": {"_type": "\x1b[2Jtimestamp"}, "signatures": []}',
+        b'{"signed": {"_type": "timestamp"}, "signatures": []}',
+        b"x" * 100_000,
+    ],
+)
+def test_garbage_timestamp_is_one_plain_error_line(
+    tmp_path: Path, server: Server, body: bytes
+) -> None:
+    trusted(tmp_path, server)
+    server.overrides["/" + layout.metadata_file("timestamp")] = body
+    err = assert_refused(install(tmp_path / "p", server, "python-pro"), tmp_path / "p")
+    assert "\x1b" not in err and len(err) < 600, err
+
+
+def test_verify_reports_a_forged_bin(tmp_path: Path, signed: FolderRegistry, keys: Path) -> None:
+    rel = current_bin(signed, keys, "python-pro")
+    data = json.loads((signed.root / rel).read_text())
+    data["signed"]["targets"]["index/py/th/python-pro.json"]["length"] += 1
+    (signed.root / rel).write_text(json.dumps(data))
+    result = skill("registry", "verify", str(signed.root), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert f"{rel}: error: signature check failed" in result.stdout

@@ -32,8 +32,8 @@ def check_signing_keys(root: RegistryRoot) -> None:
     folder = keys_folder()
     if folder is None:
         raise ConfigError(
-            f"the registry is signed: give its online keys folder with --signing-keys or"
-            f" {KEYS_ENV} (targets.pem, snapshot.pem, timestamp.pem)"
+            f"the registry is signed: set {KEYS_ENV} to the folder of its online keys"
+            " (targets.pem, snapshot.pem, timestamp.pem)"
         )
     from skillreg.registry.signing.writer import OnlineKeys
 

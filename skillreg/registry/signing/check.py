@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillreg.core.errors import SkillError
 from skillreg.registry.signing import layout
+from skillreg.registry.signing.verifier import plain_text
 from skillreg.registry.signing.writer import read_metadata, root_versions
 from skillreg.registry.store import FolderRegistry
 
@@ -127,10 +128,10 @@ def _verified(
     try:
         delegator.signed.verify_delegate(role, md.signed_bytes, md.signatures)
     except UnsignedMetadataError as exc:
-        error(rel, f"signature check failed for {role}: {exc}")
+        error(rel, f"signature check failed for {role}: {plain_text(str(exc))}")
         return False
     except ValueError as exc:
-        error(rel, f"cannot check {role}: {exc}")
+        error(rel, f"cannot check {role}: {plain_text(str(exc))}")
         return False
     return True
 

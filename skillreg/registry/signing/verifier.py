@@ -188,7 +188,7 @@ class SignedIndex:
 def _refusal(location: str, exc: Exception) -> IntegrityError:
     from tuf.api import exceptions as tuf_errors
 
-    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    detail = plain_text(str(exc) or type(exc).__name__)
     if isinstance(exc, tuf_errors.ExpiredMetadataError):
         what = (
             "signed metadata has expired (a freeze attack or a stale mirror; the registry"
@@ -209,6 +209,13 @@ def _refusal(location: str, exc: Exception) -> IntegrityError:
     else:
         what = "signed metadata failed verification"
     return IntegrityError(f"{location}: {what} ({detail})", url=location)
+
+
+def plain_text(text: str, limit: int = 200) -> str:
+    """`text` safe for a terminal or CI log: one line, control characters escaped, bounded.
+    (python-tuf's messages can quote bytes from a hostile server.)"""
+    line = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[: limit * 2])
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _sha256(data: bytes) -> str:

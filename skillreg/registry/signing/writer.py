@@ -49,7 +49,11 @@ def read_metadata(reg: FolderRegistry, rel: str) -> Metadata[Any]:
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read: {exc.strerror}", path=path) from None
     except DeserializationError as exc:
-        raise RegistryError(f"{path}: invalid TUF metadata: {exc}", path=path) from None
+        from skillreg.registry.signing.verifier import plain_text
+
+        raise RegistryError(
+            f"{path}: invalid TUF metadata: {plain_text(str(exc))}", path=path
+        ) from None
 
 
 def root_versions(reg: FolderRegistry) -> list[int]:
