@@ -29,11 +29,11 @@ def outside_the_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def publisher(folder: Path, reg: Path, keys: Path) -> subprocess.Popen[str]:
+def publisher(folder: Path, reg: Path, keys: Path, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "skillreg", "publish", str(folder), "--to", str(reg)],
         cwd=reg.parent,
-        env={**os.environ, "SKILL_SIGNING_KEYS": str(keys), "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "SKILL_SIGNING_KEYS": str(keys), "PYTHONDONTWRITEBYTECODE": "1", **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -81,3 +81,34 @@ def test_signing_publishers_killed_at_random_moments(tmp_path: Path) -> None:
         assert report.ok and not report.findings, (seed, report.findings)
         assert report.versions == KILLS + 2 and report.signed == 1
         client_installs(tmp_path, server.url, KILLS)
+
+
+@pytest.mark.parametrize("step", ["after-doc", "before-timestamp"])
+def test_killed_at_each_signing_step(tmp_path: Path, step: str) -> None:
+    """Deterministic companions of the random test: killed with the document written but not
+    signed, and with the new bin and snapshot written but no timestamp pointing at them."""
+    keys = make_keys(tmp_path / "keys")
+    reg = tmp_path / "reg"
+    assert publisher(write_skill(tmp_path / "v0", "kill-skill"), reg, keys).wait(timeout=60) == 0
+    init_signing(FolderRegistry(reg), InitOptions(keys, bit_length=TEST_BITS))
+    folder = write_skill(tmp_path / "v1", "kill-skill", version="1.1.0")
+    with serve(reg) as server:
+        client_installs(tmp_path, server.url, -1)
+        paused = tmp_path / "paused"
+        proc = publisher(
+            folder, reg, keys, SKILL_TEST_PAUSE_AT=step, SKILL_TEST_PAUSE_SIGNAL=str(paused)
+        )
+        deadline = time.monotonic() + 60
+        while not paused.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "publisher never reached the pause point"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        report = verify(str(reg))
+        assert report.ok, report.findings
+        client_installs(tmp_path, server.url, 0)
+        assert publisher(folder, reg, keys).wait(timeout=60) == 0
+        report = verify(str(reg))
+        assert report.ok and not report.findings, report.findings
+        assert report.versions == 2
