@@ -118,8 +118,7 @@ def requests(work: Path, root: Path, label: str, home: Path, prepare: str) -> li
                 if entry.name not in ("root.json", "root_history"):
                     shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     with serve(root) as server:
-        project = work / f"req-{label}-{prepare}"
-        project.mkdir()
+        project = Path(tempfile.mkdtemp(prefix=f"req-{label}-{prepare}-", dir=work))
         env = {**env_for(home), "XDG_DATA_HOME": str(home / ".local/share")}
         run(skill_cmd("install", "s031337-skill", "--registry", server.url), project, env)
         return server.paths()
@@ -152,44 +151,59 @@ def publish_times(work: Path, keys: Path, count: int = 10_000) -> dict[str, floa
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", choices=["cold", "huge", "publish"], help="one part only")
+    parser.add_argument("--skills", type=int, default=100_000, help="size of the huge registry")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-signing-") as tmp:
         work = Path(tmp)
         keys = make_keys(work / "keys")
-        if SEED.is_dir():
-            plain, signed = cold_installs(work, keys)
-            print("cold install backend-developer (whole process, fresh HOME, localhost HTTP)")
-            print(f"  unsigned {plain:6.3f} s   signed {signed:6.3f} s   ratio {signed / plain:.2f}"
-                  " (target <= 1.3)")  # fmt: skip
-        else:
-            print(f"cold install: skipped ({SEED} not found)")
+        if args.only in (None, "cold"):
+            cold_part(work, keys)
+        if args.only in (None, "huge"):
+            huge_part(work, keys, args.skills)
+        if args.only in (None, "publish"):
+            print("publish one version into a registry of 10,000 skills")
+            for label, seconds in publish_times(work, keys).items():
+                print(f"  {label:16} {seconds:6.3f} s (median; target <= 1 s signed)")
 
-        print("registry of 100,000 skills")
-        start = time.perf_counter()
-        root = huge(work, keys)
-        print(f"  documents generated in {time.perf_counter() - start:.1f} s")
-        unsigned = requests(work, root, "plain", work / "home-plain", "cold")
-        print(f"  unsigned, cold cache: {len(unsigned)} requests {unsigned}")
-        print(f"  signed in {sign_fast(root, keys):.1f} s (init, 1024 bins, no fsync)")
-        home = work / "home-signed"
-        first = requests(work, root, "signed", home, "cold")
-        print(f"  signed, first use (TOFU): {len(first)} requests")
-        warm_root = requests(work, root, "signed", home, "cold-metadata")
-        print(f"  signed, warm root, no other metadata cached: {len(warm_root)} requests")
-        print(f"    {warm_root}")
-        warm = requests(work, root, "signed", home, "cold")
-        print(f"  signed, warm root and metadata, cold bundle cache: {len(warm)} requests"
-              f" {warm} (target <= 5)")  # fmt: skip
-        meta, copies, docs = metadata_sizes(root)
-        print(
-            f"  signed metadata: {meta / 1e6:.2f} MB current ({meta / docs:.0f} B per skill);"
-            f" document copies {copies / 1e6:.1f} MB ({copies / docs:.0f} B per skill)"
-        )
-        largest = max((root / "tuf/metadata").iterdir(), key=lambda p: p.stat().st_size)
-        print(f"  largest metadata file: {largest.name} {largest.stat().st_size / 1e3:.1f} kB")
 
-        print("publish one version into a registry of 10,000 skills")
-        for label, seconds in publish_times(work, keys).items():
-            print(f"  {label:16} {seconds:6.3f} s (median; target <= 1 s signed)")
+def cold_part(work: Path, keys: Path) -> None:
+    if SEED.is_dir():
+        plain, signed = cold_installs(work, keys)
+        print("cold install backend-developer (whole process, fresh HOME, localhost HTTP)")
+        print(f"  unsigned {plain:6.3f} s   signed {signed:6.3f} s   ratio {signed / plain:.2f}"
+              " (target <= 1.3)")  # fmt: skip
+    else:
+        print(f"cold install: skipped ({SEED} not found)")
+
+
+def huge_part(work: Path, keys: Path, count: int) -> None:
+    print(f"registry of {count:,} skills")
+    start = time.perf_counter()
+    root = huge(work, keys, count)
+    print(f"  documents generated in {time.perf_counter() - start:.1f} s")
+    unsigned = requests(work, root, "plain", work / "home-plain", "cold")
+    print(f"  unsigned, cold cache: {len(unsigned)} requests {unsigned}")
+    print(f"  signed in {sign_fast(root, keys):.1f} s (init, 1024 bins, no fsync)")
+    home = work / "home-signed"
+    first = requests(work, root, "signed", home, "cold")
+    print(f"  signed, first use (TOFU): {len(first)} requests {first}")
+    warm_root = requests(work, root, "signed", home, "cold-metadata")
+    print(f"  signed, warm root, no other metadata cached: {len(warm_root)} requests")
+    print(f"    {warm_root}")
+    warm = requests(work, root, "signed", home, "cold")
+    print(f"  signed, warm root and metadata, cold bundle cache: {len(warm)} requests"
+          f" {warm} (target <= 5)")  # fmt: skip
+    meta, copies, docs = metadata_sizes(root)
+    print(
+        f"  signed metadata: {meta / 1e6:.2f} MB current ({meta / docs:.0f} B per skill);"
+        f" document copies {copies / 1e6:.1f} MB ({copies / docs:.0f} B per skill)"
+    )
+    largest = max((root / "tuf/metadata").iterdir(), key=lambda p: p.stat().st_size)
+    print(f"  largest metadata file: {largest.name} {largest.stat().st_size / 1e3:.1f} kB")
 
 
 if __name__ == "__main__":
