@@ -352,3 +352,78 @@ def test_verify_reports_a_forged_bin(tmp_path: Path, signed: FolderRegistry, key
     result = skill("registry", "verify", str(signed.root), cwd=tmp_path)
     assert result.exit_code == 1
     assert f"{rel}: error: signature check failed" in result.stdout
+
+
+# -- writers and the CLI -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("keys_env", [None, "other"])
+def test_writes_to_a_signed_registry_without_its_keys_are_refused_before_writing(
+    tmp_path: Path, signed: FolderRegistry, monkeypatch: pytest.MonkeyPatch, keys_env: str | None
+) -> None:
+    if keys_env is None:
+        monkeypatch.delenv("SKILL_SIGNING_KEYS")
+    else:
+        monkeypatch.setenv("SKILL_SIGNING_KEYS", str(make_keys(tmp_path / keys_env)))
+    before = tree(signed.root)
+    result = skill("yank", "golang-pro@1.0.0", "--from", str(signed.root), cwd=tmp_path)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert tree(signed.root) == before
+
+
+def test_keygen_writes_private_keys_0600_and_prints_the_key_id(tmp_path: Path) -> None:
+    from skillreg.registry.signing.keys import key_id
+
+    result = skill("registry", "keygen", str(tmp_path / "k" / "root.pem"), cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "k" / "root.pem").stat().st_mode & 0o777 == 0o600
+    public = json.loads((tmp_path / "k" / "root.pem.pub").read_text())
+    assert result.stdout.strip() == key_id(public)
+    again = skill("registry", "keygen", str(tmp_path / "k" / "root.pem"), cwd=tmp_path)
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_encrypted_keys_need_their_passphrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skillreg.core.errors import ConfigError
+    from skillreg.registry.signing.keys import load_signer
+
+    monkeypatch.setenv("SKILL_SIGNING_PASSPHRASE", "correct horse")
+    result = skill("registry", "keygen", "--encrypt", str(tmp_path / "t.pem"), cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert b"ENCRYPTED" in (tmp_path / "t.pem").read_bytes()
+    load_signer(tmp_path / "t.pem")
+    monkeypatch.delenv("SKILL_SIGNING_PASSPHRASE")
+    with pytest.raises(ConfigError, match="encrypted"):
+        load_signer(tmp_path / "t.pem")
+
+
+def test_cli_init_refresh_rotate_and_verify(tmp_path: Path, keys: Path) -> None:
+    from tests.test_publish import write_skill
+
+    reg = tmp_path / "reg"
+    for name in ("alpha-skill", "beta-skill"):
+        write_skill(tmp_path / "src", name)
+    published = skill("publish", str(tmp_path / "src"), "--to", str(reg), cwd=tmp_path)
+    assert published.exit_code == 0, published.stderr
+    init = skill("registry", "init", str(reg), "--sign", "--keys", str(keys), "--bins", "256",
+                 "--expires", "timestamp=2", cwd=tmp_path)  # fmt: skip
+    assert init.exit_code == 0, init.stderr
+    assert "signed 2 document(s) into 256 bins" in init.stdout
+    assert read_json(reg / "registry.json")["tuf"] == "tuf"
+    again = skill("registry", "init", str(reg), "--sign", "--keys", str(keys), cwd=tmp_path)
+    assert again.exit_code == 1 and "already signed" in again.stderr
+    before = read_json(reg / layout.metadata_file("timestamp"))["signed"]["version"]
+    refresh = skill("registry", "refresh", str(reg), "--keys", str(keys), cwd=tmp_path)
+    assert refresh.exit_code == 0, refresh.stderr
+    assert read_json(reg / layout.metadata_file("timestamp"))["signed"]["version"] == before + 1
+    generate_key(tmp_path / "new-snapshot.pem", None)
+    rotated = skill("registry", "rotate", str(reg), "snapshot", "--keys", str(keys),
+                    "--new-key", str(tmp_path / "new-snapshot.pem"), cwd=tmp_path)  # fmt: skip
+    assert rotated.exit_code == 0, rotated.stderr
+    assert "root version 2" in rotated.stdout
+    verified = skill("registry", "verify", str(reg), cwd=tmp_path)
+    assert verified.exit_code == 0, verified.stdout
+    assert "2 signed documents" in verified.stdout

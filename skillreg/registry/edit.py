@@ -105,7 +105,7 @@ def apply_edit(
     from skillreg.registry.store import FolderRegistry, registry_folder
 
     reg = FolderRegistry(registry_folder(target))
-    check_signing_keys(reg.require())  # before anything is written
+    check_signing_keys(reg, reg.require())  # before anything is written
     with reg.skill_lock(name):
         doc = reg.read_doc(name)
         if doc is None:

@@ -80,7 +80,9 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
     """Lint, pack and publish the skills found under `paths` into `options.registry`."""
     reg = FolderRegistry(registry_folder(options.registry))
     if reg.exists():
-        check_signing_keys(reg.require())  # before anything is written
+        root = reg.require()
+        if not options.dry_run:
+            check_signing_keys(reg, root)  # before anything is written
     else:
         reg.check_creatable()
     skills = discover(paths)

@@ -23,8 +23,9 @@ def keys_folder() -> Path | None:
     return Path(raw).expanduser() if raw else None
 
 
-def check_signing_keys(root: RegistryRoot) -> None:
-    """Refuse a write to a signed registry early when no online keys were given."""
+def check_signing_keys(reg: FolderRegistry, root: RegistryRoot) -> None:
+    """Refuse a write to a signed registry early (before anything is written) when its online
+    keys are missing, unreadable, or not the keys its root names."""
     if root.tuf is None:
         return
     if root.tuf != "tuf":
@@ -35,9 +36,12 @@ def check_signing_keys(root: RegistryRoot) -> None:
             f"the registry is signed: set {KEYS_ENV} to the folder of its online keys"
             " (targets.pem, snapshot.pem, timestamp.pem)"
         )
-    from skillreg.registry.signing.writer import OnlineKeys
+    from skillreg.registry.signing.writer import OnlineKeys, check_keys, latest_root
 
-    OnlineKeys.load(folder)  # a missing, unreadable or encrypted-without-passphrase key: now
+    keys = OnlineKeys.load(folder)
+    root_md = latest_root(reg)
+    for role in ("targets", "snapshot", "timestamp"):
+        check_keys(root_md, role, getattr(keys, role))
 
 
 def resign(reg: FolderRegistry, names: Iterable[str]) -> list[str]:
