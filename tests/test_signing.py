@@ -427,3 +427,38 @@ def test_cli_init_refresh_rotate_and_verify(tmp_path: Path, keys: Path) -> None:
     verified = skill("registry", "verify", str(reg), cwd=tmp_path)
     assert verified.exit_code == 0, verified.stdout
     assert "2 signed documents" in verified.stdout
+
+
+def test_a_signed_folder_registry_is_verified_too(tmp_path: Path, signed: FolderRegistry) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    result = skill("install", "golang-pro", "--registry", str(signed.root), cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert read_json(project / "skills.lock")["skills"][0]["verified"] == "tuf"
+    doc = signed.root / "index/go/la/golang-pro.json"
+    digest = hashlib.sha256(doc.read_bytes()).hexdigest()
+    (signed.root / layout.target_file("golang-pro", digest)).write_text("{}")
+    shutil.rmtree(trust_dir(str(signed.root)) / "documents")
+    (tmp_path / "q").mkdir()
+    again = skill("install", "golang-pro", "--registry", str(signed.root), cwd=tmp_path / "q")
+    assert_refused(again, tmp_path / "q", "hash")
+
+
+def test_a_lock_entry_from_a_signed_registry_is_not_restored_from_an_unsigned_answer(
+    tmp_path: Path, server: Server, signed: FolderRegistry
+) -> None:
+    trusted(tmp_path, server)
+    project = tmp_path / "clone"
+    project.mkdir()
+    for name in ("skills.lock", "skills.toml"):
+        shutil.copy(tmp_path / "first" / name, project / name)
+    shutil.rmtree(trust_dir(server.url))  # another machine: no trust stored yet
+    root = read_json(signed.root / "registry.json")
+    del root["tuf"]
+    server.overrides["/registry.json"] = json.dumps(root).encode()
+    before = tree(project)
+    result = skill("install", cwd=project)
+    assert result.exit_code == 1, result.stderr
+    err = client_stderr(result.stderr)
+    assert err.startswith("error: golang-pro: skills.lock records it as verified"), err
+    assert err.count("\n") == 1 and tree(project) == before
