@@ -139,6 +139,19 @@ def requests(work: Path, server: Server, label: str, home: Path, prepare: str) -
     return server.paths()
 
 
+def publish_other(root: Path, keys: Path) -> str:
+    """Change another skill's document and re-sign it, as a yank would; "cold" (bundle cache)."""
+    from skillreg.registry.model import index_path
+    from skillreg.registry.signing.writer import resign_documents
+
+    path = root / index_path("s000000-skill")
+    doc = json.loads(path.read_text())
+    doc["serial"] += 1
+    path.write_text(json.dumps(doc))
+    resign_documents(FolderRegistry(root), ["s000000-skill"], keys)
+    return "cold"
+
+
 def metadata_sizes(root: Path) -> tuple[int, int, int]:
     """(bytes of the current signed metadata, bytes of document copies, documents)."""
     meta = root / "tuf" / "metadata"
@@ -215,8 +228,11 @@ def huge_part(work: Path, keys: Path, count: int) -> None:
         print(f"  signed, warm root, no other metadata cached: {len(warm_root)} requests")
         print(f"    {warm_root}")
         warm = requests(work, server, "signed", home, "cold")
-    print(f"  signed, warm root and metadata, cold bundle cache: {len(warm)} requests"
-          f" {warm} (target <= 5)")  # fmt: skip
+        print(f"  signed, warm root and metadata, cold bundle cache: {len(warm)} requests"
+              f" {warm} (target <= 5)")  # fmt: skip
+        changed = requests(work, server, "signed", home, publish_other(root, keys))
+        print(f"  signed, warm, after another skill (another bin) was published: {len(changed)}"
+              f" requests {changed}")  # fmt: skip
     meta, copies, docs = metadata_sizes(root)
     print(
         f"  signed metadata: {meta / 1e6:.2f} MB current ({meta / docs:.0f} B per skill);"
