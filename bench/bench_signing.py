@@ -235,7 +235,7 @@ def huge_part(work: Path, keys: Path, count: int) -> None:
               f" requests {changed}")  # fmt: skip
     meta, copies, docs = metadata_sizes(root)
     print(
-        f"  signed metadata: {meta / 1e6:.2f} MB current ({meta / docs:.0f} B per skill);"
+        f"  signed metadata: {meta / 1e6:.2f} MB in tuf/metadata ({meta / docs:.0f} B per skill);"
         f" document copies {copies / 1e6:.1f} MB ({copies / docs:.0f} B per skill)"
     )
     largest = max((root / "tuf/metadata").iterdir(), key=lambda p: p.stat().st_size)
