@@ -1,4 +1,5 @@
-"""`skill yank|unyank|deprecate` and `skill registry verify|reindex`: registry maintenance."""
+"""`skill yank|unyank|deprecate` and `skill registry verify|reindex`: registry maintenance
+(the signing commands of the `registry` group live in `skillreg.cli.signing`)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def deprecate(name: str, registry: str, message: str | None, undo: bool) -> None
 
 @click.group()
 def registry() -> None:
-    """Check and repair a registry folder."""
+    """Check, repair and sign a registry folder."""
 
 
 @registry.command()
