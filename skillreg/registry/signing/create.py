@@ -21,6 +21,7 @@ from skillreg.registry.signing.writer import OnlineKeys, sign
 from skillreg.registry.store import FolderRegistry
 
 if TYPE_CHECKING:
+    from securesystemslib.signer import Signer
     from tuf.api.metadata import SuccinctRoles, Targets
 
 
@@ -42,18 +43,6 @@ class InitResult:
 
 def init_signing(reg: FolderRegistry, options: InitOptions) -> InitResult:
     """Sign every document of `reg` (created if missing) with fresh metadata, version 1."""
-    from tuf.api.metadata import (
-        TOP_LEVEL_ROLE_NAMES,
-        Delegations,
-        Metadata,
-        MetaFile,
-        Root,
-        Snapshot,
-        SuccinctRoles,
-        Targets,
-        Timestamp,
-    )
-
     days = _expiries(options)
     root_keys = load_role(options.keys, "root")
     if not 1 <= options.root_threshold <= len(root_keys):
@@ -69,6 +58,24 @@ def init_signing(reg: FolderRegistry, options: InitOptions) -> InitResult:
             f"{reg.root}: already signed; use `skill registry rotate` to change keys",
             path=reg.root,
         )
+    written = {
+        layout.metadata_file("root", 1): _root(days, root_keys, options.root_threshold, online)
+    }
+    documents, bins = _targets(reg, days, online, options.bit_length, written)
+    with reg.registry_lock():
+        for rel, data in written.items():
+            reg.write_file(rel, data, force=True)
+        signed_doc = doc.model_copy(update={"tuf": layout.TUF_DIR})
+        reg.write_file(ROOT_FILE, dump_json(signed_doc.model_dump(mode="json", exclude_none=True)))
+    return InitResult(tuple(s.public_key.keyid for s in root_keys), documents, bins, created)
+
+
+def _root(
+    days: dict[str, int], root_keys: list[Signer], threshold: int, online: OnlineKeys
+) -> bytes:
+    """Root version 1: the keys of every role, signed by the root keys."""
+    from tuf.api.metadata import TOP_LEVEL_ROLE_NAMES, Metadata, Root
+
     root = Root(
         expires=layout.expiry(days["root"]),
         consistent_snapshot=True,
@@ -78,25 +85,35 @@ def init_signing(reg: FolderRegistry, options: InitOptions) -> InitResult:
         root.roles[role].keyids.clear()
     for signer in root_keys:
         root.add_key(signer.public_key, "root")
-    root.roles["root"].threshold = options.root_threshold
+    root.roles["root"].threshold = threshold
     for role in ("targets", "snapshot", "timestamp"):
         for signer in getattr(online, role):
             root.add_key(signer.public_key, role)
         root.roles[role].threshold = len(getattr(online, role))
-    written = {layout.metadata_file("root", 1): sign(Metadata(root), root_keys)}
+    return sign(Metadata(root), root_keys)
 
-    succinct = SuccinctRoles(
-        [s.public_key.keyid for s in online.targets],
-        len(online.targets),
-        options.bit_length,
-        layout.BIN_PREFIX,
-    )
-    targets = Targets(expires=layout.expiry(days["targets"]))
+
+def _targets(
+    reg: FolderRegistry,
+    days: dict[str, int],
+    online: OnlineKeys,
+    bit_length: int,
+    written: dict[str, bytes],
+) -> tuple[int, int]:
+    """Targets delegating to the hash bins, the bins, snapshot and timestamp, into `written`;
+    (documents signed, bins)."""
+    from tuf.api.metadata import Delegations, Metadata, MetaFile, Snapshot, Timestamp
+    from tuf.api.metadata import SuccinctRoles as Succinct
+    from tuf.api.metadata import Targets as TargetsRole
+
+    keyids = [s.public_key.keyid for s in online.targets]
+    succinct = Succinct(keyids, len(keyids), bit_length, layout.BIN_PREFIX)
+    targets = TargetsRole(expires=layout.expiry(days["targets"]))
     targets.delegations = Delegations(
         keys={s.public_key.keyid: s.public_key for s in online.targets}, succinct_roles=succinct
     )
     written[layout.metadata_file("targets", 1)] = sign(Metadata(targets), online.targets)
-    bins = {role: Targets(expires=layout.expiry(days["bins"])) for role in succinct.get_roles()}
+    bins = {r: TargetsRole(expires=layout.expiry(days["bins"])) for r in succinct.get_roles()}
     documents = _sign_existing(reg, succinct, bins)
     for role, md in bins.items():
         written[layout.metadata_file(role, 1)] = sign(Metadata(md), online.targets)
@@ -105,12 +122,7 @@ def init_signing(reg: FolderRegistry, options: InitOptions) -> InitResult:
     written[layout.metadata_file("snapshot", 1)] = sign(Metadata(snapshot), online.snapshot)
     timestamp = Timestamp(expires=layout.expiry(days["timestamp"]), snapshot_meta=MetaFile(1))
     written[layout.metadata_file("timestamp")] = sign(Metadata(timestamp), online.timestamp)
-    with reg.registry_lock():
-        for rel, data in written.items():
-            reg.write_file(rel, data, force=True)
-        signed_doc = doc.model_copy(update={"tuf": layout.TUF_DIR})
-        reg.write_file(ROOT_FILE, dump_json(signed_doc.model_dump(mode="json", exclude_none=True)))
-    return InitResult(tuple(s.public_key.keyid for s in root_keys), documents, len(bins), created)
+    return documents, len(bins)
 
 
 def _expiries(options: InitOptions) -> dict[str, int]:
