@@ -1,4 +1,5 @@
-"""`skill yank|unyank|deprecate` and `skill registry verify|reindex`: registry maintenance."""
+"""`skill yank|unyank|deprecate` and `skill registry verify|reindex`: registry maintenance
+(the signing commands of the `registry` group live in `skillreg.cli.signing`)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def deprecate(name: str, registry: str, message: str | None, undo: bool, as_json
     epilog="\b\nExamples:\n  skill registry verify ./site\n  skill registry reindex ./site"
 )
 def registry() -> None:
-    """Check and repair a registry folder."""
+    """Check, repair and sign a registry folder."""
 
 
 @registry.command(epilog="\b\nExamples:\n  skill registry verify ./site --json")
@@ -94,9 +95,10 @@ def verify(target: str, as_json: bool) -> None:
         for f in report.findings:
             click.echo(f"{f.path}: {f.severity.label}: {f.message}")
         verdict = "ok" if report.ok else "FAILED"
+        signed = "" if report.signed is None else f", {report.signed} signed documents"
         click.echo(
             f"{verdict}: {report.skills} skills, {report.versions} versions, "
-            f"{report.blobs} bundles checked"
+            f"{report.blobs} bundles checked{signed}"
         )
     if not report.ok:
         click.get_current_context().exit(1)
@@ -161,3 +163,13 @@ def serve(target: str, port: int, host: str) -> None:
         click.echo("stopped", err=True)
     finally:
         server.server_close()
+
+
+def _add_signing_commands() -> None:
+    from skillreg.cli.signing import init, keygen, refresh, rotate
+
+    for command in (keygen, init, refresh, rotate):
+        registry.add_command(command)
+
+
+_add_signing_commands()

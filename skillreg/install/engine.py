@@ -73,6 +73,7 @@ def _entry(session: Session, resolved: Resolved, registry: str, targets: Targets
             registry=registry,
             sha256=resolved.entry.sha256,
             size=resolved.entry.size,
+            verified="tuf" if session.registry(registry).signed is not None else None,
         ),
         targets,
     )

@@ -54,6 +54,12 @@ class LockEntry(BaseModel):
     mode: Literal["link", "copy"] = Field(
         default="link", description="how agent folders get it (copy where a link failed too)"
     )
+    verified: Literal["tuf"] | None = Field(
+        default=None,
+        # Entries from unsigned registries stay byte for byte what they were.
+        exclude_if=lambda value: value is None,
+        description='"tuf" when the document came from a signed registry and verified',
+    )
 
     @field_validator("registry")
     @classmethod

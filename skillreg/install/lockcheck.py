@@ -26,6 +26,13 @@ def locked_warnings(session: Session, entry: LockEntry, warn: Callable[[str], No
         if session.options.offline:
             return  # warnings are best effort offline; the digest check still happens
         raise
+    if entry.verified == "tuf" and session.registry(entry.registry).signed is None:
+        # The lock can only make us stricter: a skill locked from a signed registry is never
+        # restored from that registry answering unsigned, even on a machine with no trust yet.
+        raise LockError(
+            f"{entry.name}: skills.lock records it as verified (signed registry), but"
+            f" {entry.registry} now answers unsigned; refusing (investigate before reinstalling)"
+        )
     version = doc.versions.get(entry.version)
     if version is not None and version.sha256 != entry.sha256:
         raise LockError(

@@ -130,6 +130,7 @@ class Session:
             opened.recorded = key
             if raw == BUILTIN:
                 opened.label = "the built-in registry"
+            opened.notice = self.options.notice  # e.g. "trusting ... on first use"
             self._registries[key] = opened
         return self._registries[key]
 

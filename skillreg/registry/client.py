@@ -31,10 +31,13 @@ from skillreg.registry.model import MAX_BUNDLE, MAX_INDEX_FILE
 from skillreg.registry.serials import SerialMemory
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import BaseModel
 
     from skillreg.registry.http import HttpClient
     from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
+    from skillreg.registry.signing.verifier import SignedIndex
 
 M = TypeVar("M", bound="BaseModel")
 
@@ -147,6 +150,10 @@ class Registry:
         self.serials = SerialMemory(cache_dir / "serials", location)
         self.blob_dir = cache_dir / "bundles"
         self._root: RegistryRoot | None = None
+        self.notice: Callable[[str], None] | None = (
+            None  # told when a signing root is first trusted
+        )
+        self.signed: SignedIndex | None = None  # set by `root()` for a signed (or pinned) registry
 
     # -- locations ---------------------------------------------------------------------------
     @property
@@ -222,6 +229,8 @@ class Registry:
                     " than this skillreg reads (upgrade skillreg)",
                     url=url,
                 )
+            if self.recorded != "builtin":  # the package's own registry: pip checked its files
+                self.signed = _open_signed(self, root)
             self.index_cache.put(url, etag, body, had=cached)
             self._root = root
         return self._root
@@ -231,6 +240,9 @@ class Registry:
         from skillreg.registry.model import SkillDocument
 
         rel = _fill(self.root().index, prefix=_prefix(name), name=name)
+        if self.signed is not None:  # verified against signed metadata: no serial check needed
+            url, body = self.signed.document(name)
+            return self._named(url, self._parse(url, body, SkillDocument), name)
         try:
             url, body, cached, etag = self._fetch_index(rel)
         except NotFoundError as exc:
@@ -247,6 +259,11 @@ class Registry:
             )
         self.serials.check(doc, url)  # keyed by registry and name, not by URL
         self.index_cache.put(url, etag, body, had=cached)
+        return doc
+
+    def _named(self, url: str, doc: SkillDocument, name: str) -> SkillDocument:
+        if doc.name != name:
+            raise RegistryError(f"{url}: document names {doc.name!r}, expected {name!r}", url=url)
         return doc
 
     def catalog(self) -> Catalog:
@@ -321,6 +338,24 @@ class Registry:
                 f"{self.shown(url)}: bundle not in the cache (run once without --offline)", url=url
             )
         self.http.get(url, size=size, label=label, into=out)
+
+
+def _open_signed(registry: Registry, root: RegistryRoot) -> SignedIndex | None:
+    """Verified reads for a signed registry; None for one that is (and always was) unsigned."""
+    if root.tuf is None and not registry.location.startswith(("http://", "https://")):
+        from skillreg.registry.signing.trust import is_trusted
+
+        if not is_trusted(registry.location):
+            return None  # an unsigned folder never needs the signing stack loaded
+    from skillreg.registry.signing.verifier import open_signed
+
+    return open_signed(
+        registry.location,
+        root,
+        http=registry.http,
+        offline=registry.offline,
+        notice=registry.notice,
+    )
 
 
 def _best_effort(path: Path, data: bytes) -> None:

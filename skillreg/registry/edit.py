@@ -101,11 +101,13 @@ def apply_edit(
 ) -> EditResult:
     """Apply `edit` to `name`'s document in the registry `target`, under the skill's lock."""
     from skillreg.registry.derived import update_derived
+    from skillreg.registry.signed import check_signing_keys, resign
     from skillreg.registry.store import FolderRegistry, registry_folder
 
     reg = FolderRegistry(registry_folder(target))
-    reg.require()
+    root = reg.require()
     reg.check_writable()
+    check_signing_keys(reg, root)  # before anything is written
     with reg.skill_lock(name):
         doc = reg.read_doc(name)
         if doc is None:
@@ -114,6 +116,7 @@ def apply_edit(
         if updated is not doc:
             reg.mark_pending(name)
             reg.write_doc(updated)
+    resign(reg, [name])  # also completes a signing that a killed writer left undone
     started = time.time()
     update_derived(reg, [name])
     reg.clear_pending(started, [name])

@@ -136,18 +136,20 @@ class HttpClient:
         size: int | None = None,
         label: str | None = None,
         into: BodySink | None = None,
+        limit: int | None = None,
     ) -> HttpResult:
         """GET `url`; `size` (when known) caps the body and must match; `label` shows progress.
 
         With `into`, the body is streamed there (the result's body is empty): memory stays at
-        one chunk however large the body, and the cap still applies."""
+        one chunk however large the body, and the cap still applies. `limit` caps a body of unknown
+        size below `max_body` (signed metadata has its own caps)."""
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
             if into is not None:  # a retry starts the body afresh
                 into.seek(0)
                 into.truncate()
             try:
-                return self._once(url, etag, size, label, into)
+                return self._once(url, etag, size, label, into, limit)
             except _Retry as retry:
                 if retry.wait is not None and retry.wait > self.settings.max_wait:
                     raise RegistryError(
@@ -187,6 +189,7 @@ class HttpClient:
         size: int | None,
         label: str | None,
         into: BodySink | None = None,
+        limit: int | None = None,
     ) -> HttpResult:
         import httpx
 
@@ -196,7 +199,7 @@ class HttpClient:
                 if response.status_code == 304 and etag:
                     return HttpResult(304, b"", etag)
                 _check_status(url, response)
-                body = self._read_body(url, response, size, label, into)
+                body = self._read_body(url, response, size, label, into, limit)
                 return HttpResult(200, body, response.headers.get("ETag"))
         except httpx.TimeoutException:
             raise _Retry(
@@ -222,13 +225,14 @@ class HttpClient:
         size: int | None,
         label: str | None,
         into: BodySink | None,
+        limit: int | None = None,
     ) -> bytes:
         declared = _declared_length(response)
         if size is not None and declared is not None and declared != size:
             raise IntegrityError(
                 f"{url}: server sends {declared} bytes but the registry records {size}", url=url
             )
-        cap = self.settings.max_body if size is None else size
+        cap = min(limit or self.settings.max_body, self.settings.max_body) if size is None else size
         sink = self.progress(label, declared or size) if label and self.progress else None
         chunks: list[bytes] = []
         received = 0

@@ -53,6 +53,11 @@ class RegistryRoot(_Model):
     index: str = Field(default=INDEX_TEMPLATE, description="per-skill document path template")
     blobs: str = Field(default=BLOB_TEMPLATE, description="bundle path template")
     catalog: str = Field(default=CATALOG_FILE, description="derived catalog path")
+    tuf: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # unsigned registry.json files stay as they were
+        description="folder of the TUF metadata of a signed registry (docs/registry-format.md)",
+    )
 
     @property
     def default_layout(self) -> bool:
@@ -63,11 +68,13 @@ class RegistryRoot(_Model):
             CATALOG_FILE,
         )
 
-    @field_validator("index", "blobs", "catalog")
+    @field_validator("index", "blobs", "catalog", "tuf")
     @classmethod
-    def _inside(cls, template: str) -> str:
+    def _inside(cls, template: str | None) -> str | None:
         """A template may only name a path below the registry root: a document that could point
         reads at `/etc` or `../..` would turn any registry into a way to read the disk."""
+        if template is None:
+            return None
         parts = template.replace("\\", "/").split("/")
         if (
             not template

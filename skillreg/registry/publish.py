@@ -29,6 +29,7 @@ from skillreg.registry.model import (
     blob_path,
     index_path,
 )
+from skillreg.registry.signed import check_signing_keys, resign
 from skillreg.registry.site.files import SITE_DIR
 from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
 
@@ -82,7 +83,9 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
     """
     reg = FolderRegistry(registry_folder(options.registry))
     if reg.exists():
-        reg.require()
+        root = reg.require()
+        if not options.dry_run:
+            check_signing_keys(reg, root)  # before anything is written
     else:
         reg.check_creatable()
     skills, nested = gate.discover(paths, nested=options.nested)
@@ -191,6 +194,7 @@ def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
     for item in plan:
         written += _write_one(reg, item)
     names = sorted({p.bundle.name for p in plan})
+    written += resign(reg, names)
     started = time.time()
     # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left.
     written += update_derived(reg, names)

@@ -56,6 +56,7 @@ class VerifyReport:
     skills: int = 0
     versions: int = 0
     blobs: int = 0
+    signed: int | None = None  # documents checked against signed metadata (None: unsigned)
 
     @property
     def ok(self) -> bool:
@@ -94,7 +95,18 @@ def verify(target: str) -> VerifyReport:
     for rel in links_under(reg.root):
         report.error(rel, "symlink inside the registry (a publish refuses to write through it)")
     _check_derived(reg, Catalog(skills=sorted(entries, key=lambda e: e.name)), report)
+    if reg.exists() and _signed(reg):
+        from skillreg.registry.signing.check import check_signed
+
+        report.signed = check_signed(reg, report.error, report.info)
     return report
+
+
+def _signed(reg: FolderRegistry) -> bool:
+    try:
+        return reg.require().tuf is not None
+    except SkillError:
+        return False
 
 
 def _check_document(reg: FolderRegistry, path: Path, report: VerifyReport) -> SkillDocument | None:

@@ -1,0 +1,246 @@
+"""Signing benchmarks, signed beside unsigned in the same run: prints figures, asserts nothing.
+
+1. Cold `skill install backend-developer` (fresh HOME: no cache, no trust) from a localhost HTTP
+   registry, whole process, median of 5, unsigned and signed (1024 bins); target ratio <= 1.3.
+2. A registry of 100,000 skills (documents synthesised, signed with the real code): HTTP requests
+   for one install, unsigned; signed with a warm root (trusted before, other metadata not cached);
+   signed with all metadata cached. Target <= 5.
+3. Publishing one version into a registry of 10,000 skills, unsigned and signed, library (warm)
+   and CLI (fresh process); target <= 1 s signed.
+4. Signed metadata at 100,000 skills: bytes in total and per skill (bins, snapshot, targets,
+   timestamp, root; and the content-addressed document copies).
+
+Keys are generated in a temporary folder. Run: .venv/bin/python bench/bench_signing.py
+(needs ../shared/seed for 1; about ten minutes on a loaded 2-CPU machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from bench_install import env_for, run, skill_cmd  # noqa: E402
+from bench_publish import build_registry, synthetic_name, timed_publish  # noqa: E402
+
+from skillreg.registry.signing.create import InitOptions, init_signing  # noqa: E402
+from skillreg.registry.store import FolderRegistry  # noqa: E402
+from tests.install_helpers import RegistryBuilder, Server, serve  # noqa: E402
+from tests.signing_helpers import make_keys  # noqa: E402
+
+SEED = REPO.parent / "shared" / "seed" / "backend-developer"
+
+
+def sign_fast(root: Path, keys: Path) -> float:
+    """`init_signing` without fsync per file (a benchmark set-up, not a publish); seconds."""
+    import skillreg.registry.store as store
+
+    durable = store.write_atomic  # type: ignore[attr-defined]
+
+    def quick(path: Path, data: bytes | str, **kw: object) -> None:
+        durable(path, data, mode=0o644, durable=False)
+
+    store.write_atomic = quick  # type: ignore[attr-defined]
+    try:
+        start = time.perf_counter()
+        init_signing(FolderRegistry(root), InitOptions(keys))
+        return time.perf_counter() - start
+    finally:
+        store.write_atomic = durable  # type: ignore[attr-defined]
+
+
+def cpu_of(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU user+sys) seconds of one child process: CPU time is what load does not inflate
+    much, on a machine shared with other work."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run(args, cwd, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cold_installs(work: Path, keys: Path) -> tuple[float, float, float, float]:
+    plain = work / "seed-plain"
+    related = sorted(str(p) for p in (REPO / "tests" / "fixtures" / "related").iterdir())
+    publish = skill_cmd("publish", str(SEED), *related, "--to", str(plain))
+    run(publish, work, env_for(work / "h0"))
+    signed = work / "seed-signed"
+    shutil.copytree(plain, signed)
+    init_signing(FolderRegistry(signed), InitOptions(keys))
+    walls: dict[str, list[float]] = {"plain": [], "signed": []}
+    cpus: dict[str, list[float]] = {"plain": [], "signed": []}
+    with serve(plain) as plain_server, serve(signed) as signed_server:
+        for i in range(7):  # alternate, so both see the same load
+            for label, server in (("plain", plain_server), ("signed", signed_server)):
+                home, project = work / f"{label}-home-{i}", work / f"{label}-project-{i}"
+                project.mkdir()
+                args = skill_cmd("install", "backend-developer", "--registry", server.url)
+                env = {**env_for(home), "XDG_DATA_HOME": str(home / ".local/share")}
+                wall, cpu = cpu_of(args, project, env)
+                walls[label].append(wall)
+                cpus[label].append(cpu)
+    med = statistics.median
+    return med(walls["plain"]), med(walls["signed"]), med(cpus["plain"]), med(cpus["signed"])
+
+
+def huge(work: Path, keys: Path, count: int = 100_000) -> Path:
+    """`count` skill documents (3 with real bundles), as bench_install builds them."""
+    from skillreg.registry.model import index_path
+
+    root = work / "huge"
+    builder = RegistryBuilder(root)
+    for name in ("s000000-skill", "s031337-skill", "s099999-skill"):
+        builder.add(name, "1.0.0")
+    builder.write()
+    fake = "0" * 64
+    version = {"sha256": fake, "size": 1, "tar_sha256": fake, "tar_size": 1,
+               "description": "generated", "published": "2026-11-26T17:00:00Z"}  # fmt: skip
+    template = json.dumps(
+        {"name": "@NAME@", "serial": 1, "tags": {"latest": "1.0.0"}, "versions": {"1.0.0": version}}
+    )
+    made: set[Path] = set()
+    for i in range(count):
+        name = f"s{i:06d}-skill"
+        if name in builder.skills:
+            continue
+        path = root / index_path(name)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(template.replace("@NAME@", name))
+    return root
+
+
+def requests(work: Path, server: Server, label: str, home: Path, prepare: str) -> list[str]:
+    """The paths one `skill install s031337-skill` asks for; `prepare` empties caches.
+    One server for all runs: trust is per registry URL, so the port must not change."""
+    trust = home / ".local/share/skillreg/trust"
+    if prepare in ("cold-metadata", "cold") and (home / ".cache").exists():
+        shutil.rmtree(home / ".cache")
+    if prepare == "cold-metadata":  # keep the trusted root only
+        for folder in trust.iterdir():
+            for entry in folder.iterdir():
+                if entry.name not in ("root.json", "root_history"):
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    project = Path(tempfile.mkdtemp(prefix=f"req-{label}-{prepare}-", dir=work))
+    env = {**env_for(home), "XDG_DATA_HOME": str(home / ".local/share")}
+    server.log.clear()
+    run(skill_cmd("install", "s031337-skill", "--registry", server.url), project, env)
+    return server.paths()
+
+
+def publish_other(root: Path, keys: Path) -> str:
+    """Change another skill's document and re-sign it, as a yank would; "cold" (bundle cache)."""
+    from skillreg.registry.model import index_path
+    from skillreg.registry.signing.writer import resign_documents
+
+    path = root / index_path("s000000-skill")
+    doc = json.loads(path.read_text())
+    doc["serial"] += 1
+    path.write_text(json.dumps(doc))
+    resign_documents(FolderRegistry(root), ["s000000-skill"], keys)
+    return "cold"
+
+
+def metadata_sizes(root: Path) -> tuple[int, int, int]:
+    """(bytes of the current signed metadata, bytes of document copies, documents)."""
+    meta = root / "tuf" / "metadata"
+    current = sum(p.stat().st_size for p in meta.iterdir())
+    copies = [p for p in (root / "tuf" / "targets").rglob("*.json")]
+    return current, sum(p.stat().st_size for p in copies), len(copies)
+
+
+def publish_times(work: Path, keys: Path, count: int = 10_000) -> dict[str, float]:
+    plain = work / "ten-k-plain"
+    build_registry(plain, count)
+    signed = work / "ten-k-signed"
+    shutil.copytree(plain, signed)
+    print(f"  signed {count} documents in {sign_fast(signed, keys):.1f} s (init, no fsync)")
+    name = synthetic_name(count // 2)
+    out: dict[str, float] = {}
+    os.environ["SKILL_SIGNING_KEYS"] = str(keys)
+    for label, root in (("plain", plain), ("signed", signed)):
+        timed_publish(root, work / label, name, "1.1.0", False)  # imports, caches
+        lib = [timed_publish(root, work / label, name, f"1.2.{i}", False) for i in range(5)]
+        cli = [timed_publish(root, work / label, name, f"1.3.{i}", True) for i in range(3)]
+        out[f"{label} library"] = statistics.median(lib)
+        out[f"{label} CLI"] = statistics.median(cli)
+    return out
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", choices=["cold", "huge", "publish"], help="one part only")
+    parser.add_argument("--skills", type=int, default=100_000, help="size of the huge registry")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-signing-") as tmp:
+        work = Path(tmp)
+        keys = make_keys(work / "keys")
+        if args.only in (None, "cold"):
+            cold_part(work, keys)
+        if args.only in (None, "huge"):
+            huge_part(work, keys, args.skills)
+        if args.only in (None, "publish"):
+            print("publish one version into a registry of 10,000 skills")
+            for label, seconds in publish_times(work, keys).items():
+                print(f"  {label:16} {seconds:6.3f} s (median; target <= 1 s signed)")
+
+
+def cold_part(work: Path, keys: Path) -> None:
+    if SEED.is_dir():
+        plain, signed, plain_cpu, signed_cpu = cold_installs(work, keys)
+        print("cold install backend-developer (whole process, fresh HOME, localhost HTTP),")
+        print("median of 7, unsigned and signed runs alternating")
+        print(f"  wall  unsigned {plain:6.3f} s   signed {signed:6.3f} s"
+              f"   ratio {signed / plain:.2f} (target <= 1.3)")  # fmt: skip
+        print(f"  CPU   unsigned {plain_cpu:6.3f} s   signed {signed_cpu:6.3f} s"
+              f"   ratio {signed_cpu / plain_cpu:.2f}")  # fmt: skip
+    else:
+        print(f"cold install: skipped ({SEED} not found)")
+
+
+def huge_part(work: Path, keys: Path, count: int) -> None:
+    print(f"registry of {count:,} skills")
+    start = time.perf_counter()
+    root = huge(work, keys, count)
+    print(f"  documents generated in {time.perf_counter() - start:.1f} s")
+    with serve(root) as server:
+        unsigned = requests(work, server, "plain", work / "home-plain", "cold")
+    print(f"  unsigned, cold cache: {len(unsigned)} requests {unsigned}")
+    print(f"  signed in {sign_fast(root, keys):.1f} s (init, 1024 bins, no fsync)")
+    home = work / "home-signed"
+    with serve(root) as server:
+        first = requests(work, server, "signed", home, "cold")
+        print(f"  signed, first use (TOFU): {len(first)} requests {first}")
+        warm_root = requests(work, server, "signed", home, "cold-metadata")
+        print(f"  signed, warm root, no other metadata cached: {len(warm_root)} requests")
+        print(f"    {warm_root}")
+        warm = requests(work, server, "signed", home, "cold")
+        print(f"  signed, warm root and metadata, cold bundle cache: {len(warm)} requests"
+              f" {warm} (target <= 5)")  # fmt: skip
+        changed = requests(work, server, "signed", home, publish_other(root, keys))
+        print(f"  signed, warm, after another skill (another bin) was published: {len(changed)}"
+              f" requests {changed}")  # fmt: skip
+    meta, copies, docs = metadata_sizes(root)
+    print(
+        f"  signed metadata: {meta / 1e6:.2f} MB in tuf/metadata ({meta / docs:.0f} B per skill);"
+        f" document copies {copies / 1e6:.1f} MB ({copies / docs:.0f} B per skill)"
+    )
+    largest = max((root / "tuf/metadata").iterdir(), key=lambda p: p.stat().st_size)
+    print(f"  largest metadata file: {largest.name} {largest.stat().st_size / 1e3:.1f} kB")
+
+
+if __name__ == "__main__":
+    main()
