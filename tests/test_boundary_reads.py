@@ -38,10 +38,14 @@ TIMEOUT = 30.0
 
 
 def one_error(stderr: str) -> str:
+    """The run's one `error:` line, with the refusals publish lists before it (it reports every
+    refusal of a run at once, then fails with one error)."""
     lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], stderr
     assert "Traceback" not in stderr
-    return lines[0]
+    listed = [line for line in lines if line.startswith("refused: ")]
+    return " ".join([*listed, errors[0]])
 
 
 def _limit_memory() -> None:

@@ -30,11 +30,15 @@ def audit(targets: tuple[str, ...], registry: str | None, installed: bool, globa
           fmt: str) -> None:  # fmt: skip
     """Find hidden instructions, payloads, secrets and data theft in skills.
 
+    Scans every file of each skill (rules SK5xx, listed by `skill rules`); exit 1 when a finding
+    reaches --fail-on.
+
     \b
-    skill audit                               every skill under the current folder
-    skill audit skills/                       the skills under a folder
-    skill audit backend-developer@^1 -r URL   a registry's bundle, before installing it
-    skill audit --installed                   what this project has installed
+    Examples:
+      skill audit                               every skill under the current folder
+      skill audit skills/                       the skills under a folder
+      skill audit backend-developer@^1 -r URL   a registry's bundle, before installing it
+      skill audit --installed                   what this project has installed
     """
     from skillreg.lint.audit_run import AuditOptions, audit_folders, audit_paths
     from skillreg.lint.catalog import all_rules

@@ -126,7 +126,7 @@ def reindex(target: str, as_json: bool) -> None:
         click.echo("derived files already current")
 
 
-@registry.command()
+@registry.command(epilog="\b\nExamples:\n  skill registry site ./site")
 @click.argument("target", metavar="REGISTRY")
 def site(target: str) -> None:
     """Rebuild the web catalog (index.html and site/) from the skill documents.
@@ -139,7 +139,7 @@ def site(target: str) -> None:
     click.echo(f"wrote {len(written)} files" if written else "web catalog already current")
 
 
-@registry.command()
+@registry.command(epilog="\b\nExamples:\n  skill registry serve ./site --port 8000")
 @click.argument("target", metavar="REGISTRY", type=click.Path(file_okay=False))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(

@@ -17,7 +17,11 @@ _KEYS = click.option(
 )
 
 
-@click.command()
+def _examples(*lines: str) -> str:
+    return "\b\nExamples:\n" + "\n".join(f"  skill registry {line}" for line in lines)
+
+
+@click.command(epilog=_examples("keygen keys/root", "keygen keys/timestamp --encrypt"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--encrypt", is_flag=True, help="Encrypt with SKILL_SIGNING_PASSPHRASE (or a prompt)."
@@ -36,7 +40,7 @@ def keygen(path: Path, encrypt: bool) -> None:
     click.echo(generate_key(path, secret.encode("utf-8") if secret else None))
 
 
-@click.command()
+@click.command(epilog=_examples("init ./site --sign --keys keys/"))
 @click.argument("target", metavar="REGISTRY")
 @click.option("--sign", is_flag=True, help="Sign it (TUF): needs --keys.")
 @click.option(
@@ -104,7 +108,9 @@ def _days(values: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     return tuple(pairs)
 
 
-@click.command()
+@click.command(
+    epilog="\b\nExamples:\n  skill registry refresh ./site --keys keys/   # from cron, daily"
+)
 @click.argument("target", metavar="REGISTRY")
 @_KEYS
 def refresh(target: str, keys: Path) -> None:
@@ -117,7 +123,7 @@ def refresh(target: str, keys: Path) -> None:
         click.echo(f"wrote {rel}")
 
 
-@click.command()
+@click.command(epilog=_examples("rotate ./site timestamp --keys keys/ --new-key keys/ts2.pem"))
 @click.argument("target", metavar="REGISTRY")
 @click.argument("role", type=click.Choice(["root", "targets", "snapshot", "timestamp"]))
 @_KEYS
