@@ -41,13 +41,23 @@ def pack(path: Path, out_dir: Path) -> None:
     "registry",
     required=True,
     metavar="REGISTRY",
-    help="Registry folder or file:// URL (created when missing or empty).",
+    help="Registry folder, file:// or s3://BUCKET/PREFIX URL (created when missing or empty).",
+)
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="S3-compatible endpoint for s3:// registries (default: from the AWS config).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 @click.option("--profile", metavar="PROFILE", help="Lint profile (default: from config).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def publish(
-    paths: tuple[Path, ...], registry: str, dry_run: bool, profile: str | None, as_json: bool
+    paths: tuple[Path, ...],
+    registry: str,
+    endpoint_url: str | None,
+    dry_run: bool,
+    profile: str | None,
+    as_json: bool,
 ) -> None:
     """Lint, pack and publish the skills under PATHS (default: .) to REGISTRY.
 
@@ -57,7 +67,9 @@ def publish(
     from skillreg.registry.publish import LintRefusal, PublishOptions
     from skillreg.registry.publish import publish as run_publish
 
-    options = PublishOptions(registry=registry, dry_run=dry_run, profile=profile)
+    options = PublishOptions(
+        registry=registry, endpoint_url=endpoint_url, dry_run=dry_run, profile=profile
+    )
     try:
         result = run_publish(list(paths) or [Path(".")], options)
     except LintRefusal as exc:

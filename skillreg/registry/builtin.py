@@ -47,7 +47,7 @@ def _source_date_epoch(value: int) -> Iterator[None]:
 def build(sources: Path, target: Path) -> None:
     """Publish every skill under `sources` into the empty or missing folder `target`."""
     from skillreg.registry.publish import PublishOptions, publish
-    from skillreg.registry.store import LOCK_DIR
+    from skillreg.registry.storage.folder import LOCK_DIR
 
     with _source_date_epoch(EPOCH):
         publish([sources], PublishOptions(registry=str(target), profile=PROFILE))

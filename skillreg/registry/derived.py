@@ -1,29 +1,34 @@
-"""Derived files: ``catalog.json`` and ``index.html``, computed from the per-skill documents only.
+"""Derived files, computed from the per-skill documents only: the catalog and ``index.html``.
 
-Nothing a client needs to install reads them, so they may be rebuilt at any time (`reindex`). A
-publish updates just the entries of the skills it touched, under the registry-wide lock, reading
-each document after its own write: whichever publisher updates last writes the current state.
+Nothing a client needs to install reads them, so they may lag and be rebuilt at any time
+(`reindex`). A registry has either one ``catalog.json`` (folders) or a sharded catalog
+(`shards`: object storage). A publish refreshes just the entries of the skills it touched, each
+file by a conditional read-modify-write that reads the documents *after* the file: whichever
+writer succeeds last writes the current state.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from skillreg.core.errors import RegistryError
 from skillreg.core.names import is_skill_name
+from skillreg.registry import shards
 from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
     Catalog,
     CatalogEntry,
+    CatalogShard,
+    SearchShard,
+    ShardEntry,
     SkillDocument,
     index_path,
 )
-from skillreg.registry.store import FolderRegistry
+from skillreg.registry.storage.base import Kind
+from skillreg.registry.store import Compute, RegistryStore
 
 
 def catalog_entry(doc: SkillDocument) -> CatalogEntry:
@@ -35,6 +40,10 @@ def catalog_entry(doc: SkillDocument) -> CatalogEntry:
     return CatalogEntry(
         name=doc.name, description=first, latest=latest, deprecated=doc.deprecated is not None
     )
+
+
+def shard_entry(doc: SkillDocument) -> ShardEntry:
+    return ShardEntry(**catalog_entry(doc).model_dump(), serial=doc.serial)
 
 
 def _newest(versions: Iterable[str]) -> str | None:
@@ -64,6 +73,14 @@ def render_catalog(catalog: Catalog) -> bytes:
     return f'{{\n  "format_version": {catalog.format_version},\n  "skills": {skills}\n}}\n'.encode()
 
 
+def _page(intro: str, table: str) -> bytes:
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Skill registry</title>\n</head>\n<body>\n"
+        f"<h1>Skill registry</h1>\n<p>{intro}</p>\n<table>\n{table}\n</table>\n</body>\n</html>\n"
+    ).encode()
+
+
 def render_html(catalog: Catalog) -> bytes:
     """A static page listing every skill, linking each name to its document."""
     rows = []
@@ -74,86 +91,202 @@ def render_html(catalog: Catalog) -> bytes:
             f'<tr><td><a href="{index_path(entry.name)}">{entry.name}</a>{note}</td>'
             f"<td>{entry.latest or '-'}</td><td>{html.escape(entry.description)}</td></tr>"
         )
-    page = (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<title>Skill registry</title>\n</head>\n<body>\n"
-        f"<h1>Skill registry</h1>\n<p>{len(rows)} skills. Machine-readable: "
+    intro = (
+        f"{len(rows)} skills. Machine-readable: "
         f'<a href="registry.json">registry.json</a>, <a href="{CATALOG_FILE}">{CATALOG_FILE}</a>.'
-        "</p>\n<table>\n<thead><tr><th>Skill</th><th>Latest</th><th>Description</th></tr></thead>"
-        "\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</body>\n</html>\n"
     )
-    return page.encode()
+    head = "<thead><tr><th>Skill</th><th>Latest</th><th>Description</th></tr></thead>"
+    return _page(intro, f"{head}\n<tbody>\n" + "\n".join(rows) + "\n</tbody>")
 
 
-def read_catalog(reg: FolderRegistry) -> Catalog | None:
-    """The catalog on disk, or None when it is missing or unreadable (then it is rebuilt)."""
+def render_shard_page(keys: Iterable[str]) -> bytes:
+    """The page of a sharded registry: one link per catalog shard, so that it changes only when
+    a shard is added, never on an ordinary publish."""
+    # Shard keys match [a-z0-9-]{1,2}: nothing to escape.
+    rows = [f'<tr><td><a href="{shards.shard_path(k)}">{k}</a></td></tr>' for k in sorted(keys)]
+    intro = (
+        'Machine-readable: <a href="registry.json">registry.json</a>; the catalog, by the first'
+        " two characters of each skill's name:"
+    )
+    return _page(intro, "<tbody>\n" + "\n".join(rows) + "\n</tbody>")
+
+
+# -- the single catalog ------------------------------------------------------------------------
+
+
+def read_catalog(reg: RegistryStore) -> Catalog | None:
+    """The single catalog, or None when it is missing or unreadable (then it is rebuilt)."""
+    stored = reg.storage.read(CATALOG_FILE)
+    return _parse_catalog(stored.data if stored else None)
+
+
+def _parse_catalog(raw: bytes | None) -> Catalog | None:
     from pydantic import ValidationError
 
     try:
-        return Catalog.model_validate_json((reg.root / CATALOG_FILE).read_bytes())
-    except (OSError, ValidationError):
+        return None if raw is None else Catalog.model_validate_json(raw)
+    except ValidationError:
         return None
 
 
-def write_derived(reg: FolderRegistry, catalog: Catalog) -> list[str]:
-    """Write both derived files; the paths whose bytes changed."""
-    changed = []
-    if reg.write_file(CATALOG_FILE, render_catalog(catalog)):
-        changed.append(CATALOG_FILE)
-    if reg.write_file(HTML_FILE, render_html(catalog)):
-        changed.append(HTML_FILE)
-    return changed
-
-
-def update_derived(reg: FolderRegistry, names: Iterable[str]) -> list[str]:
-    """Refresh the entries of `names` from their documents; a full rebuild if the catalog is bad.
-
-    The caller holds no skill lock; this takes the registry lock.
-    """
-    with reg.registry_lock():
-        catalog = read_catalog(reg)
-        if catalog is None:
-            return write_derived(reg, build_catalog(reg))
-        entries = {e.name: e for e in catalog.skills}
-        for name in set(names):
-            doc = reg.read_doc(name)
+def _update_single(reg: RegistryStore, names: set[str]) -> list[str]:
+    def catalog(raw: bytes | None) -> bytes:
+        current = _parse_catalog(raw)
+        if current is None:
+            return render_catalog(build_catalog(reg))
+        entries = {e.name: e for e in current.skills}
+        for name in names:
+            doc = reg.read_doc(name)  # read after the catalog: see the module docstring
             if doc is None:
                 entries.pop(name, None)
             else:
                 entries[name] = catalog_entry(doc)
-        return write_derived(reg, Catalog(skills=[entries[n] for n in sorted(entries)]))
+        return render_catalog(Catalog(skills=[entries[n] for n in sorted(entries)]))
+
+    def page(_raw: bytes | None) -> bytes:
+        current = read_catalog(reg)
+        return render_html(current if current is not None else build_catalog(reg))
+
+    written = [CATALOG_FILE] if reg.update(CATALOG_FILE, catalog, Kind.DERIVED) else []
+    return written + ([HTML_FILE] if reg.update(HTML_FILE, page, Kind.DERIVED) else [])
 
 
-def build_catalog(reg: FolderRegistry) -> Catalog:
+def build_catalog(reg: RegistryStore) -> Catalog:
     """The catalog computed from every document under ``index/``."""
-    entries = []
-    for path in iter_documents(reg.root):
-        name = path.name.removesuffix(".json")
-        doc = reg.read_doc(name) if is_skill_name(name) else None
-        if doc is None or reg.root / index_path(doc.name) != path:
+    return Catalog(skills=[catalog_entry(doc) for doc in all_documents(reg)])
+
+
+def all_documents(reg: RegistryStore) -> Iterator[SkillDocument]:
+    """Every document, by name; a `RegistryError` for one that is not where its name puts it."""
+    for key in reg.storage.keys("index/"):
+        name = key.rsplit("/", 1)[-1].removesuffix(".json")
+        stored = reg.storage.read(key) if key.endswith(".json") else None
+        doc = reg.parse_doc(name, stored.data) if stored and is_skill_name(name) else None
+        if doc is None or index_path(doc.name) != key:
             raise RegistryError(
-                f"{path}: not a skill document where its name puts it; move or remove it",
-                path=path,
+                f"{reg.location}/{key}: not a skill document where its name puts it;"
+                " move or remove it",
+                path=f"{reg.location}/{key}",
             )
-        entries.append(catalog_entry(doc))
-    return Catalog(skills=sorted(entries, key=lambda e: e.name))
+        yield doc
 
 
-def rebuild_derived(reg: FolderRegistry) -> list[str]:
-    """`reindex`: recompute every derived file from the documents."""
+# -- the sharded catalog -----------------------------------------------------------------------
+
+
+def parse_shard(raw: bytes | None) -> CatalogShard | None:
+    from pydantic import ValidationError
+
+    try:
+        return None if raw is None else CatalogShard.model_validate_json(raw)
+    except ValidationError:
+        return None
+
+
+def parse_terms(raw: bytes | None) -> SearchShard | None:
+    from pydantic import ValidationError
+
+    try:
+        return None if raw is None else SearchShard.model_validate_json(raw)
+    except ValidationError:
+        return None
+
+
+def _update_sharded(reg: RegistryStore, names: set[str]) -> list[str]:
+    """Search shards first, the catalog shard last: an entry that is current (its serial is the
+    document's) then vouches for the search shards too, which is how `verify` reads it."""
+    by_shard: dict[str, set[str]] = {}
+    by_term: dict[str, set[str]] = {}
+    for name in names:
+        by_shard.setdefault(shards.shard_key(name), set()).add(name)
+        doc = reg.read_doc(name)
+        old = _current_entry(reg, name)
+        affected = (shards.entry_words(old) if old else set()) | (
+            shards.entry_words(catalog_entry(doc)) if doc else set()
+        )
+        for word in affected:
+            by_term.setdefault(shards.term_key(word), set()).add(name)
+    written = []
+    for key, group in sorted(by_term.items()):
+        if reg.update(shards.terms_path(key), _terms_step(reg, key, group), Kind.DERIVED):
+            written.append(shards.terms_path(key))
+    created = False
+    for key, group in sorted(by_shard.items()):
+        created |= not reg.storage.exists(shards.shard_path(key))
+        if reg.update(shards.shard_path(key), _shard_step(reg, key, group), Kind.DERIVED):
+            written.append(shards.shard_path(key))
+    if created and reg.update(HTML_FILE, lambda _raw: shard_page(reg), Kind.DERIVED):
+        written.append(HTML_FILE)
+    return written
+
+
+def _current_entry(reg: RegistryStore, name: str) -> ShardEntry | None:
+    stored = reg.storage.read(shards.shard_path(shards.shard_key(name)))
+    shard = parse_shard(stored.data if stored else None)
+    return next((e for e in shard.skills if e.name == name), None) if shard else None
+
+
+def _shard_step(reg: RegistryStore, key: str, names: set[str]) -> Compute:
+    def compute(raw: bytes | None) -> bytes | None:
+        shard = parse_shard(raw) if raw is not None else CatalogShard(shard=key)
+        if shard is None:  # damaged: left for `verify` to report and `reindex` to rebuild
+            return None
+        entries: dict[str, ShardEntry | None] = {}
+        for name in names:
+            doc = reg.read_doc(name)  # read after the shard: see the module docstring
+            entries[name] = shard_entry(doc) if doc else None
+        return shards.render(shards.with_entries(shard, entries))
+
+    return compute
+
+
+def _terms_step(reg: RegistryStore, key: str, names: set[str]) -> Compute:
+    def compute(raw: bytes | None) -> bytes | None:
+        shard = parse_terms(raw) if raw is not None else SearchShard(term=key)
+        if shard is None:
+            return None
+        wanted = {}
+        for name in names:
+            doc = reg.read_doc(name)
+            wanted[name] = shards.entry_words(catalog_entry(doc)) if doc else set()
+        return shards.render(shards.with_postings(shard, wanted))
+
+    return compute
+
+
+def shard_page(reg: RegistryStore) -> bytes:
+    keys = [
+        k.removeprefix("catalog/").removesuffix(".json")
+        for k in reg.storage.keys("catalog/")
+        if k.count("/") == 1 and k.endswith(".json")
+    ]
+    return render_shard_page(keys)
+
+
+# -- entry points ------------------------------------------------------------------------------
+
+
+def update_derived(reg: RegistryStore, names: Iterable[str]) -> list[str]:
+    """Refresh the derived entries of `names` from their documents; the keys rewritten."""
+    if reg.require().sharded:
+        return _update_sharded(reg, set(names))
+    return _update_single(reg, set(names))
+
+
+def expected_files(reg: RegistryStore, docs: Iterable[SkillDocument]) -> dict[str, bytes]:
+    """Every derived file `reindex` would write for `docs`, by key."""
+    docs = list(docs)
+    if not reg.require().sharded:
+        catalog = Catalog(skills=[catalog_entry(d) for d in sorted(docs, key=lambda d: d.name)])
+        return {CATALOG_FILE: render_catalog(catalog), HTML_FILE: render_html(catalog)}
+    by_shard, by_term = shards.build(shard_entry(d) for d in docs)
+    files = {shards.shard_path(k): shards.render(v) for k, v in by_shard.items()}
+    files |= {shards.terms_path(k): shards.render(v) for k, v in by_term.items()}
+    return files | {HTML_FILE: render_shard_page(by_shard)}
+
+
+def rebuild_derived(reg: RegistryStore) -> list[str]:
+    """`reindex`: recompute every derived file from the documents; the keys rewritten."""
     reg.require()
-    with reg.registry_lock():
-        return write_derived(reg, build_catalog(reg))
-
-
-def iter_documents(root: Path) -> Iterator[Path]:
-    """Every ``*.json`` under ``index/`` (temp files, which start with a dot, are skipped).
-
-    A folder named like a document is yielded too, so that reading it fails loudly instead of
-    the skill silently dropping out of the catalog.
-    """
-    for dirpath, dirnames, filenames in os.walk(root / "index"):
-        dirnames.sort()
-        for fname in sorted([*filenames, *(d for d in dirnames if d.endswith(".json"))]):
-            if fname.endswith(".json") and not fname.startswith("."):
-                yield Path(dirpath, fname)
+    files = expected_files(reg, all_documents(reg))
+    return [key for key, data in sorted(files.items()) if reg.write_file(key, data, Kind.DERIVED)]

@@ -41,6 +41,9 @@ BUNDLE_FORMAT = "skillreg-bundle"
 MANIFEST_FILE = ".skill-manifest.json"
 INDEX_TEMPLATE = "index/{prefix}/{name}.json"
 BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
+# The sharded catalog (object storage): entries by name prefix, and a search index by word.
+SHARD_TEMPLATE = "catalog/{shard}.json"
+TERMS_TEMPLATE = "catalog/terms/{term}.json"
 
 
 SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
@@ -63,22 +66,33 @@ class RegistryRoot(_Model):
     name: str | None = Field(default=None, description="a display name for the registry")
     index: str = Field(default=INDEX_TEMPLATE, description="per-skill document path template")
     blobs: str = Field(default=BLOB_TEMPLATE, description="bundle path template")
-    catalog: str = Field(default=CATALOG_FILE, description="derived catalog path")
+    catalog: str = Field(
+        default=CATALOG_FILE, description="derived catalog path, or its shards' path template"
+    )
+    search: str | None = Field(
+        default=None, description="with a sharded catalog: the search index's path template"
+    )
 
     @property
     def default_layout(self) -> bool:
         """Whether the paths are the ones `index_path` and `blob_path` give (what we write)."""
-        return (self.index, self.blobs, self.catalog) == (
-            INDEX_TEMPLATE,
-            BLOB_TEMPLATE,
-            CATALOG_FILE,
+        return (self.index, self.blobs, self.catalog, self.search) in (
+            (INDEX_TEMPLATE, BLOB_TEMPLATE, CATALOG_FILE, None),
+            (INDEX_TEMPLATE, BLOB_TEMPLATE, SHARD_TEMPLATE, TERMS_TEMPLATE),
         )
 
-    @field_validator("index", "blobs", "catalog")
+    @property
+    def sharded(self) -> bool:
+        """Whether the catalog is split into shards (see `skillreg.registry.shards`)."""
+        return self.search is not None
+
+    @field_validator("index", "blobs", "catalog", "search")
     @classmethod
-    def _inside(cls, template: str) -> str:
+    def _inside(cls, template: str | None) -> str | None:
         """A template may only name a path below the registry root: a document that could point
         reads at `/etc` or `../..` would turn any registry into a way to read the disk."""
+        if template is None:
+            return None
         parts = template.replace("\\", "/").split("/")
         if (
             not template
@@ -138,6 +152,28 @@ class Catalog(_Model):
 
     format_version: int = FORMAT_VERSION
     skills: list[CatalogEntry] = Field(default_factory=list, description="sorted by name")
+
+
+class ShardEntry(CatalogEntry):
+    serial: int = Field(ge=1, description="serial of the document this entry was made from")
+
+
+class CatalogShard(_Model):
+    """``catalog/{shard}.json``: the catalog entries of the names starting with `shard`."""
+
+    format_version: int = FORMAT_VERSION
+    shard: str = Field(pattern=r"^[a-z0-9][a-z0-9-]?$", description="the names' first two chars")
+    skills: list[ShardEntry] = Field(default_factory=list, description="sorted by name")
+
+
+class SearchShard(_Model):
+    """``catalog/terms/{term}.json``: which skills use each word beginning with `term`."""
+
+    format_version: int = FORMAT_VERSION
+    term: str = Field(pattern=r"^[a-z0-9]{2,3}$", description="the words' first three chars")
+    terms: dict[str, list[SkillName]] = Field(
+        default_factory=dict, description="word -> names of the skills using it, sorted"
+    )
 
 
 class ManifestFile(_Model):

@@ -22,11 +22,12 @@ from skillreg.registry.model import (
     CATALOG_FILE,
     HTML_FILE,
     ROOT_FILE,
+    SkillDocument,
     VersionEntry,
     blob_path,
     index_path,
 )
-from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
+from skillreg.registry.store import RegistryStore, now_rfc3339, open_registry_store, pause_point
 
 if TYPE_CHECKING:
     from skillreg.lint.model import LintReport
@@ -48,7 +49,8 @@ class LintRefusal(PublishError):
 
 @dataclass(frozen=True)
 class PublishOptions:
-    registry: str  # a folder or a file:// URL
+    registry: str  # a folder, a file:// URL or an s3://bucket/prefix URL
+    endpoint_url: str | None = None  # an S3-compatible service's endpoint (MinIO, R2, ...)
     dry_run: bool = False
     profile: str | None = None  # lint profile; None lets lint pick from config
 
@@ -66,7 +68,7 @@ class Planned:
 
 @dataclass(frozen=True)
 class PublishResult:
-    registry: Path
+    registry: str
     published: tuple[str, ...]  # name@version added (or that would be, on a dry run)
     unchanged: tuple[str, ...]  # name@version already there with the same contents
     written: tuple[str, ...]  # registry-relative paths written (or that would be)
@@ -77,7 +79,7 @@ class PublishResult:
 
 def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
     """Lint, pack and publish the skills found under `paths` into `options.registry`."""
-    reg = FolderRegistry(registry_folder(options.registry))
+    reg = open_registry_store(options.registry, endpoint_url=options.endpoint_url)
     if reg.exists():
         reg.require()
     else:
@@ -92,14 +94,14 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
 
 
 def _result(
-    reg: FolderRegistry,
+    reg: RegistryStore,
     plan: list[Planned],
     written: list[str],
     dry_run: bool,
     report: LintReport,
 ) -> PublishResult:
     return PublishResult(
-        registry=reg.root,
+        registry=reg.location,
         published=tuple(p.spec for p in plan if p.new),
         unchanged=tuple(p.spec for p in plan if not p.new),
         written=tuple(dict.fromkeys(written)),
@@ -127,7 +129,7 @@ def related_names(skill: ParsedSkill) -> list[str]:
 def lint_gate(
     skills: list[ParsedSkill],
     related: dict[Path, list[str]],
-    reg: FolderRegistry,
+    reg: RegistryStore,
     profile: str | None,
 ) -> LintReport:
     """Refuse (`LintRefusal`) when any skill has a lint error or names an unknown skill.
@@ -192,7 +194,7 @@ def _with_unresolved(
 
 
 def make_plan(
-    skills: list[ParsedSkill], related: dict[Path, list[str]], reg: FolderRegistry
+    skills: list[ParsedSkill], related: dict[Path, list[str]], reg: RegistryStore
 ) -> list[Planned]:
     """Pack every skill and check it against the registry; refuse changed published versions."""
     published = now_rfc3339()
@@ -214,12 +216,13 @@ def make_plan(
             raise PublishError(
                 f"{name}@{version}: {skill.folder} and another folder give different contents"
             )
-        plan[f"{name}@{version}"] = Planned(bundle, entry, _is_new(reg, bundle, str(skill.path)))
+        plan[f"{name}@{version}"] = Planned(
+            bundle, entry, _is_new(reg.read_doc(name), bundle, str(skill.path))
+        )
     return list(plan.values())
 
 
-def _is_new(reg: FolderRegistry, bundle: Bundle, where: str) -> bool:
-    doc = reg.read_doc(bundle.name)
+def _is_new(doc: SkillDocument | None, bundle: Bundle, where: str) -> bool:
     existing = doc.versions.get(bundle.version) if doc else None
     if existing is None:
         return True
@@ -235,8 +238,8 @@ def _is_new(reg: FolderRegistry, bundle: Bundle, where: str) -> bool:
     )
 
 
-def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
-    """Write the plan: per skill bundle then document (under its lock), then derived files."""
+def execute(reg: RegistryStore, plan: list[Planned]) -> list[str]:
+    """Write the plan: per skill bundle then document (the commit point), then derived files."""
     from skillreg.registry.derived import update_derived
 
     written = [ROOT_FILE] if reg.ensure_root() else []
@@ -246,40 +249,47 @@ def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
     started = time.time()
     # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left.
     written += update_derived(reg, names)
-    reg.clear_pending(started, names)
+    reg.storage.clear_pending(started, names)
     return written
 
 
-def _write_one(reg: FolderRegistry, item: Planned) -> list[str]:
+def _write_one(reg: RegistryStore, item: Planned) -> list[str]:
+    """The bundle (create-only), then the document (conditional: the commit point)."""
     from skillreg.registry.edit import add_version
 
     b = item.bundle
     written = []
-    with reg.skill_lock(b.name):
-        doc = reg.read_doc(b.name)
+    doc = reg.read_doc(b.name)
+    existing = doc.versions.get(b.version) if doc else None
+    if existing is not None:  # published before: put back a bundle deleted or damaged since
+        if existing.sha256 == b.sha256 and reg.write_blob(b.data, b.sha256):
+            written.append(blob_path(b.sha256))
+        return written
+
+    def edit(current: SkillDocument | None) -> SkillDocument | None:
         pause_point("before-doc")  # tests widen the read-modify-write window here
-        existing = doc.versions.get(b.version) if doc else None
-        if existing is not None:  # published before, or by another publisher just now
-            _is_new(reg, b, "by another publisher just now")  # raises if its bytes differ
-            # Same bytes: put back a bundle that was deleted or damaged since.
-            if existing.sha256 == b.sha256 and reg.write_blob(b.data, b.sha256):
-                written.append(blob_path(b.sha256))
-            return written
+        if current is not None and b.version in current.versions:  # another publisher, just now
+            _is_new(current, b, "by another publisher just now")  # raises if its bytes differ
+            return None
+        # The bundle before the document that names it; a retry finds it stored already.
         if reg.write_blob(b.data, b.sha256):
             written.append(blob_path(b.sha256))
         pause_point("after-blob")
-        reg.mark_pending(b.name)
-        reg.write_doc(add_version(doc, b.name, b.version, item.entry))
+        reg.storage.mark_pending(b.name)
+        return add_version(current, b.name, b.version, item.entry)
+
+    after = reg.update_doc(b.name, edit)
+    if after is not None and after.versions.get(b.version) == item.entry:
         written.append(index_path(b.name))
-        pause_point("after-doc")
+    pause_point("after-doc")
     return written
 
 
-def _would_write(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
+def _would_write(reg: RegistryStore, plan: list[Planned]) -> list[str]:
     paths = [] if reg.exists() else [ROOT_FILE]
     for item in plan:
         if item.new:
-            if not (reg.root / blob_path(item.bundle.sha256)).is_file():
+            if not reg.storage.exists(blob_path(item.bundle.sha256)):
                 paths.append(blob_path(item.bundle.sha256))
             paths.append(index_path(item.bundle.name))
     if any(p.new for p in plan):
