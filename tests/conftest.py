@@ -22,7 +22,7 @@ def seed_family(root: Path) -> Path:
     return root
 
 
-pytest_plugins = ["tests.install_fixtures", "tests.index_fixtures"]
+pytest_plugins = ["tests.install_fixtures", "tests.index_fixtures", "tests.s3_fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -230,11 +230,28 @@ class Registry:
         self.index_cache.put(url, etag, body, had=cached)
         return catalog
 
+    def shard(self, rel: str, model: type[M]) -> M | None:
+        """One file of a sharded catalog (`skillreg.registry.shards`); None when it is absent."""
+        try:
+            url, body, cached, etag = self._fetch_index(rel)
+        except NotFoundError:
+            return None
+        shard = self._parse(url, body, model)
+        self.index_cache.put(url, etag, body, had=cached)
+        return shard
+
     def _did_you_mean(self, name: str) -> str:
         import difflib
 
+        from skillreg.registry.model import CatalogShard
+
         try:
-            names = [entry.name for entry in self.catalog().skills]
+            if self.root().sharded:  # the names sharing the first two characters suffice
+                rel = _fill(self.root().catalog, shard=name[:2])
+                shard = self.shard(rel, CatalogShard)
+                names = [entry.name for entry in shard.skills] if shard else []
+            else:
+                names = [entry.name for entry in self.catalog().skills]
         except RegistryError:
             return ""
         if name in names:  # listed, yet its document is gone: the catalog lags the documents
