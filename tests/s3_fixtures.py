@@ -19,8 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,7 +90,8 @@ def seaweed_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ports = {f"{n}.port": free_port() for n in names}
     ports |= {f"{n}.port.grpc": free_port() for n in names}
     args = [weed, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={folder}", "-s3"]
-    args += ["-volume.max=4", "-master.volumeSizeLimitMB=32"]
+    args += ["-volume.max=64", "-master.volumeSizeLimitMB=16", "-master.telemetry=false"]
+    args += ["-s3.port.iceberg=0", "-s3.port.lance=0", "-metricsPort=0"]  # no fixed ports
     args += [f"-{k}={v}" for k, v in ports.items()]
     log = open(folder / "weed.log", "wb")  # noqa: SIM115  (kept open for the server's life)
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)

@@ -27,8 +27,8 @@ from skillreg.registry.model import (
     SkillDocument,
     index_path,
 )
-from skillreg.registry.storage.base import Kind
-from skillreg.registry.store import Compute, RegistryStore
+from skillreg.registry.storage.base import Kind, WriteConflict
+from skillreg.registry.store import MAX_ATTEMPTS, RegistryStore, backoff, pause_point
 
 
 def catalog_entry(doc: SkillDocument) -> CatalogEntry:
@@ -193,8 +193,8 @@ def parse_terms(raw: bytes | None) -> SearchShard | None:
 
 
 def _update_sharded(reg: RegistryStore, names: set[str]) -> list[str]:
-    """Search shards first, the catalog shard last: an entry that is current (its serial is the
-    document's) then vouches for the search shards too, which is how `verify` reads it."""
+    """Search shards first, the catalog shards last: an entry that is current (its serial is
+    the document's) then vouches for the search shards too, which is how `verify` reads it."""
     by_shard: dict[str, set[str]] = {}
     by_term: dict[str, set[str]] = {}
     for name in names:
@@ -206,18 +206,51 @@ def _update_sharded(reg: RegistryStore, names: set[str]) -> list[str]:
         )
         for word in affected:
             by_term.setdefault(shards.term_key(word), set()).add(name)
-    written = []
-    for key, group in sorted(by_term.items()):
-        if reg.update(shards.terms_path(key), _terms_step(reg, key, group), Kind.DERIVED):
-            written.append(shards.terms_path(key))
-    created = False
-    for key, group in sorted(by_shard.items()):
-        created |= not reg.storage.exists(shards.shard_path(key))
-        if reg.update(shards.shard_path(key), _shard_step(reg, key, group), Kind.DERIVED):
-            written.append(shards.shard_path(key))
+    written = _converge(reg, {shards.terms_path(k): (k, v) for k, v in by_term.items()}, terms=True)
+    shard_keys = {shards.shard_path(k): (k, v) for k, v in by_shard.items()}
+    created = [k for k in shard_keys if not reg.storage.exists(k)]
+    pause_point("before-shard")
+    written += _converge(reg, shard_keys, terms=False)
     if created and reg.update(HTML_FILE, lambda _raw: shard_page(reg), Kind.DERIVED):
         written.append(HTML_FILE)
     return written
+
+
+def _converge(
+    reg: RegistryStore, files: dict[str, tuple[str, set[str]]], *, terms: bool
+) -> list[str]:
+    """Bring every file of `files` (key -> shard key, names it must reflect) up to date.
+
+    Each round reads the files still to do, *then* the documents, and writes each file
+    conditionally; a file whose write lost a race is done again next round. Reading the
+    documents once per round (not once per file) keeps a publish at a few dozen requests.
+    """
+    written: list[str] = []
+    todo = sorted(files)
+    for attempt in range(MAX_ATTEMPTS):
+        stored = {key: reg.storage.read(key) for key in todo}
+        wanted = {n for key in todo for n in files[key][1]}
+        docs = {n: reg.read_doc(n) for n in sorted(wanted)}
+        lost = []
+        for key in todo:
+            current = stored[key]
+            raw = current.data if current else None
+            shard_key, group = files[key]
+            step = _terms_bytes if terms else _shard_bytes
+            new = step(raw, shard_key, {n: docs[n] for n in group})
+            if new is None or new == raw:
+                continue
+            try:
+                etag = current.etag if current else None
+                reg.storage.write(key, new, Kind.DERIVED, etag=etag, create=current is None)
+                written.append(key)
+            except WriteConflict:
+                lost.append(key)
+        if not lost:
+            return written
+        todo = lost
+        backoff(attempt)
+    raise RegistryError(f"{reg.location}: derived files still changing under other writers")
 
 
 def _current_entry(reg: RegistryStore, name: str) -> ShardEntry | None:
@@ -226,32 +259,24 @@ def _current_entry(reg: RegistryStore, name: str) -> ShardEntry | None:
     return next((e for e in shard.skills if e.name == name), None) if shard else None
 
 
-def _shard_step(reg: RegistryStore, key: str, names: set[str]) -> Compute:
-    def compute(raw: bytes | None) -> bytes | None:
-        shard = parse_shard(raw) if raw is not None else CatalogShard(shard=key)
-        if shard is None:  # damaged: left for `verify` to report and `reindex` to rebuild
-            return None
-        entries: dict[str, ShardEntry | None] = {}
-        for name in names:
-            doc = reg.read_doc(name)  # read after the shard: see the module docstring
-            entries[name] = shard_entry(doc) if doc else None
-        return shards.render(shards.with_entries(shard, entries))
-
-    return compute
+def _shard_bytes(
+    raw: bytes | None, key: str, docs: dict[str, SkillDocument | None]
+) -> bytes | None:
+    shard = parse_shard(raw) if raw is not None else CatalogShard(shard=key)
+    if shard is None:  # damaged: left for `verify` to report and `reindex` to rebuild
+        return None
+    entries = {name: shard_entry(doc) if doc else None for name, doc in docs.items()}
+    return shards.render(shards.with_entries(shard, entries))
 
 
-def _terms_step(reg: RegistryStore, key: str, names: set[str]) -> Compute:
-    def compute(raw: bytes | None) -> bytes | None:
-        shard = parse_terms(raw) if raw is not None else SearchShard(term=key)
-        if shard is None:
-            return None
-        wanted = {}
-        for name in names:
-            doc = reg.read_doc(name)
-            wanted[name] = shards.entry_words(catalog_entry(doc)) if doc else set()
-        return shards.render(shards.with_postings(shard, wanted))
-
-    return compute
+def _terms_bytes(
+    raw: bytes | None, key: str, docs: dict[str, SkillDocument | None]
+) -> bytes | None:
+    shard = parse_terms(raw) if raw is not None else SearchShard(term=key)
+    if shard is None:
+        return None
+    wanted = {n: shards.entry_words(catalog_entry(d)) if d else set() for n, d in docs.items()}
+    return shards.render(shards.with_postings(shard, wanted))
 
 
 def shard_page(reg: RegistryStore) -> bytes:

@@ -162,16 +162,16 @@ class RegistryStore:
         A new registry gets the sharded catalog where the storage asks for it (object storage),
         else the single ``catalog.json``; an existing one keeps the layout it declares.
         """
-        sharded = self.storage.sharded_catalog
-        if self.exists():
+        if self.storage.read(ROOT_FILE) is not None:
             self.require()
             return False
-        self.check_creatable()
-        if sharded:
+        if not self.storage.is_empty() and not self.exists():  # (a racing creator's files)
+            self.check_creatable()
+        if self.storage.sharded_catalog:
             root = RegistryRoot(format=FORMAT, catalog=SHARD_TEMPLATE, search=TERMS_TEMPLATE)
+            body = root.model_dump(mode="json")
         else:  # the single catalog's root, byte for byte as before shards existed
-            root = RegistryRoot(format=FORMAT)
-        body = root.model_dump(mode="json", exclude=None if sharded else {"search"})
+            body = RegistryRoot(format=FORMAT).model_dump(mode="json", exclude={"search"})
         try:  # first publishers racing to create the same registry: one wins, all go on
             self.storage.write(ROOT_FILE, dump_json(body), Kind.ROOT, create=True)
         except WriteConflict:
@@ -198,15 +198,20 @@ class RegistryStore:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise IntegrityError(f"{rel}: bundle bytes do not match their digest")
         for _ in range(MAX_ATTEMPTS):
+            try:  # create first: a new bundle (the usual case) costs one request
+                self.storage.write(rel, data, Kind.BLOB, create=True)
+                return True
+            except WriteConflict:
+                pass
             current = self.storage.read(rel)
             if current is not None and hashlib.sha256(current.data).hexdigest() == sha256:
                 return False
             try:
-                etag = current.etag if current else None
-                self.storage.write(rel, data, Kind.BLOB, etag=etag, create=current is None)
-                return True
+                if current is not None:
+                    self.storage.write(rel, data, Kind.BLOB, etag=current.etag)
+                    return True
             except WriteConflict:
-                continue  # another publisher stored it (or replaced the damaged one) just now
+                continue  # another publisher replaced the damaged one just now
         raise _too_busy(self.location, rel)
 
     def update(self, key: str, compute: Compute, kind: Kind) -> bool:
@@ -259,7 +264,7 @@ class RegistryStore:
 
 def backoff(attempt: int) -> None:
     """Full-jitter exponential backoff: racing writers spread out instead of colliding again."""
-    time.sleep(random.uniform(0, min(1.0, 0.01 * 2**attempt)))
+    time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
 
 
 def _too_busy(location: str, key: str) -> RegistryError:
