@@ -36,7 +36,7 @@ from skillreg.registry.model import (
     index_path,
 )
 from skillreg.registry.publish import PublishOptions, publish
-from skillreg.registry.store import FolderRegistry
+from skillreg.registry.store import open_registry_store
 from skillreg.registry.verify import verify
 
 PUBLISHED = "2026-01-01T00:00:00Z"
@@ -83,7 +83,7 @@ def build_registry(root: Path, count: int) -> None:
         path = root / index_path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(dump_json(doc.model_dump(mode="json")))
-    rebuild_derived(FolderRegistry(root))
+    rebuild_derived(open_registry_store(str(root)))
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -152,7 +152,7 @@ def main() -> None:
 
     (root / "catalog.json").unlink()
     start = time.perf_counter()
-    rebuild_derived(FolderRegistry(root))
+    rebuild_derived(open_registry_store(str(root)))
     print(f"full reindex: {time.perf_counter() - start:.2f} s (target <= 60 s)")
 
     start = time.perf_counter()

