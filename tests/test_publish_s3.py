@@ -62,6 +62,12 @@ def test_publish_verify_install_and_search_through_a_bucket(
     assert checked.exit_code == 0 and checked.stdout.startswith("ok: 6 skills"), checked.output
     again = publish(sources(tmp_path / "again"), target, moto_endpoint)
     assert again.exit_code == 0 and "published" not in again.stdout
+    # A new skill in an existing catalog shard: the page of shards is not rewritten.
+    page = client.head_object(Bucket=bucket, Key="team/index.html")["ETag"]
+    newer = publish(write_skill(tmp_path / "more", "backend-extra"), target, moto_endpoint)
+    assert newer.exit_code == 0 and "wrote catalog/ba.json" in newer.stdout
+    assert "index.html" not in newer.stdout
+    assert client.head_object(Bucket=bucket, Key="team/index.html")["ETag"] == page
 
     site = BucketSite(moto_endpoint, bucket, "team/")
     try:
@@ -69,10 +75,15 @@ def test_publish_verify_install_and_search_through_a_bucket(
         project.mkdir()
         installed = skill_in("install", "backend-developer", "--registry", site.url, cwd=project)
         assert installed.exit_code == 0, installed.output
+        # registry.json, the document, the bundle: never a catalog file.
+        assert {r.split("/", 2)[1] for r in site.requests} == {"registry.json", "index", "blobs"}
         assert (project / ".agents/skills/backend-developer/SKILL.md").is_file()
         found = skill_in("search", "python", "--json", "--registry", site.url, cwd=project)
         assert [h["name"] for h in json.loads(found.stdout)] == ["python-pro"]
-        assert not any(r.endswith("catalog.json") for r in site.requests)
+        assert [r for r in site.requests if "/catalog/" in r] == [
+            "team/catalog/terms/pyt.json",
+            "team/catalog/py.json",
+        ]
     finally:
         site.close()
 

@@ -113,8 +113,16 @@ def test_without_conditional_headers_the_same_race_loses_versions(
 
 def publisher(folder: Path, target: str, endpoint: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "skillreg", "publish", str(folder), "--to", target]
-        + ["--endpoint-url", endpoint],
+        [
+            sys.executable,
+            "-m",
+            "skillreg",
+            "publish",
+            str(folder),
+            "--to",
+            target,
+            *("--endpoint-url", endpoint),
+        ],
         env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
