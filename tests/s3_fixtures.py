@@ -107,7 +107,7 @@ def start_seaweed(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
 def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
-        proc.wait(timeout=20)
+        proc.wait(timeout=3)  # its data is a temp folder: no need to wait for a clean stop
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

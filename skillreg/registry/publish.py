@@ -266,14 +266,18 @@ def _write_one(reg: RegistryStore, item: Planned) -> list[str]:
             written.append(blob_path(b.sha256))
         return written
 
+    stored: set[str] = set()
+
     def edit(current: SkillDocument | None) -> SkillDocument | None:
         pause_point("before-doc")  # tests widen the read-modify-write window here
         if current is not None and b.version in current.versions:  # another publisher, just now
             _is_new(current, b, "by another publisher just now")  # raises if its bytes differ
             return None
-        # The bundle before the document that names it; a retry finds it stored already.
-        if reg.write_blob(b.data, b.sha256):
+        # The bundle before the document that names it (once: a retry after a lost race on
+        # the document finds it stored).
+        if blob_path(b.sha256) not in stored and reg.write_blob(b.data, b.sha256):
             written.append(blob_path(b.sha256))
+        stored.add(blob_path(b.sha256))
         pause_point("after-blob")
         reg.storage.mark_pending(b.name)
         return add_version(current, b.name, b.version, item.entry)
