@@ -102,11 +102,11 @@ def render_html(catalog: Catalog) -> bytes:
 def render_shard_page(keys: Iterable[str]) -> bytes:
     """The page of a sharded registry: one link per catalog shard, so that it changes only when
     a shard is added, never on an ordinary publish."""
-    # Shard keys match [a-z0-9-]{1,2}: nothing to escape.
+    # Shard keys match [a-z0-9-]{1,3}: nothing to escape.
     rows = [f'<tr><td><a href="{shards.shard_path(k)}">{k}</a></td></tr>' for k in sorted(keys)]
     intro = (
         'Machine-readable: <a href="registry.json">registry.json</a>; the catalog, by the first'
-        " two characters of each skill's name:"
+        " three characters of each skill's name:"
     )
     return _page(intro, "<tbody>\n" + "\n".join(rows) + "\n</tbody>")
 

@@ -162,7 +162,9 @@ class CatalogShard(_Model):
     """``catalog/{shard}.json``: the catalog entries of the names starting with `shard`."""
 
     format_version: int = FORMAT_VERSION
-    shard: str = Field(pattern=r"^[a-z0-9][a-z0-9-]?$", description="the names' first two chars")
+    shard: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,2}$", description="the names' first three characters"
+    )
     skills: list[ShardEntry] = Field(default_factory=list, description="sorted by name")
 
 
@@ -170,7 +172,9 @@ class SearchShard(_Model):
     """``catalog/terms/{term}.json``: which skills use each word beginning with `term`."""
 
     format_version: int = FORMAT_VERSION
-    term: str = Field(pattern=r"^[a-z0-9]{2,3}$", description="the words' first three chars")
+    term: str = Field(
+        pattern=r"^[a-z0-9]{2,4}$", description="the words' first four characters (or all)"
+    )
     terms: dict[str, list[SkillName]] = Field(
         default_factory=dict, description="word -> names of the skills using it, sorted"
     )

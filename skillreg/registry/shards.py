@@ -3,10 +3,10 @@
 A registry in object storage may hold 100,000 skills; one ``catalog.json`` would then be a
 25 MB file that every publish rewrites and every search downloads. Instead:
 
-- ``catalog/{ab}.json`` (`CatalogShard`) holds the entries of the names starting with ``ab``,
+- ``catalog/{abc}.json`` (`CatalogShard`) holds the entries of the names starting with ``abc``,
   each with the serial of the document it was made from, so a reader can tell an entry that
   lags its document (an interrupted or racing publisher) from a damaged one;
-- ``catalog/terms/{abc}.json`` (`SearchShard`) maps every word beginning with ``abc`` (words of
+- ``catalog/terms/{abcd}.json`` (`SearchShard`) maps every word beginning with ``abcd`` (words of
   the name and of the one-line description, two characters or more, common English words left
   out) to the names using it.
 
@@ -41,11 +41,13 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 def shard_key(name: str) -> str:
-    return name[:2]
+    return name[:3]
 
 
 def term_key(word: str) -> str:
-    return word[:3]
+    """Words of four characters or more by their first four; shorter ones by themselves (a
+    query word that short matches whole words only)."""
+    return word[:4]
 
 
 def shard_path(key: str) -> str:
