@@ -36,7 +36,7 @@ def small_collection(root: Path, count: int = 6) -> Path:
     return root
 
 
-pytest_plugins = ["tests.install_fixtures", "tests.index_fixtures"]
+pytest_plugins = ["tests.install_fixtures", "tests.index_fixtures", "tests.s3_fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -69,23 +69,21 @@ def put(
         related=list(related),
         published=PUBLISHED,
     )
-    reg.write_doc(add_version(reg.read_doc(name), name, version, entry))
+    reg.update_doc(name, lambda doc: add_version(doc, name, version, entry))
     return update_derived(reg, [name])
 
 
 def yank(root: Path, name: str, version: str, reason: str) -> None:
     reg = FolderRegistry(root)
-    doc = reg.read_doc(name)
-    assert doc is not None
-    reg.write_doc(set_yanked(version, True, reason)(doc))
+    reg.update_doc(
+        name, lambda doc: None if doc is None else set_yanked(version, True, reason)(doc)
+    )
     update_derived(reg, [name])
 
 
 def deprecate(root: Path, name: str, message: str) -> None:
     reg = FolderRegistry(root)
-    doc = reg.read_doc(name)
-    assert doc is not None
-    reg.write_doc(set_deprecated(message, False)(doc))
+    reg.update_doc(name, lambda doc: None if doc is None else set_deprecated(message, False)(doc))
     update_derived(reg, [name])
 
 

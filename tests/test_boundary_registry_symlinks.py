@@ -77,7 +77,7 @@ LINKED = [
     "blobs/sha256",
     "{blob}",  # a prefix folder of blobs/sha256
     ".locks",
-    ".locks/skills",
+    ".locks/keys",  # the per-key locks of the folder backend's conditional writes
     ".locks/registry.lock",
 ]
 

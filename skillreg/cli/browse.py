@@ -114,13 +114,16 @@ def info(name: str, as_json: bool, **kw: Any) -> None:
 
 @click.command(epilog="\b\nExamples:\n  skill search python\n  skill search 'data pipeline' --json")
 @click.argument("query")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Show at most N."
+)
 @scope_options
 @json_option
-def search(query: str, as_json: bool, **kw: Any) -> None:
+def search(query: str, limit: int, as_json: bool, **kw: Any) -> None:
     """Skills in the registry's catalog whose name or description matches QUERY."""
     from skillreg.install.status import search as run
 
-    hits = run(make_options(**kw), query)
+    hits, total = run(make_options(**kw), query, limit)
     if as_json:
         _dump(hits)
         return
@@ -134,3 +137,5 @@ def search(query: str, as_json: bool, **kw: Any) -> None:
         [(h["name"], h["latest"] or "-", h["description"] + (" (deprecated)" if h["deprecated"]
           else "")) for h in hits],
     )  # fmt: skip
+    if total > len(hits):
+        click.echo(f"{total - len(hits)} more; narrow the query or raise --limit", err=True)

@@ -13,7 +13,16 @@ if TYPE_CHECKING:
     from skillreg.registry.edit import EditResult
 
 _FROM = click.option(
-    "--from", "registry", required=True, metavar="REGISTRY", help="Registry folder or file:// URL."
+    "--from",
+    "registry",
+    required=True,
+    metavar="REGISTRY",
+    help="Registry folder, file:// or s3://BUCKET/PREFIX URL.",
+)
+ENDPOINT = click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="S3-compatible endpoint for s3:// registries (default: from the AWS config).",
 )
 
 
@@ -34,22 +43,26 @@ def _show(result: EditResult, as_json: bool) -> None:
 @_FROM
 @click.option("--reason", help="Why, shown to anyone who pins this version.")
 @_JSON
-def yank(spec: str, registry: str, reason: str | None, as_json: bool) -> None:
+@ENDPOINT
+def yank(
+    spec: str, registry: str, reason: str | None, as_json: bool, endpoint_url: str | None
+) -> None:
     """Mark NAME@VERSION as yanked: resolution skips it unless pinned exactly."""
     from skillreg.registry.edit import yank as run
 
-    _show(run(registry, spec, reason), as_json)
+    _show(run(registry, spec, reason, endpoint_url), as_json)
 
 
 @click.command(epilog="\b\nExamples:\n  skill unyank golang-pro@1.2.0 --from ./site")
 @click.argument("spec", metavar="NAME@VERSION")
 @_FROM
 @_JSON
-def unyank(spec: str, registry: str, as_json: bool) -> None:
+@ENDPOINT
+def unyank(spec: str, registry: str, as_json: bool, endpoint_url: str | None) -> None:
     """Undo `skill yank` for NAME@VERSION."""
     from skillreg.registry.edit import unyank as run
 
-    _show(run(registry, spec), as_json)
+    _show(run(registry, spec, endpoint_url), as_json)
 
 
 @click.command(
@@ -60,31 +73,40 @@ def unyank(spec: str, registry: str, as_json: bool) -> None:
 @click.option("--message", help="What to use instead.")
 @click.option("--undo", is_flag=True, help="Remove the deprecation.")
 @_JSON
-def deprecate(name: str, registry: str, message: str | None, undo: bool, as_json: bool) -> None:
+@ENDPOINT
+def deprecate(
+    name: str,
+    registry: str,
+    message: str | None,
+    undo: bool,
+    as_json: bool,
+    endpoint_url: str | None,
+) -> None:
     """Mark the skill NAME as deprecated (every version), or undo it."""
     from skillreg.registry.edit import deprecate as run
 
-    _show(run(registry, name, message, undo), as_json)
+    _show(run(registry, name, message, undo, endpoint_url), as_json)
 
 
 @click.group(
     epilog="\b\nExamples:\n  skill registry verify ./site\n  skill registry reindex ./site"
 )
 def registry() -> None:
-    """Check, repair and sign a registry folder."""
+    """Check, repair and sign a registry (folder or s3:// bucket; signing: folders only)."""
 
 
 @registry.command(epilog="\b\nExamples:\n  skill registry verify ./site --json")
 @click.argument("target", metavar="REGISTRY")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def verify(target: str, as_json: bool) -> None:
+@ENDPOINT
+def verify(target: str, as_json: bool, endpoint_url: str | None) -> None:
     """Check every document, bundle digest and derived file; exit 1 on any error.
 
     Orphan bundles (nothing references them) are reported as info and do not fail.
     """
     from skillreg.registry.verify import verify as run
 
-    report = run(target)
+    report = run(target, endpoint_url=endpoint_url)
     if as_json:
         findings = [
             {"severity": f.severity.label, "path": f.path, "message": f.message}
@@ -107,14 +129,15 @@ def verify(target: str, as_json: bool) -> None:
 @registry.command(epilog="\b\nExamples:\n  skill registry reindex ./site --json")
 @click.argument("target", metavar="REGISTRY")
 @_JSON
-def reindex(target: str, as_json: bool) -> None:
-    """Rebuild the derived files (catalog.json, index.html) from the skill documents.
+@ENDPOINT
+def reindex(target: str, as_json: bool, endpoint_url: str | None) -> None:
+    """Rebuild the derived files (the catalog, index.html) from the skill documents.
 
     Also removes temporary files that killed publishers left behind (older than 10 minutes).
     """
     from skillreg.registry.verify import reindex as run
 
-    written, removed = run(target)
+    written, removed = run(target, endpoint_url=endpoint_url)
     if as_json:
         click.echo(json.dumps({"written": written, "removed": removed}, indent=2))
         return

@@ -63,7 +63,12 @@ Examples:
     "registry",
     required=True,
     metavar="REGISTRY",
-    help="Registry folder or file:// URL (created when missing or empty).",
+    help="Registry folder, file:// or s3://BUCKET/PREFIX URL (created when missing or empty).",
+)
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="S3-compatible endpoint for s3:// registries (default: from the AWS config).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 @click.option("--profile", metavar="PROFILE", help="Lint profile (default: from config).")
@@ -71,8 +76,9 @@ Examples:
 @click.option("--nested", is_flag=True, help="Also publish SKILL.md files inside another skill.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def publish(paths: tuple[Path, ...], registry: str, dry_run: bool, profile: str | None,
-            keep_going: bool, nested: bool, as_json: bool, quiet: bool) -> None:  # fmt: skip
+def publish(paths: tuple[Path, ...], registry: str, endpoint_url: str | None, dry_run: bool,
+            profile: str | None, keep_going: bool, nested: bool, as_json: bool,
+            quiet: bool) -> None:  # fmt: skip
     """Lint, pack and publish the skills under PATHS (default: .) to REGISTRY.
 
     Every refusal is reported at once (exit 1, nothing written): lint errors, unknown related
@@ -86,8 +92,8 @@ def publish(paths: tuple[Path, ...], registry: str, dry_run: bool, profile: str 
     try:
         with drawing("Packed", "skill", quiet=quiet or as_json) as progress:
             options = PublishOptions(
-                registry=registry, dry_run=dry_run, profile=profile, keep_going=keep_going,
-                nested=nested, progress=progress,
+                registry=registry, endpoint_url=endpoint_url, dry_run=dry_run, profile=profile,
+                keep_going=keep_going, nested=nested, progress=progress,
             )  # fmt: skip
             result = run_publish(list(paths) or [Path(".")], options)
     except LintRefusal as exc:

@@ -14,6 +14,7 @@ from skillreg.install.session import InstallOptions, Session
 from skillreg.install.targets import entry_status
 
 if TYPE_CHECKING:
+    from skillreg.registry.client import Registry
     from skillreg.registry.model import SkillDocument
 
 
@@ -99,11 +100,22 @@ def info(options: InstallOptions, name: str) -> dict[str, Any]:
         }
 
 
-def search(options: InstallOptions, query: str) -> list[dict[str, Any]]:
-    """Catalog entries whose name or description contains every word of `query`."""
-    words = query.casefold().split()
+def search(
+    options: InstallOptions, query: str, limit: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Catalog entries whose name or description matches every word of `query`, name matches
+    first, at most `limit` of them; and how many matched in all.
+
+    A single ``catalog.json`` is downloaded whole and matched on substrings. A sharded catalog
+    (object storage, 100,000 skills) is searched through its index: one search shard per word
+    (matching the beginnings of words), then the catalog shards of the hits shown.
+    """
     with fs_errors(), Session(options) as session:
-        catalog = session.registry().catalog()
+        registry = session.registry()
+        if registry.root().sharded:
+            return _search_shards(registry, query, limit)
+        catalog = registry.catalog()
+    words = query.casefold().split()
     hits = [
         entry
         for entry in catalog.skills
@@ -111,4 +123,24 @@ def search(options: InstallOptions, query: str) -> list[dict[str, Any]]:
     ]
     # Name matches first: someone typing a name wants that skill at the top.
     hits.sort(key=lambda e: (not all(w in e.name for w in words), e.name))
-    return [entry.model_dump(mode="json") for entry in hits]
+    shown = hits if limit is None else hits[:limit]
+    return [entry.model_dump(mode="json") for entry in shown], len(hits)
+
+
+def _search_shards(
+    registry: Registry, query: str, limit: int | None
+) -> tuple[list[dict[str, Any]], int]:
+    from skillreg.core.errors import UsageError
+    from skillreg.registry import shards
+    from skillreg.registry.model import CatalogShard, SearchShard
+
+    root = registry.root()
+    if not shards.query_words(query):
+        raise UsageError(f"{query!r}: search words need two characters or more")
+    hits, total = shards.search(
+        query,
+        lambda key: registry.shard(str(root.search).replace("{term}", key), SearchShard),
+        lambda key: registry.shard(root.catalog.replace("{shard}", key), CatalogShard),
+        limit,
+    )
+    return [entry.model_dump(mode="json") for entry in hits], total

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from skillreg.registry.builtin import builtin_registry, catalog_sources
 from skillreg.registry.publish import PublishOptions, publish
-from skillreg.registry.store import LOCK_DIR
+from skillreg.registry.storage.folder import LOCK_DIR
 
 #: Publish time recorded for every shipped version (2026-11-26T00:00:00Z), so rebuilds are exact.
 EPOCH = 1795651200

@@ -269,16 +269,38 @@ class Registry:
     def catalog(self) -> Catalog:
         from skillreg.registry.model import Catalog
 
+        if self.root().sharded:  # 25 MB at 100,000 skills: search reads shards instead
+            raise RegistryError(
+                f"{self.location}: the catalog is sharded; this command needs the whole list"
+                " of skills, which such a registry does not offer in one file"
+            )
         url, body, cached, etag = self._fetch_index(self.root().catalog)
         catalog = self._parse(url, body, Catalog)
         self.index_cache.put(url, etag, body, had=cached)
         return catalog
 
+    def shard(self, rel: str, model: type[M]) -> M | None:
+        """One file of a sharded catalog (`skillreg.registry.shards`); None when it is absent."""
+        try:
+            url, body, cached, etag = self._fetch_index(rel)
+        except NotFoundError:
+            return None
+        shard = self._parse(url, body, model)
+        self.index_cache.put(url, etag, body, had=cached)
+        return shard
+
     def _did_you_mean(self, name: str) -> str:
         import difflib
 
+        from skillreg.registry.model import CatalogShard
+
         try:
-            names = [entry.name for entry in self.catalog().skills]
+            if self.root().sharded:  # the names sharing the first three characters suffice
+                rel = _fill(self.root().catalog, shard=name[:3])
+                shard = self.shard(rel, CatalogShard)
+                names = [entry.name for entry in shard.skills] if shard else []
+            else:
+                names = [entry.name for entry in self.catalog().skills]
         except RegistryError:
             return ""
         if name in names:  # listed, yet its document is gone: the catalog lags the documents

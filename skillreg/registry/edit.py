@@ -97,44 +97,63 @@ def parse_spec(spec: str) -> tuple[str, str]:
 
 
 def apply_edit(
-    target: str, name: str, edit: Callable[[SkillDocument], SkillDocument], done: str
+    target: str,
+    name: str,
+    edit: Callable[[SkillDocument], SkillDocument],
+    done: str,
+    endpoint_url: str | None = None,
 ) -> EditResult:
-    """Apply `edit` to `name`'s document in the registry `target`, under the skill's lock."""
+    """Apply `edit` to `name`'s document in the registry `target` (a conditional write)."""
     from skillreg.registry.derived import update_derived
     from skillreg.registry.signed import check_signing_keys, resign
-    from skillreg.registry.store import FolderRegistry, registry_folder
+    from skillreg.registry.store import open_registry_store
 
-    reg = FolderRegistry(registry_folder(target))
+    reg = open_registry_store(target, endpoint_url=endpoint_url)
     root = reg.require()
     reg.check_writable()
     check_signing_keys(reg, root)  # before anything is written
-    with reg.skill_lock(name):
-        doc = reg.read_doc(name)
+    before: list[SkillDocument] = []
+
+    def step(doc: SkillDocument | None) -> SkillDocument | None:
         if doc is None:
             raise NotFoundError(f"{name}: no such skill in {target}")
+        before[:] = [doc]
         updated = edit(doc)
-        if updated is not doc:
-            reg.mark_pending(name)
-            reg.write_doc(updated)
+        if updated is doc:
+            return None
+        reg.storage.mark_pending(name)
+        return updated
+
+    after = reg.update_doc(name, step)
     resign(reg, [name])  # also completes a signing that a killed writer left undone
     started = time.time()
     update_derived(reg, [name])
-    reg.clear_pending(started, [name])
-    if updated is doc:
-        return EditResult(name, False, doc.serial, f"{name}: already {done}; nothing changed")
-    return EditResult(name, True, updated.serial, f"{name}: {done} (serial {updated.serial})")
+    reg.storage.clear_pending(started, [name])
+    if after is None or after is before[0]:
+        return EditResult(name, False, before[0].serial, f"{name}: already {done}; nothing changed")
+    return EditResult(name, True, after.serial, f"{name}: {done} (serial {after.serial})")
 
 
-def yank(target: str, spec: str, reason: str | None = None) -> EditResult:
+def yank(
+    target: str, spec: str, reason: str | None = None, endpoint_url: str | None = None
+) -> EditResult:
     name, version = parse_spec(spec)
-    return apply_edit(target, name, set_yanked(version, True, reason), f"{version} yanked")
+    edit = set_yanked(version, True, reason)
+    return apply_edit(target, name, edit, f"{version} yanked", endpoint_url)
 
 
-def unyank(target: str, spec: str) -> EditResult:
+def unyank(target: str, spec: str, endpoint_url: str | None = None) -> EditResult:
     name, version = parse_spec(spec)
-    return apply_edit(target, name, set_yanked(version, False, None), f"{version} not yanked")
+    edit = set_yanked(version, False, None)
+    return apply_edit(target, name, edit, f"{version} not yanked", endpoint_url)
 
 
-def deprecate(target: str, name: str, message: str | None = None, undo: bool = False) -> EditResult:
+def deprecate(
+    target: str,
+    name: str,
+    message: str | None = None,
+    undo: bool = False,
+    endpoint_url: str | None = None,
+) -> EditResult:
     done = "not deprecated" if undo else "deprecated"
-    return apply_edit(target, name, set_deprecated(message, undo), done)
+    return apply_edit(target, name, set_deprecated(message, undo), done, endpoint_url)

@@ -18,7 +18,7 @@ from skillreg.core.diagnostics import Diagnostic, Severity
 from skillreg.core.errors import PublishError
 
 if TYPE_CHECKING:
-    from skillreg.registry.store import FolderRegistry
+    from skillreg.registry.store import RegistryStore
     from skillreg.skill.parsed import ParsedSkill
 
 
@@ -80,7 +80,7 @@ def related_names(skill: ParsedSkill) -> list[str]:
 def lint_gate(
     skills: list[ParsedSkill],
     related: dict[Path, list[str]],
-    reg: FolderRegistry,
+    reg: RegistryStore,
     profile: str | None,
 ) -> Gate:
     """Lint the batch; a skill with a lint error, or naming a skill that resolves nowhere, is

@@ -32,6 +32,9 @@ CATALOG_FILE = "catalog.json"
 HTML_FILE = "index.html"
 INDEX_TEMPLATE = "index/{prefix}/{name}.json"
 BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
+# The sharded catalog (object storage): entries by name prefix, and a search index by word.
+SHARD_TEMPLATE = "catalog/{shard}.json"
+TERMS_TEMPLATE = "catalog/terms/{term}.json"
 
 
 # Bounded, so one absurd response (10^40) cannot make a client refuse every real document after
@@ -52,7 +55,12 @@ class RegistryRoot(_Model):
     name: str | None = Field(default=None, description="a display name for the registry")
     index: str = Field(default=INDEX_TEMPLATE, description="per-skill document path template")
     blobs: str = Field(default=BLOB_TEMPLATE, description="bundle path template")
-    catalog: str = Field(default=CATALOG_FILE, description="derived catalog path")
+    catalog: str = Field(
+        default=CATALOG_FILE, description="derived catalog path, or its shards' path template"
+    )
+    search: str | None = Field(
+        default=None, description="with a sharded catalog: the search index's path template"
+    )
     tuf: str | None = Field(
         default=None,
         exclude_if=lambda value: value is None,  # unsigned registry.json files stay as they were
@@ -62,13 +70,17 @@ class RegistryRoot(_Model):
     @property
     def default_layout(self) -> bool:
         """Whether the paths are the ones `index_path` and `blob_path` give (what we write)."""
-        return (self.index, self.blobs, self.catalog) == (
-            INDEX_TEMPLATE,
-            BLOB_TEMPLATE,
-            CATALOG_FILE,
+        return (self.index, self.blobs, self.catalog, self.search) in (
+            (INDEX_TEMPLATE, BLOB_TEMPLATE, CATALOG_FILE, None),
+            (INDEX_TEMPLATE, BLOB_TEMPLATE, SHARD_TEMPLATE, TERMS_TEMPLATE),
         )
 
-    @field_validator("index", "blobs", "catalog", "tuf")
+    @property
+    def sharded(self) -> bool:
+        """Whether the catalog is split into shards (see `skillreg.registry.shards`)."""
+        return self.search is not None
+
+    @field_validator("index", "blobs", "catalog", "search", "tuf")
     @classmethod
     def _inside(cls, template: str | None) -> str | None:
         """A template may only name a path below the registry root: a document that could point
@@ -151,6 +163,32 @@ class Catalog(_Model):
 
     format_version: int = FORMAT_VERSION
     skills: list[CatalogEntry] = Field(default_factory=list, description="sorted by name")
+
+
+class ShardEntry(CatalogEntry):
+    serial: int = Field(ge=1, description="serial of the document this entry was made from")
+
+
+class CatalogShard(_Model):
+    """``catalog/{shard}.json``: the catalog entries of the names starting with `shard`."""
+
+    format_version: int = FORMAT_VERSION
+    shard: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,2}$", description="the names' first three characters"
+    )
+    skills: list[ShardEntry] = Field(default_factory=list, description="sorted by name")
+
+
+class SearchShard(_Model):
+    """``catalog/terms/{term}.json``: which skills use each word beginning with `term`."""
+
+    format_version: int = FORMAT_VERSION
+    term: str = Field(
+        pattern=r"^[a-z0-9]{2,4}$", description="the words' first four characters (or all)"
+    )
+    terms: dict[str, list[SkillName]] = Field(
+        default_factory=dict, description="word -> names of the skills using it, sorted"
+    )
 
 
 def index_prefix(name: str) -> str:

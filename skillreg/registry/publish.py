@@ -25,13 +25,14 @@ from skillreg.registry.model import (
     HTML_FILE,
     ROOT_FILE,
     AuditSummary,
+    SkillDocument,
     VersionEntry,
     blob_path,
     index_path,
 )
 from skillreg.registry.signed import check_signing_keys, resign
 from skillreg.registry.site.files import SITE_DIR
-from skillreg.registry.store import FolderRegistry, now_rfc3339, pause_point, registry_folder
+from skillreg.registry.store import RegistryStore, now_rfc3339, open_registry_store, pause_point
 
 if TYPE_CHECKING:
     from skillreg.skill.parsed import ParsedSkill
@@ -41,7 +42,8 @@ __all__ = ["LintRefusal", "PublishOptions", "PublishResult", "publish"]
 
 @dataclass(frozen=True)
 class PublishOptions:
-    registry: str  # a folder or a file:// URL
+    registry: str  # a folder, a file:// URL or an s3://bucket/prefix URL
+    endpoint_url: str | None = None  # an S3-compatible service's endpoint (MinIO, R2, ...)
     dry_run: bool = False
     profile: str | None = None  # lint profile; None lets lint pick from config
     keep_going: bool = False  # publish the valid skills, list the refused ones
@@ -63,7 +65,7 @@ class Planned:
 
 @dataclass(frozen=True)
 class PublishResult:
-    registry: Path
+    registry: str
     published: tuple[str, ...]  # name@version added (or that would be, on a dry run)
     unchanged: tuple[str, ...]  # name@version already there with the same contents
     written: tuple[str, ...]  # registry-relative paths written (or that would be)
@@ -81,7 +83,7 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
     them all, unless `options.keep_going`: then the valid skills are published and the result
     lists the refused ones.
     """
-    reg = FolderRegistry(registry_folder(options.registry))
+    reg = open_registry_store(options.registry, endpoint_url=options.endpoint_url)
     if reg.exists():
         root = reg.require()
         if not options.dry_run:
@@ -99,7 +101,7 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
     lint_refusals = [f"{path}: lint errors" for path in sorted(verdict.refused)]
     written = _would_write(reg, plan) if options.dry_run else execute(reg, plan) if plan else []
     return PublishResult(
-        registry=reg.root,
+        registry=reg.location,
         published=tuple(p.spec for p in plan if p.new),
         unchanged=tuple(p.spec for p in plan if not p.new),
         written=tuple(dict.fromkeys(written)),
@@ -114,7 +116,7 @@ def publish(paths: Sequence[Path], options: PublishOptions) -> PublishResult:
 def make_plan(
     skills: list[ParsedSkill],
     related: dict[Path, list[str]],
-    reg: FolderRegistry,
+    reg: RegistryStore,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Planned], list[str]]:
     """Pack every skill and check it against the registry: the plan, and one refusal a skill
@@ -139,9 +141,7 @@ def make_plan(
     return list(plan.values()), refusals
 
 
-def _planned(
-    skill: ParsedSkill, related: list[str], reg: FolderRegistry, published: str
-) -> Planned:
+def _planned(skill: ParsedSkill, related: list[str], reg: RegistryStore, published: str) -> Planned:
     name, version = check_identity(skill.name, skill.version, skill.path)
     bundle = build_bundle(name, version, collect_files(skill.folder, own_name=name))
     entry = VersionEntry(
@@ -154,7 +154,7 @@ def _planned(
         related=related,
         published=published,
     )
-    return Planned(bundle, entry, _is_new(reg, bundle, str(skill.path)))
+    return Planned(bundle, entry, _is_new(reg.read_doc(name), bundle, str(skill.path)))
 
 
 def audit_bundle(folder: Path, bundle: Bundle) -> AuditSummary:
@@ -168,8 +168,7 @@ def audit_bundle(folder: Path, bundle: Bundle) -> AuditSummary:
     return AuditSummary.model_validate(summarise(kept))
 
 
-def _is_new(reg: FolderRegistry, bundle: Bundle, where: str) -> bool:
-    doc = reg.read_doc(bundle.name)
+def _is_new(doc: SkillDocument | None, bundle: Bundle, where: str) -> bool:
     existing = doc.versions.get(bundle.version) if doc else None
     if existing is None:
         return True
@@ -185,8 +184,8 @@ def _is_new(reg: FolderRegistry, bundle: Bundle, where: str) -> bool:
     )
 
 
-def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
-    """Write the plan: per skill bundle then document (under its lock), then derived files."""
+def execute(reg: RegistryStore, plan: list[Planned]) -> list[str]:
+    """Write the plan: per skill bundle then document (the commit point), then derived files."""
     from skillreg.registry.derived import update_derived
 
     reg.check_writable()  # before the first write
@@ -198,40 +197,51 @@ def execute(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
     started = time.time()
     # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left.
     written += update_derived(reg, names)
-    reg.clear_pending(started, names)
+    reg.storage.clear_pending(started, names)
     return written
 
 
-def _write_one(reg: FolderRegistry, item: Planned) -> list[str]:
+def _write_one(reg: RegistryStore, item: Planned) -> list[str]:
+    """The bundle (create-only), then the document (conditional: the commit point)."""
     from skillreg.registry.edit import add_version
 
     b = item.bundle
     written = []
-    with reg.skill_lock(b.name):
-        doc = reg.read_doc(b.name)
-        pause_point("before-doc")  # tests widen the read-modify-write window here
-        existing = doc.versions.get(b.version) if doc else None
-        if existing is not None:  # published before, or by another publisher just now
-            _is_new(reg, b, "by another publisher just now")  # raises if its bytes differ
-            # Same bytes: put back a bundle that was deleted or damaged since.
-            if existing.sha256 == b.sha256 and reg.write_blob(b.data, b.sha256):
-                written.append(blob_path(b.sha256))
-            return written
-        if reg.write_blob(b.data, b.sha256):
+    doc = reg.read_doc(b.name)
+    existing = doc.versions.get(b.version) if doc else None
+    if existing is not None:  # published before: put back a bundle deleted or damaged since
+        if existing.sha256 == b.sha256 and reg.write_blob(b.data, b.sha256):
             written.append(blob_path(b.sha256))
+        return written
+
+    stored: set[str] = set()
+
+    def edit(current: SkillDocument | None) -> SkillDocument | None:
+        pause_point("before-doc")  # tests widen the read-modify-write window here
+        if current is not None and b.version in current.versions:  # another publisher, just now
+            _is_new(current, b, "by another publisher just now")  # raises if its bytes differ
+            return None
+        # The bundle before the document that names it (once: a retry after a lost race on
+        # the document finds it stored).
+        if blob_path(b.sha256) not in stored and reg.write_blob(b.data, b.sha256):
+            written.append(blob_path(b.sha256))
+        stored.add(blob_path(b.sha256))
         pause_point("after-blob")
-        reg.mark_pending(b.name)
-        reg.write_doc(add_version(doc, b.name, b.version, item.entry))
+        reg.storage.mark_pending(b.name)
+        return add_version(current, b.name, b.version, item.entry)
+
+    after = reg.update_doc(b.name, edit)
+    if after is not None and after.versions.get(b.version) == item.entry:
         written.append(index_path(b.name))
-        pause_point("after-doc")
+    pause_point("after-doc")
     return written
 
 
-def _would_write(reg: FolderRegistry, plan: list[Planned]) -> list[str]:
+def _would_write(reg: RegistryStore, plan: list[Planned]) -> list[str]:
     paths = [] if reg.exists() else [ROOT_FILE]
     for item in plan:
         if item.new:
-            if not (reg.root / blob_path(item.bundle.sha256)).is_file():
+            if not reg.storage.exists(blob_path(item.bundle.sha256)):
                 paths.append(blob_path(item.bundle.sha256))
             paths.append(index_path(item.bundle.name))
     if any(p.new for p in plan):

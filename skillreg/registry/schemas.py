@@ -13,13 +13,21 @@ from pydantic import BaseModel
 
 from skillreg.bundle.manifest import BundleManifest
 from skillreg.core.jsonio import dump_json
-from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
+from skillreg.registry.model import (
+    Catalog,
+    CatalogShard,
+    RegistryRoot,
+    SearchShard,
+    SkillDocument,
+)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "registry-root.schema.json": RegistryRoot,
     "registry-skill.schema.json": SkillDocument,
     "registry-catalog.schema.json": Catalog,
+    "registry-catalog-shard.schema.json": CatalogShard,
+    "registry-search-shard.schema.json": SearchShard,
     "bundle-manifest.schema.json": BundleManifest,
 }
 

@@ -1,69 +1,54 @@
-"""A registry in a local folder: locks, atomic and create-only writes, reading and writing files.
+"""A registry being written, over any storage backend: the root, documents, bundles, retries.
 
 Writers follow one order so that a reader (or a publisher killed at any moment) never sees a
-document that points at a missing or partial file: the bundle first (create-only, content
-addressed), then the per-skill document (atomic replace), then the derived files.
+document that points at a missing or partial object: the bundle first (create-only, content
+addressed), then the per-skill document (a conditional replace: the commit point), then the
+derived files. No writer locks anything: every read-modify-write is a conditional write that is
+retried, with jittered backoff, from a fresh read when another writer got there first.
 
-Locks are OS file locks on files under ``.locks/`` (`skillreg.core.locking`): the kernel drops
-them when a holder dies, even by SIGKILL, so a killed publisher never leaves a stale lock behind.
-A per-skill lock guards each document's read-modify-write; one registry-wide lock guards the
-derived files. A process takes a skill lock before the registry lock, never the other way round.
+`FolderRegistry` is the store over a local folder, with what only a folder has: its path (the
+web catalog and signing write there) and the registry-wide lock that signing takes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
-import secrets
+import random
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
-from skillreg.core.atomic import parse_temp_name, write_atomic
-from skillreg.core.bounded import copy_capped, open_regular, read_regular
 from skillreg.core.errors import IntegrityError, RegistryError, UsageError, describe_error
 from skillreg.core.jsonio import dump_json
-from skillreg.core.locking import hold
 from skillreg.core.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,
     FORMAT_VERSION,
-    MAX_BUNDLE,
-    MAX_INDEX_FILE,
     ROOT_FILE,
+    SHARD_TEMPLATE,
+    TERMS_TEMPLATE,
     RegistryRoot,
     SkillDocument,
     blob_path,
     index_path,
-    index_prefix,
 )
-from skillreg.registry.nolinks import check_file, links_under, real_folder
+from skillreg.registry.storage import open_storage
+from skillreg.registry.storage.base import Kind, Storage, WriteConflict
+from skillreg.registry.storage.folder import LOCK_DIR, FolderStorage, registry_folder
 
-LOCK_DIR = ".locks"
-PENDING_DIR = f"{LOCK_DIR}/pending"  # marks of writes whose derived files are not updated yet
+__all__ = ["FolderRegistry", "RegistryStore", "open_registry_store", "registry_folder"]
+
 PAUSE_ENV = "SKILL_TEST_PAUSE_AT"  # test hook: "<step>" to sleep at that step
 PAUSE_SIGNAL_ENV = "SKILL_TEST_PAUSE_SIGNAL"  # test hook: file created when the pause starts
 PAUSE_SECONDS_ENV = "SKILL_TEST_PAUSE_SECONDS"  # test hook: how long to pause (default 60)
+MAX_ATTEMPTS = 30  # conditional-write retries before giving up (8 racing writers need ~8)
 
-
-def registry_folder(target: str) -> Path:
-    """A registry given as a folder path or a ``file://`` URL; remote URLs are read-only here."""
-    if "://" not in target:
-        return Path(target)
-    url = urlparse(target)
-    if url.scheme != "file":
-        raise UsageError(
-            f"{target}: can only write to a folder or a file:// URL; publish to a local copy "
-            "and upload its files to the static host"
-        )
-    if url.netloc not in ("", "localhost"):
-        raise UsageError(f"{target}: file:// URLs must name a local path (file:///path)")
-    return Path(unquote(url.path))
+#: A read-modify-write step: the new bytes for the current ones (None: missing), or None to
+#: leave the object as it is.
+Compute = Callable[[bytes | None], bytes | None]
 
 
 def check_name(name: str) -> None:
@@ -95,258 +80,237 @@ def now_rfc3339() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True)
-class FolderRegistry:
-    """The files of one registry under `root`; paths are the ones `model` defines."""
+def open_registry_store(target: str, *, endpoint_url: str | None = None) -> RegistryStore:
+    """The store of `target`: a `FolderRegistry` for a folder, else one over object storage."""
+    storage = open_storage(target, endpoint_url=endpoint_url)
+    if isinstance(storage, FolderStorage):
+        return FolderRegistry(storage.root)
+    return RegistryStore(storage)
 
-    root: Path
+
+class RegistryStore:
+    """The objects of one registry, in the layout `model` defines, on `storage`."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._root: RegistryRoot | None = None
+
+    @property
+    def location(self) -> str:
+        return self.storage.location
 
     # -- reading ---------------------------------------------------------------------------
 
     def exists(self) -> bool:
-        return (self.root / ROOT_FILE).is_file()
+        return self.storage.exists(ROOT_FILE)
 
     def require(self) -> RegistryRoot:
-        """The root document; a `RegistryError` when `root` is not a registry."""
-        path = self.root / ROOT_FILE
-        if not self.root.exists():  # a mistyped path, as for every command: a usage error
-            raise UsageError(f"{self.root}: no such folder", path=self.root)
-        if not path.is_file():
+        """The root document; a `RegistryError` when the target is not a registry we write."""
+        if self._root is None:
+            self._root = self._read_root()
+        return self._root
+
+    def _read_root(self) -> RegistryRoot:
+        where = f"{self.location}/{ROOT_FILE}"
+        stored = self.storage.read(ROOT_FILE)
+        if stored is None:
+            if self.storage.is_empty() and not self._folder_exists():
+                raise UsageError(f"{self.location}: no such folder", path=self.location)
             raise RegistryError(
-                f"{self.root}: not a registry (no {ROOT_FILE}); publish a skill to create one",
-                path=self.root,
+                f"{self.location}: not a registry (no {ROOT_FILE}); publish a skill to create one",
+                path=self.location,
             )
         from pydantic import ValidationError
 
         try:
-            root = RegistryRoot.model_validate_json(read_regular(path, MAX_INDEX_FILE))
+            root = RegistryRoot.model_validate_json(stored.data)
         except ValidationError as exc:
-            raise RegistryError(f"{path}: invalid: {describe_error(exc)}", path=path) from None
-        except OSError as exc:
-            raise RegistryError(f"{path}: cannot read: {exc.strerror}", path=path) from None
+            raise RegistryError(f"{where}: invalid: {describe_error(exc)}", path=where) from None
         if not root.default_layout:  # clients follow templates; writer and verify do not
             raise RegistryError(
-                f"{path}: custom path templates; this skillreg writes and verifies only the"
-                " default layout (index/, blobs/sha256/, catalog.json)",
-                path=path,
+                f"{where}: custom path templates; this skillreg writes and verifies only the"
+                " default layout (index/, blobs/sha256/, catalog.json or catalog/)",
+                path=where,
             )
         if root.format_version != FORMAT_VERSION:  # (`format` itself is checked by the model)
             raise RegistryError(
-                f"{path}: format version {root.format_version} is not the one this skillreg "
+                f"{where}: format version {root.format_version} is not the one this skillreg "
                 f"writes ({FORMAT_VERSION}); upgrade skillreg",
-                path=path,
+                path=where,
             )
         return root
 
-    def check_writable(self) -> None:
-        """Refuse, before anything is written, a registry holding any symlink below its root
-        (`RegistryError` naming the first): writers never go through one, and a registry that
-        has one is damaged (`verify` says where). Each write checks its own path again."""
-        links = links_under(self.root)
-        if links:
-            raise RegistryError(
-                f"{self.root / links[0]}: a symlink inside the registry; the publisher never"
-                " writes through it (replace it with a real folder or file, then"
-                " `skill registry verify`)",
-                path=self.root / links[0],
-            )
+    def _folder_exists(self) -> bool:
+        root = getattr(self.storage, "root", None)  # only a folder can be mistyped as missing
+        return root is None or Path(root).exists()
 
     def has_skill(self, name: str) -> bool:
-        return is_skill_name(name) and (self.root / index_path(name)).is_file()
+        return is_skill_name(name) and self.storage.exists(index_path(name))
 
     def read_doc(self, name: str) -> SkillDocument | None:
         """The skill's document, None when it has never been published."""
         check_name(name)
-        path = self.root / index_path(name)
-        try:
-            raw = read_regular(path, MAX_INDEX_FILE)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise RegistryError(f"{path}: cannot read: {exc.strerror}", path=path) from None
+        stored = self.storage.read(index_path(name))
+        return None if stored is None else self.parse_doc(name, stored.data)
+
+    def parse_doc(self, name: str, raw: bytes) -> SkillDocument:
         from pydantic import ValidationError
 
+        where = f"{self.location}/{index_path(name)}"
         try:
             doc = SkillDocument.model_validate_json(raw)
         except ValidationError as exc:
-            raise RegistryError(f"{path}: invalid: {describe_error(exc)}", path=path) from None
+            raise RegistryError(f"{where}: invalid: {describe_error(exc)}", path=where) from None
         if doc.name != name:
-            raise RegistryError(f"{path}: names skill {doc.name!r}, expected {name!r}", path=path)
+            raise RegistryError(f"{where}: names skill {doc.name!r}, expected {name!r}", path=where)
         return doc
 
     # -- writing ---------------------------------------------------------------------------
 
+    def check_writable(self) -> None:
+        """Refuse, before anything is written, storage a writer must not write through (a
+        folder holding a symlink below its root); `RegistryError`."""
+        self.storage.check_writable()
+
     def ensure_root(self) -> bool:
-        """Create ``registry.json`` in an empty or missing folder; True when it was created."""
-        if self.exists():
+        """Create ``registry.json`` where nothing is stored yet; True when this call did.
+
+        A new registry gets the sharded catalog where the storage asks for it (object storage),
+        else the single ``catalog.json``; an existing one keeps the layout it declares.
+        """
+        if self.storage.read(ROOT_FILE) is not None:
             self.require()
             return False
-        self.check_creatable()
-        with self.registry_lock():  # first publishers racing to create the same registry
-            if self.exists():
-                return False
-            return self.write_file(
-                ROOT_FILE, dump_json(RegistryRoot(format=FORMAT).model_dump(mode="json"))
-            )
-
-    def check_creatable(self) -> None:
-        """Refuse to turn a folder holding other (visible) files into a registry.
-
-        Hidden entries are allowed: ``.git``, our ``.locks`` and the temp file of a publisher
-        that is creating this registry right now.
-        """
-        if self.root.exists() and not self.root.is_dir():
-            raise RegistryError(f"{self.root}: not a folder", path=self.root)
-        if self.root.is_dir() and any(not p.name.startswith(".") for p in self.root.iterdir()):
-            raise RegistryError(
-                f"{self.root}: folder is not empty and has no {ROOT_FILE}; choose an empty "
-                "folder for a new registry",
-                path=self.root,
-            )
-
-    def write_doc(self, doc: SkillDocument) -> bool:
-        return self.write_file(index_path(doc.name), dump_json(doc.model_dump(mode="json")))
-
-    def write_blob(self, data: bytes, sha256: str) -> bool:
-        """Create the bundle at its content address; True when it was created.
-
-        An existing file with the right digest is left alone. One with the wrong digest (edited
-        or damaged) is replaced: its address says which bytes belong there.
-        """
-        rel = blob_path(sha256)
-        target = check_file(self.root, rel)
-        if target.is_file() and _sha256_of(target) == sha256:
+        if not self.storage.is_empty() and not self.exists():  # (a racing creator's files)
+            self.check_creatable()
+        if self.storage.sharded_catalog:
+            root = RegistryRoot(format=FORMAT, catalog=SHARD_TEMPLATE, search=TERMS_TEMPLATE)
+            body = root.model_dump(mode="json")
+        else:  # the single catalog's root, byte for byte as before shards existed
+            body = RegistryRoot(format=FORMAT).model_dump(mode="json", exclude={"search"})
+        try:  # first publishers racing to create the same registry: one wins, all go on
+            self.storage.write(ROOT_FILE, dump_json(body), Kind.ROOT, create=True)
+        except WriteConflict:
+            self.require()
             return False
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise IntegrityError(f"{rel}: bundle bytes do not match their digest")
-        return self.write_file(rel, data, force=True)
-
-    def write_file(self, rel: str, data: bytes, *, force: bool = False) -> bool:
-        """Atomically make `rel` hold `data` (temp file + rename); False when it already did.
-
-        Never through a symlink: every folder on the way and the file itself are checked."""
-        target = check_file(self.root, rel)
-        if not force and _same_bytes(target, data):
-            return False
-        try:  # world-readable whatever the umask: the files are meant to be served
-            write_atomic(target, data, mode=0o644)
-        except OSError as exc:
-            raise RegistryError(f"{target}: cannot write: {exc.strerror}", path=target) from None
         return True
 
-    def sweep_temp_files(self, min_age: float = 600.0) -> list[str]:
-        """Remove temp files left by killed writers; the paths removed.
+    def check_creatable(self) -> None:
+        """Refuse to turn a folder or bucket prefix holding other files into a registry."""
+        if not self.storage.is_empty():
+            raise RegistryError(
+                f"{self.location}: not empty and has no {ROOT_FILE}; choose an empty "
+                "folder or prefix for a new registry",
+                path=self.location,
+            )
 
-        A temp file is ``.{target}.{pid}.tmp``. It is removed only when its writer is gone from
-        this machine and it is older than `min_age` seconds, so a live publisher (even on another
-        machine sharing the folder) is never robbed of its file mid-write.
+    def write_blob(self, data: bytes, sha256: str) -> bool:
+        """Create the bundle at its content address; True when this call stored it.
+
+        Create-only: when the object exists with the right digest it is left alone. One with
+        the wrong digest (edited or damaged) is replaced: its address says which bytes belong.
         """
-        removed = []
-        now = time.time()
-        for dirpath, _dirs, filenames in os.walk(self.root):
-            if LOCK_DIR in Path(dirpath).relative_to(self.root).parts:
-                continue
-            for fname in filenames:
-                parsed = parse_temp_name(fname)
-                path = Path(dirpath, fname)
-                if parsed and not _alive(parsed[1]) and now - path.stat().st_mtime > min_age:
-                    path.unlink(missing_ok=True)
-                    removed.append(path.relative_to(self.root).as_posix())
-        return sorted(removed)
+        rel = blob_path(sha256)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise IntegrityError(f"{rel}: bundle bytes do not match their digest")
+        for _ in range(MAX_ATTEMPTS):
+            try:  # create first: a new bundle (the usual case) costs one request
+                self.storage.write(rel, data, Kind.BLOB, create=True)
+                return True
+            except WriteConflict:
+                pass
+            current = self.storage.read(rel)
+            if current is not None and hashlib.sha256(current.data).hexdigest() == sha256:
+                return False
+            try:
+                if current is not None:
+                    self.storage.write(rel, data, Kind.BLOB, etag=current.etag)
+                    return True
+            except WriteConflict:
+                continue  # another publisher replaced the damaged one just now
+        raise _too_busy(self.location, rel)
 
-    # -- interrupted writes ------------------------------------------------------------------
+    def update(self, key: str, compute: Compute, kind: Kind) -> bool:
+        """Read `key`, compute its new bytes, write them conditionally; retry on a lost race.
 
-    def mark_pending(self, name: str) -> None:
-        """Record that `name`'s document is about to get ahead of the derived files.
+        True when this call changed the object. `compute` may run more than once, each time on
+        the bytes just read, so it must read anything else it depends on itself.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            current = self.storage.read(key)
+            new = compute(current.data if current else None)
+            if new is None or (current is not None and new == current.data):
+                return False
+            try:
+                etag = current.etag if current else None
+                self.storage.write(key, new, kind, etag=etag, create=current is None)
+                return True
+            except WriteConflict:
+                backoff(attempt)
+        raise _too_busy(self.location, key)
 
-        The mark outlives a writer killed before it updates the derived files, so that `verify`
-        can tell an interrupted publish (the catalog lags; a rerun or `reindex` completes it)
-        from a damaged registry. Each writer's marks carry its own token.
+    def update_doc(
+        self, name: str, edit: Callable[[SkillDocument | None], SkillDocument | None]
+    ) -> SkillDocument | None:
+        """Apply `edit` to the current document of `name` (conditional write, retried).
+
+        `edit` returns the new document, or None to change nothing. Returns the document as
+        stored afterwards (None when there is none).
         """
         check_name(name)
-        folder = real_folder(self.root, PENDING_DIR)
-        mark = folder / f"{name}.{os.getpid()}-{secrets.token_hex(4)}"
-        try:
-            os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
-        except OSError as exc:
-            raise RegistryError(f"{mark}: cannot create: {exc.strerror}", path=mark) from None
+        result: list[SkillDocument | None] = [None]
+
+        def compute(raw: bytes | None) -> bytes | None:
+            doc = None if raw is None else self.parse_doc(name, raw)
+            new = edit(doc)
+            result[0] = doc if new is None else new
+            return None if new is None else dump_json(new.model_dump(mode="json"))
+
+        self.update(index_path(name), compute, Kind.DOCUMENT)
+        return result[0]
+
+    def write_file(
+        self, key: str, data: bytes, kind: Kind = Kind.DERIVED, *, force: bool = False
+    ) -> bool:
+        """Make `key` hold `data` unconditionally (rebuilt derived files, signed metadata);
+        False when it already did (unless `force`: then it is rewritten anyway)."""
+        if not force:
+            current = self.storage.read(key)
+            if current is not None and current.data == data:
+                return False
+        self.storage.write(key, data, kind)
+        return True
 
     def pending_names(self) -> set[str]:
         """Skills whose derived entries an interrupted (or running) writer has yet to update."""
-        try:
-            folder = real_folder(self.root, PENDING_DIR, create=False)
-        except RegistryError:
-            return set()  # a link there is damage `verify` reports on its own
-        return {p.name.rsplit(".", 1)[0] for p in folder.iterdir()} if folder.is_dir() else set()
+        return self.storage.pending_names()
 
-    def clear_pending(self, older_than: float, names: Iterable[str] | None = None) -> None:
-        """Drop the marks (of `names`, or all) made before `older_than`, a `time.time()` taken
-        before the derived files were last rebuilt from the documents: those now cover them."""
-        folder = real_folder(self.root, PENDING_DIR, create=False)
-        wanted = None if names is None else set(names)
-        for mark in folder.iterdir() if folder.is_dir() else ():
-            if wanted is not None and mark.name.rsplit(".", 1)[0] not in wanted:
-                continue
-            with contextlib.suppress(OSError):
-                if mark.stat().st_mtime < older_than:
-                    mark.unlink()
 
-    # -- locks -----------------------------------------------------------------------------
+class FolderRegistry(RegistryStore):
+    """A registry in the local folder `root`."""
 
-    @contextlib.contextmanager
-    def skill_lock(self, name: str) -> Iterator[None]:
-        """Exclusive right to rewrite one skill's document."""
-        check_name(name)
-        with self._flock(f"{LOCK_DIR}/skills/{index_prefix(name)}/{name}.lock"):
-            yield
+    storage: FolderStorage
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(FolderStorage(root))
+        self.root = root
 
     @contextlib.contextmanager
     def registry_lock(self) -> Iterator[None]:
-        """Exclusive right to rewrite the derived files."""
-        with self._flock(f"{LOCK_DIR}/registry.lock"):
+        """The registry-wide lock: signing holds it while it re-signs, so that two signers never
+        interleave their metadata versions. Publishers do not take it (they write conditionally)."""
+        with self.storage.lock(f"{LOCK_DIR}/registry.lock"):
             yield
 
-    @contextlib.contextmanager
-    def _flock(self, rel: str) -> Iterator[None]:
-        path = check_file(self.root, rel)
-        try:
-            if os.path.islink(path):  # a lock file must never truncate a link's target
-                raise OSError(errno.ELOOP, "is a symbolic link")
-            held = hold(path)
-        except OSError as exc:
-            why = exc.strerror or str(exc)
-            raise RegistryError(f"{path}: cannot create lock: {why}", path=path) from None
-        try:
-            yield
-        finally:
-            held.release()
+
+def backoff(attempt: int) -> None:
+    """Full-jitter exponential backoff: racing writers spread out instead of colliding again."""
+    time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists but belongs to someone else
-        return True
-    return True
-
-
-def _sha256_of(path: Path) -> str:
-    """The file's digest; "" for one that cannot be a bundle (it is then replaced)."""
-    digest = hashlib.sha256()
-    try:
-        with open_regular(path, MAX_BUNDLE) as (fd, _size):
-            copy_capped(fd, MAX_BUNDLE, digest.update, path)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return read_regular(path, len(data)) == data
-    except OSError:
-        return False
+def _too_busy(location: str, key: str) -> RegistryError:
+    return RegistryError(
+        f"{location}/{key}: still changing under other writers after {MAX_ATTEMPTS} attempts;"
+        " try again",
+        path=f"{location}/{key}",
+    )
