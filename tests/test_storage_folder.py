@@ -1,0 +1,50 @@
+"""The folder backend under w12's conditional writes keeps w9a's trust boundary: it never writes,
+locks or marks through a symlink below the registry root, and reads only bounded regular files.
+A signed registry is written only in a folder (signing reads and writes its metadata as files)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from skillreg.core.errors import RegistryError
+from skillreg.registry.model import RegistryRoot
+from skillreg.registry.signed import check_signing_keys
+from skillreg.registry.storage.base import Kind
+from skillreg.registry.storage.folder import FolderStorage
+from skillreg.registry.store import FolderRegistry, RegistryStore, open_registry_store
+
+
+def test_a_folder_target_opens_as_a_folder_registry(tmp_path: Path) -> None:
+    assert isinstance(open_registry_store(str(tmp_path / "reg")), FolderRegistry)
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_writes_never_go_through_a_linked_folder(tmp_path: Path, create: bool) -> None:
+    root, outside = tmp_path / "reg", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "index").symlink_to(outside, target_is_directory=True)
+    storage = FolderStorage(root)
+    with pytest.raises(RegistryError, match="symlink"):
+        storage.check_writable()
+    with pytest.raises(RegistryError, match="symlink"):
+        storage.write("index/ab/cd/abcd.json", b"{}", Kind.DOCUMENT, create=create)
+    assert list(outside.iterdir()) == []
+
+
+def test_a_fifo_is_refused_unread(tmp_path: Path) -> None:
+    root = tmp_path / "reg"
+    root.mkdir()
+    os.mkfifo(root / "catalog.json")
+    with pytest.raises(RegistryError, match="regular file"):
+        FolderStorage(root).read("catalog.json")
+
+
+def test_a_signed_registry_outside_a_folder_is_refused_before_writing(tmp_path: Path) -> None:
+    store = RegistryStore(FolderStorage(tmp_path))  # any store that is not a FolderRegistry
+    root = RegistryRoot(format="skillreg-registry", tuf="tuf")
+    with pytest.raises(RegistryError, match="signs only registries in a folder"):
+        check_signing_keys(store, root)
