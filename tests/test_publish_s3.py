@@ -211,3 +211,18 @@ def test_missing_credentials_and_unreachable_endpoints(
 def test_bad_s3_arguments_are_usage_errors(tmp_path: Path, target: str, extra: list[str]) -> None:
     result = run("publish", str(write_skill(tmp_path / "a", "arg-skill")), "--to", target, *extra)
     assert result.exit_code == 2 and result.stderr.startswith("error: "), result.output
+
+
+def test_a_dry_run_into_a_bucket_lists_shards_and_no_web_catalog(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    """The web catalog is a folder registry's; a bucket gets the sharded catalog instead."""
+    target = f"s3://{new_bucket(moto_endpoint)}/dry"
+    result = run(
+        "publish", str(sources(tmp_path)), "--to", target, "--endpoint-url", moto_endpoint,
+        "--dry-run", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)["written"]
+    assert "catalog/" in written and "index.html" in written
+    assert "catalog.json" not in written and "site/" not in written

@@ -32,7 +32,13 @@ from skillreg.registry.model import (
 )
 from skillreg.registry.signed import check_signing_keys, resign
 from skillreg.registry.site.files import SITE_DIR
-from skillreg.registry.store import RegistryStore, now_rfc3339, open_registry_store, pause_point
+from skillreg.registry.store import (
+    FolderRegistry,
+    RegistryStore,
+    now_rfc3339,
+    open_registry_store,
+    pause_point,
+)
 
 if TYPE_CHECKING:
     from skillreg.skill.parsed import ParsedSkill
@@ -245,5 +251,8 @@ def _would_write(reg: RegistryStore, plan: list[Planned]) -> list[str]:
                 paths.append(blob_path(item.bundle.sha256))
             paths.append(index_path(item.bundle.name))
     if any(p.new for p in plan):
-        paths += [CATALOG_FILE, HTML_FILE, f"{SITE_DIR}/"]
+        sharded = reg.require().sharded if reg.exists() else reg.storage.sharded_catalog
+        # A sharded catalog (object storage) has shards and no web catalog; a folder has both.
+        paths += ["catalog/", HTML_FILE] if sharded else [CATALOG_FILE, HTML_FILE]
+        paths += [f"{SITE_DIR}/"] if isinstance(reg, FolderRegistry) and not sharded else []
     return paths
