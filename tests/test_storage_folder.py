@@ -48,3 +48,20 @@ def test_a_signed_registry_outside_a_folder_is_refused_before_writing(tmp_path: 
     root = RegistryRoot(format="skillreg-registry", tuf="tuf")
     with pytest.raises(RegistryError, match="signs only registries in a folder"):
         check_signing_keys(store, root)
+
+
+def test_a_document_write_removes_what_a_killed_writer_of_it_left(tmp_path: Path) -> None:
+    """Documents are written under their key's lock, so a temp file of one is a dead writer's:
+    the next write of that document (a rerun) removes it; other files' temp files stay."""
+    storage = FolderStorage(tmp_path)
+    key = "index/ab/cd/abcd.json"
+    storage.write(key, b"{}", Kind.DOCUMENT, create=True)
+    folder = tmp_path / "index/ab/cd"
+    leftover = folder / ".skillreg-tmp-abcd.json-999999-0123abcd"
+    other = folder / ".skillreg-tmp-abce.json-999999-0123abcd"
+    leftover.write_bytes(b"half")
+    other.write_bytes(b"half")
+    stored = storage.read(key)
+    assert stored is not None
+    storage.write(key, b'{"a": 1}', Kind.DOCUMENT, etag=stored.etag)
+    assert not leftover.exists() and other.exists()

@@ -297,8 +297,9 @@ class FolderRegistry(RegistryStore):
 
     @contextlib.contextmanager
     def registry_lock(self) -> Iterator[None]:
-        """The registry-wide lock: signing holds it while it re-signs, so that two signers never
-        interleave their metadata versions. Publishers do not take it (they write conditionally)."""
+        """The registry-wide lock: signing holds it while it re-signs (two signers never
+        interleave metadata versions), and `derived` while it updates the web catalog's files.
+        Documents, bundles and the catalog never need it: they are written conditionally."""
         with self.storage.lock(f"{LOCK_DIR}/registry.lock"):
             yield
 

@@ -110,6 +110,20 @@ class FolderStorage:
             if etag is not None and (current is None or current.etag != etag):
                 raise WriteConflict(f"{self.root / key}: changed since read", path=self.root / key)
             self._put(key, data)
+            if kind is Kind.DOCUMENT:
+                self._drop_leftovers(key)
+
+    def _drop_leftovers(self, key: str) -> None:
+        """Remove temp files of `key` that killed writers left. Documents are written only
+        under their key's lock, which we hold: any temp file of one is a dead writer's."""
+        folder = self.root / os.path.dirname(key)
+        with os.scandir(folder) as entries:
+            stale = [
+                e.name for e in entries if (parse_temp_name(e.name) or ("",))[0] == Path(key).name
+            ]
+        for name in stale:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
 
     def _put(self, key: str, data: bytes) -> None:
         target = check_file(self.root, key)  # every folder on the way real, the file no link
