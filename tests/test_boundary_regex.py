@@ -4,9 +4,9 @@ Each scanner (the block outline, the inline scans, Related Skills, the frontmatt
 over a whole file, version ranges) is timed on adversarial lines of 10 KiB and of 100 KiB, several
 shapes each. Linear code takes ~10 times as long on the larger line, quadratic ~100 times: the
 bound is a ratio of 35, headroom for a loaded two-core machine, never an absolute timing; times are
-the process's CPU time, so that waiting for a core on a busy machine does not count. Each
-scanner runs in a child process, killed when one shape runs past `_DEADLINE` seconds, since a backtracking regular
-expression cannot be interrupted from Python (on the old heading regex one 10 KiB line took 7 s).
+the process's CPU time, so that waiting for a core on a busy machine does not count. Each scanner
+runs in a child process, killed when one shape runs past `_DEADLINE` seconds, since a backtracking
+regular expression cannot be interrupted from Python (the old heading regex took 7 s on 10 KiB).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ _BLOCK = [s for s in SHAPES if not s.startswith(("range", "yaml"))]
 _INLINE = ["link-openers", "link-blank", "link-title", "link-angle", "link-tail", "image-openers"]
 _INLINE += ["comment-openers", "comment-unclosed", "backticks", "backtick-openers"]
 _INLINE += ["backtick-runs", "ref-brackets", "spaces"]
-_RELATED = _INLINE + ["heading-spaces", "stars", "underscores", "html-attrs", "quotes", "colons"]
+_RELATED = [*_INLINE, "heading-spaces", "stars", "underscores", "html-attrs", "quotes", "colons"]
 _FRONTMATTER = ["quotes", "colons", "yaml-tag", "yaml-comment", "spaces", "hashes", "stars"]
 _FRONTMATTER += ["link-openers", "backtick-openers", "comment-openers"]
 _LINT = ["heading-spaces", "heading-hashes", "link-tail", "link-openers", "comment-openers"]
@@ -110,8 +110,12 @@ def _scanner(name: str, workdir: Path) -> Callable[[str], object]:
     from skillreg.lint.profiles import resolve_profile
     from skillreg.skill import frontmatter
     from skillreg.skill.markdown import parse_body
-    from skillreg.skill.markdown_inline import blank_code_spans, code_spans, find_comments
-    from skillreg.skill.markdown_inline import find_links
+    from skillreg.skill.markdown_inline import (
+        blank_code_spans,
+        code_spans,
+        find_comments,
+        find_links,
+    )
     from skillreg.skill.parsed import parse_skill
     from skillreg.skill.related import scan
 

@@ -15,6 +15,7 @@ import click
 
 from skillreg import __version__
 from skillreg.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillError
+from skillreg.core.terminal import for_terminal
 
 # name -> "module:attribute"; one module per command family, each a thin click wrapper.
 COMMANDS: dict[str, str] = {
@@ -37,6 +38,15 @@ COMMANDS: dict[str, str] = {
     "search": "skillreg.cli.browse:search",
     "init": "skillreg.cli.init:init",
 }
+
+
+def say(line: object, *, err: bool = False) -> None:
+    """Print one line whose parts may have come from a file, a registry or a path.
+
+    The whole line goes through `for_terminal`: a newline, a control character or an escape
+    sequence inside it is shown as an escape, so no value can forge a line of its own.
+    """
+    click.echo(for_terminal(str(line)), err=err)
 
 
 class LazyGroup(click.Group):
@@ -67,13 +77,13 @@ class LazyGroup(click.Group):
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"error: {exc.format_message()}{hint}", err=True)
+            say(f"error: {exc.format_message()}{hint}", err=True)
             sys.exit(EXIT_USAGE)
         except click.Abort:
             click.echo("error: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as exc:
-            click.echo(f"error: {exc.format_message()}", err=True)
+            say(f"error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -81,7 +91,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SkillError as exc:
-            click.echo(f"error: {exc.message}", err=True)
+            say(f"error: {exc.message}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from skillreg.cli import say
 from skillreg.cli.install import global_option, make_options, offline_option, scope_options
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -30,9 +31,9 @@ def list_installed(as_json: bool, **kw: Any) -> None:
         return
     for r in rows:
         where = ", ".join(r.agents) or "shared"
-        click.echo(f"{r.name:<28} {r.version:<12} {r.status:<9} {r.mode:<5} {where}")
+        say(f"{r.name:<28} {r.version:<12} {r.status:<9} {r.mode:<5} {where}")
     if not rows:
-        click.echo("no skills installed", err=True)
+        say("no skills installed", err=True)
 
 
 @click.command()
@@ -48,7 +49,7 @@ def outdated(as_json: bool, **kw: Any) -> None:
         _dump([dataclasses.asdict(r) for r in rows])
         return
     for r in rows:
-        click.echo(f"{r.name:<28} {r.current:<12} wanted {r.wanted:<12} latest {r.latest}")
+        say(f"{r.name:<28} {r.current:<12} wanted {r.wanted:<12} latest {r.latest}")
 
 
 @click.command()
@@ -63,14 +64,14 @@ def info(name: str, as_json: bool, **kw: Any) -> None:
     if as_json:
         _dump(data)
         return
-    click.echo(f"{data['name']}  ({data['registry']})")
+    say(f"{data['name']}  ({data['registry']})")
     if data["deprecated"] is not None:
-        click.echo(f"deprecated: {data['deprecated'] or 'no reason given'}")
+        say(f"deprecated: {data['deprecated'] or 'no reason given'}")
     for v in data["versions"]:
         yanked = f"  yanked: {v['yanked_reason'] or 'yes'}" if v["yanked"] else ""
-        click.echo(f"  {v['version']:<12} sha256:{v['sha256']}  {v['size']} bytes{yanked}")
+        say(f"  {v['version']:<12} sha256:{v['sha256']}  {v['size']} bytes{yanked}")
         if v["related"]:
-            click.echo(f"  {'':<12} related: {', '.join(v['related'])}")
+            say(f"  {'':<12} related: {', '.join(v['related'])}")
 
 
 @click.command()
@@ -87,6 +88,6 @@ def search(query: str, as_json: bool, **kw: Any) -> None:
         return
     for hit in hits:
         flag = " (deprecated)" if hit["deprecated"] else ""
-        click.echo(f"{hit['name']:<28} {hit['latest'] or '-':<10} {hit['description']}{flag}")
+        say(f"{hit['name']:<28} {hit['latest'] or '-':<10} {hit['description']}{flag}")
     if not hits:
-        click.echo(f"no skills match {query!r}", err=True)
+        say(f"no skills match {query!r}", err=True)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from skillreg.cli import say
+
 
 @click.command()
 @click.argument("name", required=False)
@@ -36,4 +38,4 @@ def init(name: str | None, profile_name: str | None, description: str | None, fo
             raise UsageError(f"{exc.message} (the current folder's name; pass NAME)") from None
     profile = profile_name or default_profile(cwd)
     path = scaffold_skill(parent, name, profile, description=description, force=force)
-    click.echo(path.relative_to(cwd) if path.is_relative_to(cwd) else path)
+    say(path.relative_to(cwd) if path.is_relative_to(cwd) else path)

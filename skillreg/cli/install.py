@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from skillreg.cli import say
 from skillreg.core.errors import EXIT_FAILED
 
 if TYPE_CHECKING:
@@ -45,16 +46,16 @@ def make_options(**values: Any) -> InstallOptions:
 
 
 def _notice(message: str) -> None:
-    click.echo(f"note: {message}", err=True)
+    say(f"note: {message}", err=True)
 
 
 def render(report: Report) -> None:
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     for action in report.actions:
-        click.echo(action)
+        say(action)
     for failure in report.failures:
-        click.echo(f"error: {failure}", err=True)
+        say(f"error: {failure}", err=True)
     if report.failures:
         sys.exit(EXIT_FAILED)
 
@@ -62,7 +63,10 @@ def render(report: Report) -> None:
 class _RichSink:
     def __init__(self, label: str, total: int | None) -> None:
         from rich.console import Console
+        from rich.markup import escape
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+        from skillreg.core.terminal import for_terminal
 
         self._bar = Progress(
             TextColumn("{task.description}"),
@@ -72,7 +76,8 @@ class _RichSink:
             transient=True,
         )
         self._bar.start()
-        self._task = self._bar.add_task(label, total=total)
+        # The label names a lock entry: neither its characters nor rich's [markup] may act.
+        self._task = self._bar.add_task(escape(for_terminal(label)), total=total)
 
     def advance(self, nbytes: int) -> None:
         self._bar.advance(self._task, nbytes)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from skillreg.cli import say
 from skillreg.core.diagnostics import Severity
 from skillreg.core.errors import EXIT_FAILED, EXIT_OK
 from skillreg.report import CHOICES
@@ -75,9 +76,9 @@ def lint(paths: tuple[Path, ...], profile: str | None, select: tuple[str, ...],
         output = _without_summary(output)
     click.echo(output, nl=False)
     if report.fixed and not quiet:
-        click.echo(f"fixed {len(report.fixed)} file(s): {', '.join(report.fixed)}", err=True)
+        say(f"fixed {len(report.fixed)} file(s): {', '.join(report.fixed)}", err=True)
     for path, why in report.unfixed.items():
-        click.echo(f"not fixed: {path}: {why}", err=True)
+        say(f"not fixed: {path}: {why}", err=True)
     sys.exit(EXIT_FAILED if report.failed else EXIT_OK)
 
 

@@ -6,6 +6,8 @@ import json
 
 import click
 
+from skillreg.cli import say
+
 _FROM = click.option(
     "--from", "registry", required=True, metavar="REGISTRY", help="Registry folder or file:// URL."
 )
@@ -19,7 +21,7 @@ def yank(spec: str, registry: str, reason: str | None) -> None:
     """Mark NAME@VERSION as yanked: resolution skips it unless pinned exactly."""
     from skillreg.registry.edit import yank as run
 
-    click.echo(run(registry, spec, reason).summary)
+    say(run(registry, spec, reason).summary)
 
 
 @click.command()
@@ -29,7 +31,7 @@ def unyank(spec: str, registry: str) -> None:
     """Undo `skill yank` for NAME@VERSION."""
     from skillreg.registry.edit import unyank as run
 
-    click.echo(run(registry, spec).summary)
+    say(run(registry, spec).summary)
 
 
 @click.command()
@@ -41,7 +43,7 @@ def deprecate(name: str, registry: str, message: str | None, undo: bool) -> None
     """Mark the skill NAME as deprecated (every version), or undo it."""
     from skillreg.registry.edit import deprecate as run
 
-    click.echo(run(registry, name, message, undo).summary)
+    say(run(registry, name, message, undo).summary)
 
 
 @click.group()
@@ -68,9 +70,9 @@ def verify(target: str, as_json: bool) -> None:
         click.echo(json.dumps({"ok": report.ok, "findings": findings}, indent=2))
     else:
         for f in report.findings:
-            click.echo(f"{f.path}: {f.severity.label}: {f.message}")
+            say(f"{f.path}: {f.severity.label}: {f.message}")
         verdict = "ok" if report.ok else "FAILED"
-        click.echo(
+        say(
             f"{verdict}: {report.skills} skills, {report.versions} versions, "
             f"{report.blobs} bundles checked"
         )
@@ -89,8 +91,8 @@ def reindex(target: str) -> None:
 
     written, removed = run(target)
     for rel in written:
-        click.echo(f"wrote {rel}")
+        say(f"wrote {rel}")
     for rel in removed:
-        click.echo(f"removed {rel} (left by an interrupted publish)")
+        say(f"removed {rel} (left by an interrupted publish)")
     if not written and not removed:
-        click.echo("derived files already current")
+        say("derived files already current")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from skillreg.cli import say
+
 if TYPE_CHECKING:
     from skillreg.core.diagnostics import Diagnostic
 
@@ -31,7 +33,7 @@ def pack(path: Path, out_dir: Path) -> None:
     from skillreg.bundle.pack import pack_to_folder
 
     bundle, target = pack_to_folder(path, out_dir)
-    click.echo(f"{target}  sha256:{bundle.sha256}  {bundle.size} bytes")
+    say(f"{target}  sha256:{bundle.sha256}  {bundle.size} bytes")
 
 
 @click.command()
@@ -71,11 +73,11 @@ def publish(
         return
     verb = "would publish" if dry_run else "published"
     for spec in result.published:
-        click.echo(f"{verb} {spec}")
+        say(f"{verb} {spec}")
     for spec in result.unchanged:
-        click.echo(f"unchanged {spec}")
+        say(f"unchanged {spec}")
     for rel in result.written:
-        click.echo(f"{'would write' if dry_run else 'wrote'} {rel}")
+        say(f"{'would write' if dry_run else 'wrote'} {rel}")
 
 
 def _findings(diagnostics: Sequence[Diagnostic], files: int) -> str:

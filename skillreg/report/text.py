@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.terminal import for_terminal, one_line
 from skillreg.report.location import Locator
 from skillreg.report.tally import Tally, ordered
 
@@ -22,31 +23,16 @@ _SEVERITY_STYLE = {
 }
 
 
-# Messages quote skill text, which is untrusted: a control character or an escape sequence in it
-# could rewrite the user's terminal, and bidi overrides could make a line read differently from
-# what it says. They are shown as escapes instead. Tabs stay; newlines are handled per message.
-_UNPRINTABLE = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (
-        *range(0x20),
-        0x7F,
-        *range(0x80, 0xA0),
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-    if code != 0x09
-}
-
-
 def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
 
 def format_line(diagnostic: Diagnostic, locator: Locator, *, color: bool = False) -> str:
     d = diagnostic
-    where = f"{locator.display(d.path).translate(_UNPRINTABLE)}:{d.line}:{d.col}"
+    # Paths and messages quote skill text, which is untrusted (see `skillreg.core.terminal`).
+    where = f"{for_terminal(locator.display(d.path))}:{d.line}:{d.col}"
     # A message spanning lines would break one-finding-per-line tools (grep, editors).
-    message = " ".join(d.message.splitlines()).translate(_UNPRINTABLE)
+    message = one_line(d.message)
     label = _paint(f"{d.severity.label}:", _SEVERITY_STYLE[d.severity], color)
     # Styling stops before the `: CODE` that follows the location, so `grep ': SK1'` and the
     # like match coloured and plain output alike.
