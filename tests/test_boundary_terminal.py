@@ -132,6 +132,11 @@ def test_install_warnings_are_neutralised(tmp_path: Path, hostile_server: Server
 # -- hostile files and paths ---------------------------------------------------------------------
 
 
+def _file_name(payload: str) -> str:
+    """The payload as one file name (no slash, no NUL: the only bytes a name cannot hold)."""
+    return payload.replace("/", "_").replace("\x00", "")
+
+
 def _write_skill(folder: Path, name: str, body: str, description: str = "d") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fm = f"---\nname: {json.dumps(name)}\ndescription: {json.dumps(description)}\n"
@@ -157,7 +162,8 @@ def test_graph_names_and_reasons_are_neutralised(tmp_path: Path, payload: str, f
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_lint_output_is_neutralised(tmp_path: Path, payload: str, fmt: str) -> None:
     _write_skill(tmp_path / "bad", f"Bad{payload}", "body", description=payload)
-    result = run("lint", "--output-format", fmt, str(tmp_path / "bad"), cwd=tmp_path)
+    _write_skill(tmp_path / _file_name(payload), "Bad", "body")  # the path is in every finding
+    result = run("lint", "--output-format", fmt, str(tmp_path), cwd=tmp_path)
     assert result.exit_code == 1, result.output
     assert_neutral(result.stdout + result.stderr, annotations=fmt == "github")
 
@@ -171,7 +177,7 @@ def test_index_to_stdout_is_neutralised(tmp_path: Path, payload: str) -> None:
 
 
 def test_error_lines_echoing_paths_are_neutralised(tmp_path: Path, payload: str) -> None:
-    name = payload.replace("/", "_").replace("\x00", "")
+    name = _file_name(payload)
     for args in (
         ("pack", str(tmp_path / name)),
         ("lint", "--config", str(tmp_path / name)),
@@ -203,7 +209,7 @@ def test_publish_and_verify_messages_are_neutralised(tmp_path: Path, payload: st
     (tmp_path / "src" / "alpha" / "notes.md").write_text("x")
     result = run("publish", str(tmp_path / "src"), "--to", str(registry), cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    name = payload.replace("/", "_").replace("\x00", "")
+    name = _file_name(payload)
     (registry / "index" / f"{name}.json").write_text(json.dumps({"name": payload}))
     result = run("registry", "verify", str(registry), cwd=tmp_path)
     assert result.exit_code == 1, result.output
