@@ -9,7 +9,9 @@ its sha256 and size, so an installed copy can still be checked against it.
 Left out: VCS folders, ``.skillignore`` itself and paths it matches (gitignore syntax), and any
 ``.skill-manifest.json`` already in the folder (a bundle's own manifest is always regenerated).
 Refused: symlinks that leave the folder or point at folders, device files, FIFOs and sockets,
-names that collide when case is ignored, and trees over the file-count or byte limits.
+names that collide when case is ignored, names that are not UTF-8 or hold a backslash or a control
+character (install refuses them, or no listing can show them), and trees over the file-count or
+byte limits.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ def collect_files(folder: Path, limits: Limits = Limits()) -> list[BundleFile]:
             rel = rel_dir + fname
             if rel in (IGNORE_FILE, MANIFEST_FILE) or (spec and spec.match_file(rel)):
                 continue
+            _check_name(rel, folder)
             data, executable = _read_member(root, Path(dirpath, fname), folder)
             total += len(data)
             files.append(BundleFile(unicodedata.normalize("NFC", rel), data, executable))
@@ -143,6 +146,23 @@ def collect_files(folder: Path, limits: Limits = Limits()) -> list[BundleFile]:
     files = [_as_skill_file(f, files) for f in files]
     _check_files(files, folder)
     return sorted(files, key=lambda f: f.path.encode())
+
+
+def _check_name(rel: str, folder: Path) -> None:
+    """Refuse a name that install would refuse, or that no listing can show: published versions
+    are immutable, so a name that fails later would make the version uninstallable for good."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        problem = "is not valid UTF-8"
+    else:
+        if "\\" in rel:
+            problem = "holds a backslash (a folder separator on Windows; install refuses it)"
+        elif any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in rel):
+            problem = "holds a control character"
+        else:
+            return
+    raise BundleError(f"{folder}: file name {rel!r} {problem}; rename it", path=folder)
 
 
 def _as_skill_file(file: BundleFile, files: list[BundleFile]) -> BundleFile:

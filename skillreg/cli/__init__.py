@@ -6,6 +6,7 @@ becomes ``error: <message>`` on stderr and its exit code; anything else is a bug
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -38,6 +39,9 @@ COMMANDS: dict[str, str] = {
     "search": "skillreg.cli.browse:search",
     "init": "skillreg.cli.init:init",
 }
+
+
+_BAD_PATH = frozenset({errno.ENAMETOOLONG, errno.ELOOP})
 
 
 def say(line: object, *, err: bool = False) -> None:
@@ -93,6 +97,14 @@ class LazyGroup(click.Group):
         except SkillError as exc:
             say(f"error: {exc.message}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            # A path the OS cannot even look up (a name too long, a symlink loop) fails in
+            # pathlib's is_file()/exists() probes, which pass over only "no such file"; such a
+            # path is bad input wherever it came from. Any other OSError is a bug and surfaces.
+            if exc.errno not in _BAD_PATH:
+                raise
+            say(f"error: {exc.filename}: {exc.strerror}", err=True)
+            ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
