@@ -28,7 +28,7 @@ from tests.conftest import REPO
 SMALL, LARGE = 10 * 1024, 100 * 1024
 MAX_RATIO = 35.0
 _DEADLINE = 60.0  # seconds (wall) for one shape of a scanner, in its child process
-_CALIBRATE_S = 0.01  # the small line is repeated until one timing takes at least this long
+_CALIBRATE_S = 0.005  # the small line is repeated until one timing takes at least this long
 
 
 def _repeat(unit: str, n: int) -> str:
@@ -90,9 +90,12 @@ _LINT = ["heading-spaces", "heading-hashes", "link-tail", "link-openers", "comme
 _LINT += ["backtick-openers", "suppress", "yaml-comment", "quotes", "stars", "ref-blank"]
 _RANGES = ["range-blank", "range-commas", "range-ops", "range-dots", "digits", "spaces", "stars"]
 
+_AFTER_PARAGRAPH = ["heading-spaces", "heading-closing", "setext", "break-dash", "html-blank"]
+_AFTER_PARAGRAPH += ["html-attrs", "ref-blank", "ref-brackets", "digits", "list-blank", "spaces"]
+
 SCANNERS: dict[str, list[str]] = {
     "block": _BLOCK,
-    "block-after-paragraph": _BLOCK,
+    "block-after-paragraph": _AFTER_PARAGRAPH,
     "block-in-list": ["heading-spaces", "setext", "break-dash", "link-tail", "fence", "spaces"],
     "inline": _INLINE,
     "related": _RELATED,
