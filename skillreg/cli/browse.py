@@ -67,11 +67,11 @@ def outdated(as_json: bool, exit_code: bool, **kw: Any) -> None:
             [(r.name, r.current, r.wanted, r.latest, _yank_note(r.yanked, r.yanked_reason))
              for r in rows],
         )  # fmt: skip
-    from skillreg.core.terminal import printable
+    from skillreg.core.terminal import for_terminal
 
     for r in rows:
         if r.yanked:  # the reason is the registry's text: untrusted, so neutralised
-            reason = f" ({printable(r.yanked_reason)})" if r.yanked_reason else ""
+            reason = f" ({for_terminal(r.yanked_reason)})" if r.yanked_reason else ""
             click.echo(f"warning: {r.name} {r.current} is yanked{reason}; run `skill update "
                        f"{r.name}` or pin another version", err=True)  # fmt: skip
     if exit_code and rows:
@@ -99,11 +99,11 @@ def info(name: str, as_json: bool, **kw: Any) -> None:
         _dump(data)
         return
     from skillreg.cli.tables import print_table
-    from skillreg.core.terminal import printable
+    from skillreg.core.terminal import for_terminal
 
-    click.echo(printable(f"{data['name']}  ({data['registry']})"))
+    click.echo(for_terminal(f"{data['name']}  ({data['registry']})"))
     if data["deprecated"] is not None:
-        click.echo(printable(f"deprecated: {data['deprecated'] or 'no reason given'}"))
+        click.echo(for_terminal(f"deprecated: {data['deprecated'] or 'no reason given'}"))
     print_table(
         ["version", "size", "sha256", "related", "note"],
         [(v["version"], str(v["size"]), v["sha256"], ", ".join(v["related"]),

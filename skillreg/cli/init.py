@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from skillreg.cli import say
+
 EXAMPLES = """
 \b
 Examples:
@@ -47,7 +49,7 @@ def init(name: str | None, profile_name: str | None, description: str | None, fo
     profile = profile_name or default_profile(cwd)
     path = scaffold_skill(parent, name, profile, description=description, force=force)
     shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
-    click.echo(shown)
+    say(shown)
     if not quiet:
         folder = shown.parent
         click.echo(_next_steps(str(shown), "." if str(folder) == "." else str(folder)), err=True)

@@ -12,7 +12,6 @@ cache cannot answer is done in worker processes when there is enough of it to pa
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -168,8 +167,7 @@ def _work(tasks: Sequence[tuple[str, str]], plan: Plan) -> list[tuple[str, Any]]
 def _parse_task(path: str, plan: Plan) -> tuple[str, tuple[Any, ...], bool]:
     """Hash, parse and lint SKILL.md; `stable` says no write happened between the two reads."""
     before = os.stat(path)
-    with open(path, "rb") as fh:
-        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    sha = sha256_file(path)
     summary = summarize(Path(path), plan)
     after = os.stat(path)
     return sha, summary.to_cache(), stat_key(before) == stat_key(after)

@@ -9,7 +9,7 @@ settings override the parent's key by key. Built-in profiles ship in ``schema/pr
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,10 +58,21 @@ def builtin_profiles() -> dict[str, Path]:
 
 
 def resolve_profile(
-    spec: str | None, named: Mapping[str, Path] | None = None, base: Path | None = None
+    spec: str | None,
+    named: Mapping[str, Path] | None = None,
+    base: Path | None = None,
+    *,
+    within: Path | None = None,
 ) -> Profile:
-    """The profile `spec` names: a configured name, a built-in name, or a path (from `base`)."""
-    return _load(_locate(spec or DEFAULT_PROFILE, named or {}, base or Path.cwd()), ())
+    """The profile `spec` names: a configured name, a built-in name, or a path (from `base`).
+
+    `within` is the project root when `spec` or `named` came from a project's config file, which
+    a cloned repository controls: that profile file, and every one it extends, must then resolve
+    (symlinks followed) inside the root, so that no config can make lint read an arbitrary file
+    (say a credentials JSON) and quote it. The command line and built-ins are not bounded.
+    """
+    path = _locate(spec or DEFAULT_PROFILE, named or {}, base or Path.cwd())
+    return _load(path, (), within.resolve() if within is not None else None)
 
 
 def _locate(spec: str, named: Mapping[str, Path], base: Path) -> Path:
@@ -83,15 +94,22 @@ def _locate(spec: str, named: Mapping[str, Path], base: Path) -> Path:
     )
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
+def _load(path: Path, chain: tuple[Path, ...], within: Path | None) -> Profile:
     resolved = path.resolve()
     if resolved in chain:
         raise ConfigError(f"{path}: profile extends itself (through {chain[-1]})", path=path)
+    builtin = resolved.parent == schema_dir().resolve() / "profiles"
+    if within is not None and not builtin and not resolved.is_relative_to(within):
+        raise ConfigError(
+            f"{path}: a profile named by the project's config must be a file inside the project"
+            f" ({within}); give one from elsewhere with --profile",
+            path=path,
+        )
     data = _read(resolved)
     parent: Profile | None = None
     if isinstance(data.get("extends"), str):
         parent_path = _locate(data["extends"], {}, resolved.parent)
-        parent = _load(parent_path, (*chain, resolved))
+        parent = _load(parent_path, (*chain, resolved), within)
     schema: Mapping[str, Any] = data.get("frontmatter", {})
     if parent is not None:
         schema = {"allOf": [parent.frontmatter, schema]}
@@ -139,7 +157,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _validate_profile(path: Path, data: Any) -> None:
-    """A user's profile file must match profile.schema.json and hold a valid JSON Schema."""
+    """A user's profile file must match profile.schema.json and hold a valid JSON Schema.
+
+    Errors name where and which rule, never the offending value: a file that is not a profile at
+    all must not have its contents quoted into a CI log.
+    """
     import jsonschema  # no stubs installed
 
     meta = json.loads((schema_dir() / "profile.schema.json").read_text(encoding="utf-8"))
@@ -147,12 +169,25 @@ def _validate_profile(path: Path, data: Any) -> None:
         jsonschema.Draft202012Validator(meta).iter_errors(data)
     )
     if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{path}: invalid profile at {where}: {error.message}", path=path)
+        raise ConfigError(
+            f"{path}: invalid profile at {_where(error.absolute_path)}: breaks the"
+            f" {error.validator!r} rule of profile.schema.json",
+            path=path,
+        )
     try:
         jsonschema.Draft202012Validator.check_schema(data.get("frontmatter", {}))
     except jsonschema.exceptions.SchemaError as exc:
-        raise ConfigError(f"{path}: invalid frontmatter schema: {exc.message}", path=path) from None
+        raise ConfigError(
+            f"{path}: invalid frontmatter schema at {_where(exc.absolute_path)}: breaks the"
+            f" {exc.validator!r} rule of the JSON Schema meta-schema",
+            path=path,
+        ) from None
     problem = regex_problem(data.get("frontmatter", {}))
     if problem:
         raise ConfigError(f"{path}: invalid frontmatter schema: {problem}", path=path)
+
+
+def _where(parts: Iterable[object]) -> str:
+    """A location in the file: keys as written (cut short), array indexes."""
+    shown = "/".join(str(part)[:40] for part in parts)
+    return shown[:200] or "(top level)"

@@ -120,7 +120,13 @@ def _setup(options: LintOptions, cwd: Path) -> _Setup:
     settings = parse_settings(config, cwd)
 
     base = cwd if options.profile else settings.root
-    profile = resolve_profile(options.profile or settings.profile, settings.profiles, base)
+    # A profile the project's config names is bounded by the project; one given on the command
+    # line is the user's own choice.
+    chosen_by_user = options.profile is not None and options.profile not in settings.profiles
+    within = None if chosen_by_user else settings.root
+    profile = resolve_profile(
+        options.profile or settings.profile, settings.profiles, base, within=within
+    )
     max_bytes = options.max_file_size or settings.max_file_size
     selection = build_selection(settings, options.select, options.ignore)
     audit = bool(selection.enabled & AUDIT_CODES)  # skip the family's cost when none is on

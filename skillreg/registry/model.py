@@ -83,6 +83,9 @@ class RegistryRoot(_Model):
             or any(part in ("", ".", "..") for part in parts)
         ):
             raise ValueError(f"{template!r} must be a relative path inside the registry")
+        # No path or URL holds a control character; a NUL would reach open() as a ValueError.
+        if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in template):
+            raise ValueError(f"{template!r} holds a control character")
         return template
 
 
