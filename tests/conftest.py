@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"  # read-only data beside the repository in CI; absent in a lone clone
+SHARED = REPO.parent / "shared"  # read-only data beside the repository; absent in a lone clone
 CORPUS = SHARED / "corpus"
 SEED = REPO / "registry" / "backend-developer"  # the seed ships in our own catalog sources
 RELATED = REPO / "tests" / "fixtures" / "related"  # the five skills the seed names
