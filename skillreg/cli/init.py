@@ -17,8 +17,20 @@ import click
     "config, else agentskills]",
 )
 @click.option("--description", help="The frontmatter description (default: a placeholder).")
+@click.option(
+    "--tier",
+    metavar="TIER",
+    help="council: the tier whose sections (and council) to scaffold, e.g. executive. "
+    "[default: placeholders, which lint rejects until filled in]",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing SKILL.md.")
-def init(name: str | None, profile_name: str | None, description: str | None, force: bool) -> None:
+def init(
+    name: str | None,
+    profile_name: str | None,
+    description: str | None,
+    tier: str | None,
+    force: bool,
+) -> None:
     """Create NAME/SKILL.md, or SKILL.md in the current folder when NAME is omitted.
 
     Without NAME the skill is named after the current folder. Prints the path it wrote.
@@ -35,5 +47,5 @@ def init(name: str | None, profile_name: str | None, description: str | None, fo
         except UsageError as exc:
             raise UsageError(f"{exc.message} (the current folder's name; pass NAME)") from None
     profile = profile_name or default_profile(cwd)
-    path = scaffold_skill(parent, name, profile, description=description, force=force)
+    path = scaffold_skill(parent, name, profile, description=description, force=force, tier=tier)
     click.echo(path.relative_to(cwd) if path.is_relative_to(cwd) else path)

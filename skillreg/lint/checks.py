@@ -14,6 +14,7 @@ from pathlib import Path
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.lint import suppress
 from skillreg.lint.body_rules import body_findings, link_problem
+from skillreg.lint.conditions import condition_findings
 from skillreg.lint.field_rules import (
     delimiter_findings,
     explicit_tags,
@@ -65,15 +66,22 @@ def check_file(path: Path, plan: Plan) -> FileResult:
     skill = parse_skill(path, max_bytes=plan.max_bytes)
     found = list(skill.diagnostics)
     fm = skill.frontmatter
+    profile = plan.profile  # as it applies to this skill (`when` conditions)
     if fm is not None and isinstance(fm.data, dict):
+        profile = profile.for_data(fm.data)
         tags = explicit_tags(skill, fm)
         found.extend(schema_findings(fm, checker_for(plan.profile), skill.display, tags))
         found.extend(name_findings(skill, fm))
         found.extend(delimiter_findings(skill, fm))
         found.extend(key_findings(skill, fm, tags))
         found.extend(tag_findings(skill, fm, tags))
+        if profile.conditions:
+            # A value the schema already rejected (empty, not kebab-case) is not reported again.
+            rejected = {(d.line, d.col) for d in found}
+            conditional = condition_findings(skill.display, fm, profile.conditions)
+            found.extend(d for d in conditional if (d.line, d.col) not in rejected)
     if skill.body is not None and skill.source is not None:
-        found.extend(body_findings(skill, skill.body, plan.profile))
+        found.extend(body_findings(skill, skill.body, profile))
     directives = suppress.collect(skill)
     if plan.slim:
         skill = slim(skill, plan.profile.related_section or "Related Skills")
