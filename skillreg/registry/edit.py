@@ -104,7 +104,7 @@ def apply_edit(
     from skillreg.registry.store import FolderRegistry, registry_folder
 
     reg = FolderRegistry(registry_folder(target))
-    reg.require()
+    reg.upgrade_root()  # the catalog it rewrites is of this skillreg's format
     with reg.skill_lock(name):
         doc = reg.read_doc(name)
         if doc is None:

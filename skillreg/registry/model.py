@@ -14,6 +14,12 @@ plus ``{name}/.skill-manifest.json`` (`BundleManifest`): every other file with i
 
 Only the per-skill documents change after publish: a new version, `yanked`, `deprecated`, tags.
 Every change raises `serial`, so a client can refuse a document older than one it has seen.
+
+Format versions: 1 had no frontmatter metadata; 2 records each version's `license`,
+`compatibility` and string `metadata` (tier, council, category, ...), and the catalog carries the
+latest version's. Readers take both (version 1 documents simply have none); writers upgrade a
+version 1 registry's ``registry.json`` before they write, so an old client refuses it cleanly
+instead of failing on fields it does not know.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from skillreg.core.names import MAX_NAME, NAME_PATTERN
 
 FORMAT: Final = "skillreg-registry"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+OLDEST_READABLE = 1
+BUNDLE_FORMAT_VERSION = 1  # bundles did not change with the registry format
 ROOT_FILE = "registry.json"
 CATALOG_FILE = "catalog.json"
 HTML_FILE = "index.html"
@@ -44,6 +52,19 @@ BLOB_TEMPLATE = "blobs/sha256/{h01}/{h23}/{sha256}.tar.gz"
 
 
 SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
+# Frontmatter metadata as a registry records it: bounded, since any registry may be hostile.
+MAX_METADATA = 64
+MetadataKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+MetadataValue = Annotated[str, Field(max_length=1024)]
+Metadata = Annotated[
+    dict[MetadataKey, MetadataValue],
+    Field(
+        default_factory=dict,
+        max_length=MAX_METADATA,
+        description="the frontmatter's string metadata (tier, council, category, ...), "
+        "`version` excepted",
+    ),
+]
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
 
@@ -106,6 +127,11 @@ class VersionEntry(_Model):
         default_factory=list, description="names under the skill's Related Skills section"
     )
     published: str = Field(pattern=TIMESTAMP, description="RFC 3339 UTC, e.g. 2026-11-26T17:00:00Z")
+    license: str | None = Field(default=None, max_length=1024, description="frontmatter license")
+    compatibility: str | None = Field(
+        default=None, max_length=1024, description="frontmatter compatibility"
+    )
+    metadata: Metadata
     yanked: bool = Field(default=False, description="skipped by resolution unless pinned exactly")
     yanked_reason: str | None = None
 
@@ -131,6 +157,7 @@ class CatalogEntry(_Model):
     description: str = Field(description="first line of the latest description, trimmed")
     latest: SemVer | None
     deprecated: bool = False
+    metadata: Metadata  # of the version `description` comes from
 
 
 class Catalog(_Model):
@@ -153,7 +180,7 @@ class BundleManifest(_Model):
     """``{name}/.skill-manifest.json`` inside a bundle: every other member, sorted by path."""
 
     format: str = Field(default=BUNDLE_FORMAT, description=f"always {BUNDLE_FORMAT!r}")
-    format_version: int = FORMAT_VERSION
+    format_version: int = BUNDLE_FORMAT_VERSION
     name: SkillName
     version: SemVer
     files: list[ManifestFile]
