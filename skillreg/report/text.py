@@ -38,6 +38,12 @@ _UNPRINTABLE = {
 }
 
 
+def printable(text: str) -> str:
+    """`text` on one line with control characters and bidi overrides shown as escapes: for any
+    untrusted text (a registry's descriptions, a skill's values) bound for a terminal."""
+    return " ".join(text.splitlines()).translate(_UNPRINTABLE)
+
+
 def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
