@@ -173,8 +173,11 @@ def same_errors_as_lint(root: Path, profile: str) -> bool:
     return indexed == {path: sorted(found) for path, found in linted.items()}
 
 
+RELATED_METADATA = REPO / "tests" / "lint_cases" / "sk308-related-mismatch" / "profile.json"
+
+
 @needs_corpus
-@pytest.mark.parametrize("profile", ["agentskills", "council"])
+@pytest.mark.parametrize("profile", ["agentskills", "council", str(RELATED_METADATA)])
 def test_corpus_errors_are_lint_errors(profile: str) -> None:
     assert same_errors_as_lint(CORPUS, profile)
 

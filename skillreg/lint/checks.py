@@ -84,13 +84,15 @@ def check_file(path: Path, plan: Plan) -> FileResult:
         found.extend(body_findings(skill, skill.body, profile))
     directives = suppress.collect(skill)
     if plan.slim:
-        skill = slim(skill, plan.profile.related_section or "Related Skills")
+        profile = plan.profile
+        skill = slim(skill, profile.related_section or "Related Skills", profile.related_metadata)
     return FileResult(skill, found, directives)
 
 
-def slim(skill: ParsedSkill, section_title: str) -> ParsedSkill:
-    """`skill` with only what cross-skill checks read: the frontmatter values, the `name` entry,
-    the level-1/2 headings and one section's lines (the body then starts at that section).
+def slim(skill: ParsedSkill, section_title: str, metadata_key: str | None = None) -> ParsedSkill:
+    """`skill` with only what cross-skill checks read: the frontmatter values, the `name` entry
+    (and the related-names metadata entry, when the profile reads one), the level-1/2 headings
+    and one section's lines (the body then starts at that section).
     Results cross process boundaries, and pickling whole outlines costs more than parsing them."""
     body, source, fm = skill.body, skill.source, skill.frontmatter
     if body is None or source is None:
@@ -108,6 +110,8 @@ def slim(skill: ParsedSkill, section_title: str) -> ParsedSkill:
         kept = Body(lines, section.first_line, kept.headings, (), (), blocks)
     if fm is not None:
         wanted: tuple[Key, ...] = ((), ("name",))
+        if metadata_key:
+            wanted += (("metadata", metadata_key),)
         entries = {key: fm.entries[key] for key in wanted if key in fm.entries}
         fm = dataclasses.replace(fm, entries=entries)
     return dataclasses.replace(

@@ -30,6 +30,7 @@ _BODY_DEFAULTS: dict[str, Any] = {
     "max_tokens": 5000,
     "first_section": None,
     "last_section": None,
+    "related_metadata": None,
 }
 
 
@@ -45,6 +46,7 @@ class Profile:
     max_tokens: int = 5000
     first_section: str | None = None  # the H2 that should come first (SK210 when not)
     last_section: str | None = None  # the H2 that should come last
+    related_metadata: str | None = None  # a metadata key holding comma-separated related names
     conditions: tuple[Condition, ...] = ()
     applies_to: str = ""  # for a variant: the values that chose it, for messages
     _variants: dict[tuple[str | None, ...], Profile] = field(
@@ -153,6 +155,7 @@ def _typed(body: Mapping[str, Any]) -> dict[str, Any]:
         "max_tokens": int(body["max_tokens"]),
         "first_section": body["first_section"],
         "last_section": body["last_section"],
+        "related_metadata": body["related_metadata"],
     }
 
 
