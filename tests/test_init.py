@@ -92,8 +92,8 @@ LEADERSHIP = [
 def test_council_template_per_tier(cwd: Path, tier: str, council: str, sections: list[str]) -> None:
     assert run("role", "--profile", "council", "--tier", tier)[0] == 0
     data, body = split(cwd / "role" / "SKILL.md")
-    assert data["metadata"]["tier"] == tier
-    assert data["metadata"]["council"] == council
+    assert isinstance(metadata := data["metadata"], dict)
+    assert (metadata["tier"], metadata["council"]) == (tier, council)
     assert [line[3:] for line in body.splitlines() if line.startswith("## ")] == sections
 
 
@@ -106,7 +106,7 @@ def test_executive_scaffold_lints_clean(cwd: Path) -> None:
 def test_placeholders_fail_lint(cwd: Path) -> None:
     assert run("fresh-skill", "--profile", "council")[0] == 0
     data, _ = split(cwd / "fresh-skill" / "SKILL.md")
-    assert data["metadata"]["tier"] == "placeholder-tier"
+    assert isinstance(metadata := data["metadata"], dict) and metadata["tier"] == "placeholder-tier"
     result = CliRunner().invoke(cli, ["lint", "--profile", "council", "fresh-skill"])
     assert result.exit_code == 1
     assert "SK113" in result.stdout and "placeholder-tier" in result.stdout

@@ -49,16 +49,17 @@ class Condition:
     default: Case | None
 
     def value_in(self, data: Mapping[str, Any]) -> str | None:
-        return field_value(data, self.field)
+        """The skill's value when it has a case of its own, else None (the default applies):
+        variants are keyed by it, so hostile trees of made-up values cannot multiply them."""
+        value = field_value(data, self.field)
+        return value if value in self.cases else None
 
     def case_for(self, value: str | None) -> tuple[Case | None, str]:
         """The case that applies and how messages name it (``metadata.tier 'executive'``)."""
         case = self.cases.get(value) if value is not None else None
         if case is not None:
             return case, f"{self.field} '{value}'"
-        if value is None:
-            return self.default, f"no {self.field}"
-        return self.default, f"{self.field} '{value}' (no case of its own)"
+        return self.default, f"a {self.field} with no case of its own"
 
 
 def field_value(data: Mapping[str, Any], dotted: str) -> str | None:
@@ -99,7 +100,7 @@ def condition_findings(
     """SK114 and SK115 for each condition whose case names `allowed` or `expected` values."""
     found: list[Diagnostic] = []
     for condition in conditions:
-        case, named = condition.case_for(condition.value_in(fm.data))
+        case, named = condition.case_for(condition.value_in(fm.data))  # (default: no pairings)
         if case is None:
             continue
         for rule, table in ((c.VALUE_PAIRING, case.allowed), (c.UNEXPECTED_VALUE, case.expected)):

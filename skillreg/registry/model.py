@@ -56,15 +56,18 @@ SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase 
 MAX_METADATA = 64
 MetadataKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 MetadataValue = Annotated[str, Field(max_length=1024)]
-Metadata = Annotated[
-    dict[MetadataKey, MetadataValue],
-    Field(
+Metadata = dict[MetadataKey, MetadataValue]
+
+
+def _metadata_field() -> Metadata:
+    return Field(
         default_factory=dict,
         max_length=MAX_METADATA,
         description="the frontmatter's string metadata (tier, council, category, ...), "
         "`version` excepted",
-    ),
-]
+    )
+
+
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
 
@@ -131,7 +134,7 @@ class VersionEntry(_Model):
     compatibility: str | None = Field(
         default=None, max_length=1024, description="frontmatter compatibility"
     )
-    metadata: Metadata
+    metadata: Metadata = _metadata_field()
     yanked: bool = Field(default=False, description="skipped by resolution unless pinned exactly")
     yanked_reason: str | None = None
 
@@ -157,7 +160,7 @@ class CatalogEntry(_Model):
     description: str = Field(description="first line of the latest description, trimmed")
     latest: SemVer | None
     deprecated: bool = False
-    metadata: Metadata  # of the version `description` comes from
+    metadata: Metadata = _metadata_field()  # of the version `description` comes from
 
 
 class Catalog(_Model):
