@@ -38,6 +38,7 @@ class Graph:
     missing: tuple[str, ...]
     edges: tuple[Edge, ...]
     cycles: tuple[tuple[str, ...], ...]
+    councils: Mapping[str, str] = field(default_factory=dict)  # node -> metadata.council
 
     def neighbourhood(self, name: str) -> Graph:
         """`name` with its outgoing and incoming edges and the nodes at their other ends."""
@@ -48,6 +49,7 @@ class Graph:
             tuple(n for n in self.missing if n in touched),
             edges,
             tuple(c for c in self.cycles if name in c),
+            {n: c for n, c in self.councils.items() if n in touched},
         )
 
     def __contains__(self, name: object) -> bool:
@@ -84,7 +86,13 @@ def graph_from_index(document: Mapping[str, Any]) -> Graph:
         replace(e, cyclic=e.source in group_of and group_of[e.source] == group_of.get(e.target))
         for e in edges.values()
     ]
-    return Graph(tuple(nodes), tuple(sorted(missing)), tuple(sorted(marked)), tuple(groups))
+    councils = {
+        entry["name"]: entry["council"]
+        for entry in document["skills"]
+        if isinstance(entry.get("council"), str) and entry["council"]
+    }
+    edges_sorted = tuple(sorted(marked))
+    return Graph(tuple(nodes), tuple(sorted(missing)), edges_sorted, tuple(groups), councils)
 
 
 def _components(nodes: list[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
@@ -206,7 +214,15 @@ def render_mermaid(graph: Graph, focus: str | None = None) -> str:
     del focus
     ids = {name: f"n{i}" for i, name in enumerate((*graph.nodes, *graph.missing))}
     lines = ["flowchart LR"]
-    lines += [f'  {ids[n]}["{_mermaid_label(n)}"]' for n in graph.nodes]
+    # Skills of one council share a subgraph (the seed's family sorts skills into councils).
+    by_council: dict[str, list[str]] = {}
+    for n in graph.nodes:
+        by_council.setdefault(graph.councils.get(n, ""), []).append(n)
+    for index, council in enumerate(sorted(c for c in by_council if c)):
+        lines.append(f'  subgraph c{index}["{_mermaid_label(council)}"]')
+        lines += [f'    {ids[n]}["{_mermaid_label(n)}"]' for n in by_council[council]]
+        lines.append("  end")
+    lines += [f'  {ids[n]}["{_mermaid_label(n)}"]' for n in by_council.get("", ())]
     lines += [f'  {ids[n]}["{_mermaid_label(n)} (missing)"]:::missing' for n in graph.missing]
     for e, mutual in _pairs(graph):
         lines.append(f"  {ids[e.source]} {'<-->' if mutual else '-->'} {ids[e.target]}")

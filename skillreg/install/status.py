@@ -3,6 +3,7 @@ and search over a registry's catalog."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from skillreg.install.targets import entry_status
 
 if TYPE_CHECKING:
     from skillreg.registry.model import SkillDocument
+    from skillreg.registry.search import SearchResult
 
 
 @dataclass(frozen=True)
@@ -99,16 +101,16 @@ def info(options: InstallOptions, name: str) -> dict[str, Any]:
         }
 
 
-def search(options: InstallOptions, query: str) -> list[dict[str, Any]]:
-    """Catalog entries whose name or description contains every word of `query`."""
-    words = query.casefold().split()
+def search(
+    options: InstallOptions,
+    query: str,
+    filters: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> SearchResult:
+    """The registry's catalog entries matching `query` and the metadata `filters`, ranked
+    (see `skillreg.registry.search`)."""
+    from skillreg.registry.search import search_catalog
+
     with fs_errors(), Session(options) as session:
         catalog = session.registry().catalog()
-    hits = [
-        entry
-        for entry in catalog.skills
-        if all(w in f"{entry.name} {entry.description}".casefold() for w in words)
-    ]
-    # Name matches first: someone typing a name wants that skill at the top.
-    hits.sort(key=lambda e: (not all(w in e.name for w in words), e.name))
-    return [entry.model_dump(mode="json") for entry in hits]
+    return search_catalog(catalog, query, filters, limit)

@@ -3,19 +3,22 @@
 A profile file is JSON (see ``schema/profile.schema.json``): ``name``, optional ``extends`` (a
 profile name or a path relative to the file), ``frontmatter`` (JSON Schema 2020-12) and ``body``.
 An extending profile's schema is checked together with its parent's (``allOf``) and its body
-settings override the parent's key by key. Built-in profiles ship in ``schema/profiles/``.
+settings override the parent's key by key; its ``when`` conditions (requirements that depend on a
+frontmatter value, see `skillreg.lint.conditions`) come after the parent's. Built-in profiles ship
+in ``schema/profiles/``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from skillreg.core.errors import ConfigError
+from skillreg.lint.conditions import Condition, parse_conditions
 from skillreg.lint.schema_check import regex_problem
 
 DEFAULT_PROFILE = "agentskills"
@@ -25,6 +28,9 @@ _BODY_DEFAULTS: dict[str, Any] = {
     "related_section": None,
     "max_lines": 500,
     "max_tokens": 5000,
+    "first_section": None,
+    "last_section": None,
+    "related_metadata": None,
 }
 
 
@@ -38,11 +44,46 @@ class Profile:
     related_section: str | None = None  # when set, references are checked even for one skill
     max_lines: int = 500
     max_tokens: int = 5000
+    first_section: str | None = None  # the H2 that should come first (SK210 when not)
+    last_section: str | None = None  # the H2 that should come last
+    related_metadata: str | None = None  # a metadata key holding comma-separated related names
+    conditions: tuple[Condition, ...] = ()
+    applies_to: str = ""  # for a variant: the values that chose it, for messages
+    _variants: dict[tuple[str | None, ...], Profile] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def schema_key(self) -> str:
         """The schema as canonical JSON: what compiled checkers are cached by."""
         return json.dumps(self.frontmatter, sort_keys=True)
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything but the schema that changes findings, for caches keyed by the profile."""
+        return repr((_body_of(self), self.conditions))
+
+    def for_data(self, data: Mapping[str, Any]) -> Profile:
+        """The profile as it applies to a skill with frontmatter `data`: each condition's case
+        for the skill's value merged into the body settings (one variant per combination of
+        values, built once)."""
+        if not self.conditions:
+            return self
+        values = tuple(condition.value_in(data) for condition in self.conditions)
+        variant = self._variants.get(values)
+        if variant is None:
+            variant = self._variants[values] = self._variant(values)
+        return variant
+
+    def _variant(self, values: tuple[str | None, ...]) -> Profile:
+        body = _body_of(self)
+        named = []
+        for condition, value in zip(self.conditions, values, strict=True):
+            case, name = condition.case_for(value)
+            if case is not None:
+                body.update(case.body)
+                named.append(name)
+        return replace(self, **_typed(body), applies_to=", ".join(named), _variants={})
 
 
 def schema_dir() -> Path:
@@ -117,26 +158,38 @@ def _load(path: Path, chain: tuple[Path, ...], within: Path | None) -> Profile:
     if parent is not None:
         body.update(_body_of(parent))
     body.update(data.get("body", {}))
+    inherited = parent.conditions if parent is not None else ()
     return Profile(
         name=str(data["name"]),
         path=resolved,
         frontmatter=schema,
-        require_single_h1=bool(body["require_single_h1"]),
-        required_sections=tuple(body["required_sections"]),
-        related_section=body["related_section"],
-        max_lines=int(body["max_lines"]),
-        max_tokens=int(body["max_tokens"]),
+        conditions=(*inherited, *_conditions(resolved)),
+        **_typed(body),
     )
 
 
-def _body_of(profile: Profile) -> dict[str, Any]:
+def _typed(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Body settings (from JSON already checked against the profile schema) as field values."""
     return {
-        "require_single_h1": profile.require_single_h1,
-        "required_sections": list(profile.required_sections),
-        "related_section": profile.related_section,
-        "max_lines": profile.max_lines,
-        "max_tokens": profile.max_tokens,
+        "require_single_h1": bool(body["require_single_h1"]),
+        "required_sections": tuple(body["required_sections"]),
+        "related_section": body["related_section"],
+        "max_lines": int(body["max_lines"]),
+        "max_tokens": int(body["max_tokens"]),
+        "first_section": body["first_section"],
+        "last_section": body["last_section"],
+        "related_metadata": body["related_metadata"],
     }
+
+
+def _body_of(profile: Profile) -> dict[str, Any]:
+    return {key: getattr(profile, key) for key in _BODY_DEFAULTS}
+
+
+@cache
+def _conditions(path: Path) -> tuple[Condition, ...]:
+    """A profile file's ``when`` section, parsed once per process like the file itself."""
+    return parse_conditions(_read(path).get("when"))
 
 
 @cache

@@ -109,7 +109,8 @@ def finish_file(
 
 def references_wanted(setup: _Setup, count: int) -> bool:
     """Whether `skill lint` checks Related Skills references when it lints `count` skills."""
-    related = setup.plan.profile.related_section is not None
+    profile = setup.plan.profile
+    related = profile.related_section is not None or profile.related_metadata is not None
     if setup.collection_known:
         return True
     return count > 1 or bool(setup.known_names) or setup.resolves_against_registry or related
@@ -285,6 +286,7 @@ def _references(skills: list[ParsedSkill], setup: _Setup) -> dict[str, list[Diag
         known_names=setup.known_names,
         section_title=title or "Related Skills",
         registry_status=setup.registry_status,
+        metadata_key=setup.plan.profile.related_metadata,
     )
     for diag in found:
         by_file.setdefault(diag.path, []).append(diag)

@@ -36,7 +36,11 @@ def catalog_entry(doc: SkillDocument) -> CatalogEntry:
     description = doc.versions[shown].description if shown else ""
     first = description.strip().splitlines()[0].strip() if description.strip() else ""
     return CatalogEntry(
-        name=doc.name, description=first, latest=latest, deprecated=doc.deprecated is not None
+        name=doc.name,
+        description=first,
+        latest=latest,
+        deprecated=doc.deprecated is not None,
+        metadata=dict(doc.versions[shown].metadata) if shown else {},
     )
 
 
@@ -56,10 +60,12 @@ def render_catalog(catalog: Catalog) -> bytes:
     escaping; descriptions go through the JSON string encoder.
     """
     string = json.JSONEncoder(ensure_ascii=False).encode
+    mapping = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     lines = [
         f'{{"deprecated": {"true" if e.deprecated else "false"}, '
         f'"description": {string(e.description)}, '
-        f'"latest": {f"{chr(34)}{e.latest}{chr(34)}" if e.latest else "null"}, "name": "{e.name}"}}'
+        f'"latest": {f"{chr(34)}{e.latest}{chr(34)}" if e.latest else "null"}, '
+        f'"metadata": {mapping(e.metadata)}, "name": "{e.name}"}}'
         for e in catalog.skills
     ]
     body = ",\n    ".join(lines)
@@ -132,10 +138,10 @@ def build_catalog(reg: FolderRegistry) -> Catalog:
 
 def rebuild_derived(reg: FolderRegistry) -> list[str]:
     """`reindex`: recompute every derived file from the documents."""
-    reg.require()
+    upgraded = reg.upgrade_root()
     with reg.registry_lock():
         catalog = build_catalog(reg)
-        return write_derived(reg, catalog) + site_summary(build_site(reg, catalog))
+        return upgraded + write_derived(reg, catalog) + site_summary(build_site(reg, catalog))
 
 
 def iter_documents(root: Path) -> Iterator[Path]:

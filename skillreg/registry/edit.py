@@ -108,6 +108,7 @@ def apply_edit(
     root = reg.require()
     reg.check_writable()
     check_signing_keys(reg, root)  # before anything is written
+    reg.upgrade_root()  # the catalog it rewrites is of this skillreg's format
     with reg.skill_lock(name):
         doc = reg.read_doc(name)
         if doc is None:

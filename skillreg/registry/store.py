@@ -35,6 +35,7 @@ from skillreg.registry.model import (
     FORMAT_VERSION,
     MAX_BUNDLE,
     MAX_INDEX_FILE,
+    OLDEST_READABLE,
     ROOT_FILE,
     RegistryRoot,
     SkillDocument,
@@ -130,10 +131,11 @@ class FolderRegistry:
                 " default layout (index/, blobs/sha256/, catalog.json)",
                 path=path,
             )
-        if root.format_version != FORMAT_VERSION:  # (`format` itself is checked by the model)
+        # (`format` itself is checked by the model)
+        if not OLDEST_READABLE <= root.format_version <= FORMAT_VERSION:
             raise RegistryError(
-                f"{path}: format version {root.format_version} is not the one this skillreg "
-                f"writes ({FORMAT_VERSION}); upgrade skillreg",
+                f"{path}: format version {root.format_version} is not one this skillreg "
+                f"reads ({OLDEST_READABLE} to {FORMAT_VERSION}); upgrade skillreg",
                 path=path,
             )
         return root
@@ -150,6 +152,20 @@ class FolderRegistry:
                 " `skill registry verify`)",
                 path=self.root / links[0],
             )
+
+    def upgrade_root(self) -> list[str]:
+        """Raise an older registry's ``registry.json`` to the format this skillreg writes, before
+        it writes anything of that format ([ROOT_FILE] when it did, else [])."""
+        root = self.require()
+        if root.format_version == FORMAT_VERSION:
+            return []
+        with self.registry_lock():
+            root = self.require()  # another writer may have upgraded it meanwhile
+            if root.format_version == FORMAT_VERSION:
+                return []
+            upgraded = root.model_copy(update={"format_version": FORMAT_VERSION})
+            self.write_file(ROOT_FILE, dump_json(upgraded.model_dump(mode="json")))
+            return [ROOT_FILE]
 
     def has_skill(self, name: str) -> bool:
         return is_skill_name(name) and (self.root / index_path(name)).is_file()

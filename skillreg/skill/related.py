@@ -220,3 +220,37 @@ def _markdown() -> Any:
 
         _PARSER.append(mistune.create_markdown(renderer=None))
     return _PARSER[0]
+
+
+def metadata_references(skill: ParsedSkill, key: str) -> tuple[list[Reference], list[Suspect]]:
+    """The names in the comma-separated ``metadata.<key>`` (``related-skills: a, b``), at their
+    file positions, each its own alternatives group after the section's; text that cannot be a
+    name is a `Suspect`.
+
+    Positions come from the value's source text, so they are exact for a one-line value (plain
+    or quoted, the common form); a value folded over several lines puts every name at its start.
+    """
+    fm = skill.frontmatter
+    meta = fm.data.get("metadata") if fm is not None and isinstance(fm.data, dict) else None
+    value = meta.get(key) if isinstance(meta, dict) else None
+    entry = fm.entries.get(("metadata", key)) if fm is not None else None
+    if not isinstance(value, str) or entry is None:
+        return [], []
+    span = entry.span
+    raw = entry.raw if entry.raw is not None and span.line == span.end_line else ""
+    start = span.col if entry.plain else span.col + 1  # past the opening quote
+    refs: list[Reference] = []
+    suspects: list[Suspect] = []
+    searched = 0
+    for group, part in enumerate(value.split(","), start=1000):
+        name = part.strip()
+        if not name:
+            continue
+        found = raw.find(name, searched)
+        col = start + found if found >= 0 else span.col
+        searched = found + len(name) if found >= 0 else searched
+        if is_skill_name(name):
+            refs.append(Reference(name, span.line, col, col + len(name), "", group))
+        elif _NAME_LIKE.fullmatch(name) or " " not in name:
+            suspects.append(Suspect(name, span.line, col, col + len(name)))
+    return refs, suspects
