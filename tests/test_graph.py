@@ -177,4 +177,4 @@ def test_mermaid_council_label_cannot_break_out() -> None:
     doc["skills"][0]["council"] = 'x"]\n  click a "javascript:alert(1)"'
     mermaid = RENDERERS["mermaid"](graph_from_index(doc), None)
     assert "\n  click" not in mermaid
-    assert '["x#quot;]   click a #quot;javascript:alert(1)#quot;"]' in mermaid
+    assert '["x#quot;]\\x0a  click a #quot;javascript:alert(1)#quot;"]' in mermaid

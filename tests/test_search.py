@@ -84,7 +84,7 @@ def test_search_and_info_over_http(family_registry: Path, tmp_path: Path) -> Non
     with serve(family_registry) as server:
         found = skill("search", "--tier", "executive", "--registry", server.url, cwd=tmp_path)
         assert found.exit_code == 0, found.stderr
-        assert [line.split()[0] for line in found.stdout.splitlines()] == ["chief-strategy-officer"]
+        assert _names(found.stdout) == ["chief-strategy-officer"]
         assert "[executive, executive-council]" in found.stdout
         listed = skill(
             "search", "--council", "code-review-council", "--json", "--registry", server.url,
@@ -116,7 +116,7 @@ def test_a_format_1_registry_still_reads(tmp_path: Path) -> None:
     assert json.loads((V1 / "registry.json").read_text())["format_version"] == 1
     with serve(V1) as server:
         found = skill("search", "pyhton", "--registry", server.url, cwd=tmp_path)
-        assert found.stdout.split()[0] == "python-pro", found.stderr
+        assert _names(found.stdout)[0] == "python-pro", found.stderr
         info = skill("info", "golang-pro", "--registry", server.url, cwd=tmp_path)
         assert info.exit_code == 0 and "tier:" not in info.stdout
         project = tmp_path / "project"
@@ -131,3 +131,9 @@ def test_publishing_into_a_format_1_registry_upgrades_it(tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     assert json.loads((registry / "registry.json").read_text())["format_version"] == 2
     assert skill("registry", "verify", str(registry), cwd=tmp_path).exit_code == 0
+
+
+def _names(table: str) -> list[str]:
+    """The first column of `skill search`'s table, below its header row."""
+    rows = [line.split()[0] for line in table.splitlines() if line.strip()]
+    return rows[1:] if rows and rows[0] == "NAME" else rows
