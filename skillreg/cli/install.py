@@ -172,10 +172,13 @@ def install(names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ..
       skill install backend-developer@^1 --agent claude-code
       skill install git+https://github.com/org/skills@main#pdf --agent '*'
     """
+    from skillreg.cli.progress import drawing
     from skillreg.install.engine import install as run
 
     started = time.perf_counter()
-    report = run(make_options(agents=agents, dirs=dirs, quiet=quiet, **kw), list(names))
+    with drawing("Installed", "skill", quiet=quiet or as_json) as tick:
+        options = make_options(agents=agents, dirs=dirs, quiet=quiet, counter=tick, **kw)
+        report = run(options, list(names))
     render(report, as_json=as_json, summary=("Installed", started, quiet))
 
 
@@ -190,8 +193,11 @@ def update(names: tuple[str, ...], as_json: bool, quiet: bool, **kw: Any) -> Non
     """Move installed skills to the newest version their recorded range allows."""
     from skillreg.install.engine import update as run
 
+    from skillreg.cli.progress import drawing
+
     started = time.perf_counter()
-    report = run(make_options(quiet=quiet, **kw), list(names))
+    with drawing("Updated", "skill", quiet=quiet or as_json) as tick:
+        report = run(make_options(quiet=quiet, counter=tick, **kw), list(names))
     render(report, as_json=as_json, summary=("Updated", started, quiet))
 
 
