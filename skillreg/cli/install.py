@@ -191,9 +191,8 @@ def install(names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ..
 @quiet_option
 def update(names: tuple[str, ...], as_json: bool, quiet: bool, **kw: Any) -> None:
     """Move installed skills to the newest version their recorded range allows."""
-    from skillreg.install.engine import update as run
-
     from skillreg.cli.progress import drawing
+    from skillreg.install.engine import update as run
 
     started = time.perf_counter()
     with drawing("Updated", "skill", quiet=quiet or as_json) as tick:
