@@ -267,7 +267,7 @@ def bench_search(count: int, work: Path) -> None:
                 os.environ["XDG_CACHE_HOME"] = str(cache)
                 options = InstallOptions(cwd=work, registry=url)
                 started = time.perf_counter()
-                _hits, total = search(options, query, 50)
+                total = search(options, query, None, 50).total
                 wall = time.perf_counter() - started
             row.append(f"{label}: {sent[0] / 1e3:,.0f} kB, {wall:.2f} s, {total} hits")
         print(f"{query!r:22} " + "; ".join(row))

@@ -16,7 +16,7 @@ from skillreg.bundle.pack import Limits, collect_files, pack_skill
 from skillreg.bundle.read import read_manifest
 from skillreg.cli import cli
 from skillreg.core.errors import BundleError, IntegrityError
-from tests.conftest import CORPUS, SEED
+from tests.conftest import CORPUS, SEED, needs_corpus
 
 SKILL_MD = """---
 name: demo-skill
@@ -183,6 +183,7 @@ def test_cli_pack_refusal_is_one_line(tmp_path: Path) -> None:
     assert "version" in result.stderr
 
 
+@needs_corpus
 def test_corpus_packs_or_refuses_cleanly() -> None:
     packed = 0
     for skill_md in sorted(CORPUS.rglob("SKILL.md")):

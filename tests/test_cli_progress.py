@@ -51,6 +51,7 @@ def test_install_many_prints_installed_n_skills_in_seconds_on_a_tty(
     code, out = on_a_terminal("install", *names, "--registry", str(registry.root), cwd=project)
     assert code == 0, out
     assert [m.groups()[:2] for m in SUMMARY.finditer(out)] == [("Installed", "2")]
+    assert "Installing 2/2 skills" in out  # the counter, redrawn as each skill is staged
     code, out = on_a_terminal("remove", "golang-pro", "-q", cwd=project)
     assert code == 0, out
     assert not SUMMARY.search(out)  # -q silences it

@@ -18,7 +18,7 @@ from skillreg.index.graph import (
     graph_from_index,
 )
 
-from .conftest import SEED, seed_family
+from .conftest import REPO, SEED, seed_family
 
 
 def document(edges: dict[str, list[str]], missing: dict[str, list[str]] | None = None) -> Any:
@@ -153,3 +153,28 @@ def test_cli_path_argument_and_unknown_name(collection: Path) -> None:
     assert "no skill named 'no-such-skill'" in unknown.stderr
     explicit = graph_cli("--name", "golang-pro", str(collection))
     assert explicit.stdout.splitlines()[0] == "golang-pro"
+
+
+def test_mermaid_groups_skills_by_council(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "tests" / "fixtures" / "council", tmp_path / "family")
+    result = graph_cli(str(tmp_path / "family"), "--format", "mermaid")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    opened = [line.strip() for line in lines if line.strip().startswith("subgraph")]
+    assert [line.split('"')[1] for line in opened] == [
+        "architecture-council",
+        "code-review-council",
+        "executive-council",
+        "product-council",
+    ]
+    start = lines.index('  subgraph c2["executive-council"]')
+    members = lines[start + 1 : lines.index("  end", start)]
+    assert sorted(m.split('"')[1] for m in members) == ["chief-strategy-officer", "privacy-advisor"]
+
+
+def test_mermaid_council_label_cannot_break_out() -> None:
+    doc = document({"a": []})
+    doc["skills"][0]["council"] = 'x"]\n  click a "javascript:alert(1)"'
+    mermaid = RENDERERS["mermaid"](graph_from_index(doc), None)
+    assert "\n  click" not in mermaid
+    assert '["x#quot;]\\x0a  click a #quot;javascript:alert(1)#quot;"]' in mermaid

@@ -17,7 +17,7 @@ from skillreg.index.build import SCHEMA_PATH, IndexOptions, build_index, dumps, 
 from skillreg.index.build import main as index_main
 from skillreg.index.model import Index
 
-from .conftest import CORPUS, SEED, seed_family
+from .conftest import CORPUS, SEED, needs_corpus, seed_family
 
 
 @pytest.fixture
@@ -61,6 +61,7 @@ def test_write_schema_entry_point(
     assert capsys.readouterr().out == f"{target}\n"
 
 
+@needs_corpus
 def test_corpus_index_is_deterministic_valid_and_reversible() -> None:
     cold = dumps(build_index(IndexOptions((CORPUS,))))
     warm = dumps(build_index(IndexOptions((CORPUS,))))

@@ -19,7 +19,7 @@ from skillreg.index.build import IndexOptions, build_index, dumps
 from skillreg.lint import LintOptions, run_lint
 from skillreg.lint import profiles as profiles_mod
 
-from .conftest import CORPUS, REPO, seed_family
+from .conftest import CORPUS, REPO, needs_corpus, seed_family
 
 OLD = time.time() - 3600  # outside the cache's racy window
 
@@ -173,11 +173,16 @@ def same_errors_as_lint(root: Path, profile: str) -> bool:
     return indexed == {path: sorted(found) for path, found in linted.items()}
 
 
-@pytest.mark.parametrize("profile", ["agentskills", "council"])
+RELATED_METADATA = REPO / "tests" / "lint_cases" / "sk308-related-mismatch" / "profile.json"
+
+
+@needs_corpus
+@pytest.mark.parametrize("profile", ["agentskills", "council", str(RELATED_METADATA)])
 def test_corpus_errors_are_lint_errors(profile: str) -> None:
     assert same_errors_as_lint(CORPUS, profile)
 
 
+@needs_corpus
 def test_every_skill_lint_rejects_has_errors_in_the_index() -> None:
     rejected = {
         os.path.dirname(os.path.abspath(d.path))

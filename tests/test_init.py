@@ -53,15 +53,15 @@ def test_creates_named_skill(cwd: Path) -> None:
 
 
 def test_council_template(cwd: Path) -> None:
-    code, _, _ = run("api-review", "--profile", "council")
+    code, _, _ = run("api-review", "--profile", "council", "--tier", "developer-specialization")
     assert code == 0
     data, body = split(cwd / "api-review" / "SKILL.md")
     assert data["name"] == "api-review"
     assert data["metadata"] == {
         "version": "0.1.0",
-        "tier": "placeholder-tier",
-        "category": "placeholder-category",
-        "council": "placeholder-council",
+        "tier": "developer-specialization",
+        "category": "placeholder-category",  # the tier has several: the author picks one
+        "council": "code-review-council",
     }
     assert "# Api Review\n" in body
     headings = [line[3:] for line in body.splitlines() if line.startswith("## ")]
@@ -69,6 +69,58 @@ def test_council_template(cwd: Path) -> None:
     related = body.split("## Related Skills", 1)[1]
     assert "`" not in related
     assert "\n---" not in body
+
+
+LEADERSHIP = [
+    "When to Apply",
+    "Core Responsibilities",
+    "Constraints",
+    "Council Role",
+    "Related Skills",
+]
+
+
+@pytest.mark.parametrize(
+    ("tier", "council", "sections"),
+    [
+        ("executive", "executive-council", LEADERSHIP),
+        ("engineering-leadership", "architecture-council", LEADERSHIP),
+        ("product", "product-council", LEADERSHIP),
+        ("specialist", "placeholder-council", ["When to Apply", "Related Skills"]),
+    ],
+)
+def test_council_template_per_tier(cwd: Path, tier: str, council: str, sections: list[str]) -> None:
+    assert run("role", "--profile", "council", "--tier", tier)[0] == 0
+    data, body = split(cwd / "role" / "SKILL.md")
+    assert isinstance(metadata := data["metadata"], dict)
+    assert (metadata["tier"], metadata["council"]) == (tier, council)
+    assert [line[3:] for line in body.splitlines() if line.startswith("## ")] == sections
+
+
+def test_executive_scaffold_lints_clean(cwd: Path) -> None:
+    assert run("chief", "--profile", "council", "--tier", "executive")[0] == 0
+    result = CliRunner().invoke(cli, ["lint", "--strict", "--profile", "council", "chief"])
+    assert result.exit_code == 0, result.output
+
+
+def test_placeholders_fail_lint(cwd: Path) -> None:
+    assert run("fresh-skill", "--profile", "council")[0] == 0
+    data, _ = split(cwd / "fresh-skill" / "SKILL.md")
+    assert isinstance(metadata := data["metadata"], dict) and metadata["tier"] == "placeholder-tier"
+    result = CliRunner().invoke(cli, ["lint", "--profile", "council", "fresh-skill"])
+    assert result.exit_code == 1
+    assert "SK113" in result.stdout and "placeholder-tier" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--profile", "council", "--tier", "executiv"], "did you mean 'executive'?"),
+    (["--profile", "agentskills", "--tier", "executive"], "has no tiers"),
+])  # fmt: skip
+def test_bad_tier_is_a_usage_error(cwd: Path, args: list[str], message: str) -> None:
+    code, _, err = run("role", *args)
+    assert code == 2
+    assert message in err
+    assert not (cwd / "role").exists()
 
 
 def test_name_defaults_to_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,7 +221,8 @@ def test_bad_description(cwd: Path, description: str, message: str) -> None:
 
 @pytest.mark.parametrize("profile", sorted(TEMPLATES))
 def test_new_skill_lints_clean(cwd: Path, profile: str) -> None:
-    assert run("fresh-skill", "--profile", profile)[0] == 0
+    tier = ["--tier", "executive"] if profile == "council" else []
+    assert run("fresh-skill", "--profile", profile, *tier)[0] == 0
     result = CliRunner().invoke(cli, ["lint", "--strict", "--profile", profile, "fresh-skill"])
     assert result.exit_code == 0, result.output
 
@@ -179,7 +232,7 @@ def test_lint_rejects_agentskills_scaffold_as_council(cwd: Path) -> None:
     assert run("fresh-skill", "--profile", "agentskills")[0] == 0
     result = CliRunner().invoke(cli, ["lint", "--strict", "--profile", "council", "fresh-skill"])
     assert result.exit_code == 1
-    assert "SK203" in result.stdout
+    assert "SK101" in result.stdout
 
 
 def test_a_new_skill_can_be_packed_and_published_as_it_is(

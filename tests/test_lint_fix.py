@@ -128,12 +128,11 @@ def test_symlink_out_of_the_skill_folder_is_never_followed_to_write(
     assert (elsewhere / "SKILL.md").read_bytes() == CRLF  # and so is the file it points to
     assert [p.name for p in folder.iterdir()] == ["SKILL.md"]
     assert report.fixed == []
-    why = report.unfixed[str(folder / "SKILL.md")]
-    assert "symbolic link" in why and "outside the skill folder" in why
-    assert [d.code for d in report.diagnostics] == ["SK006"]  # still reported
+    # Never read at all (docs/security.md): one SK007 finding, nothing to fix.
+    assert [d.code for d in report.diagnostics] == ["SK007"]
 
 
-def test_cli_says_why_a_linked_file_was_not_fixed(
+def test_cli_refuses_a_skill_file_linked_out_of_its_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from click.testing import CliRunner
@@ -145,9 +144,9 @@ def test_cli_says_why_a_linked_file_was_not_fixed(
     (tmp_path / "fixme" / "SKILL.md").symlink_to(tmp_path / "elsewhere.md")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["lint", "--fix", "--profile", "agentskills", "fixme"])
-    assert result.exit_code == 0
-    assert "fixme/SKILL.md:1:1: SK006 warning:" in result.stdout
-    assert result.stderr.startswith("not fixed: fixme/SKILL.md: it is a symbolic link to ")
+    assert result.exit_code == 1
+    assert "fixme/SKILL.md:1:1: SK007 error:" in result.stdout
+    assert "SK006" not in result.stdout and result.stderr == ""
     assert (tmp_path / "elsewhere.md").read_bytes() == CRLF
 
 

@@ -14,7 +14,7 @@ from skills_ref.validator import validate
 
 from skillreg.core.errors import UsageError
 from skillreg.lint import LintOptions, run_lint
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 
 DESC = "description: A test skill\n"
 CASES: dict[str, tuple[str, str | None]] = {
@@ -125,6 +125,7 @@ def test_file_instead_of_folder_is_rejected_by_both(tmp_path: Path) -> None:
     assert [d.code for d in report.diagnostics] == ["SK001"]
 
 
+@needs_corpus
 def test_every_corpus_skill_the_reference_rejects_is_rejected_here() -> None:
     report = run_lint([CORPUS], LintOptions(profile="agentskills", use_config=False, jobs=1))
     rejected_here = {Path(d.path).parent for d in report.diagnostics if d.severity.label == "error"}

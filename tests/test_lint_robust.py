@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from skillreg.lint import LintOptions, run_lint
-from tests.conftest import CORPUS, SEED
+from tests.conftest import CORPUS, SEED, needs_corpus
 
 BOMB = (
     "---\nname: bomb\ndescription: x\nmetadata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n"
@@ -93,6 +93,7 @@ def test_random_mutations_of_a_skill_never_crash(tmp_path: Path) -> None:
         _lint(folder, profile="council")
 
 
+@needs_corpus
 def test_corpus_smoke_parallel_equals_sequential() -> None:
     one = run_lint([CORPUS], LintOptions(profile="council", use_config=False, jobs=1))
     two = run_lint([CORPUS], LintOptions(profile="council", use_config=False, jobs=2))
@@ -130,6 +131,7 @@ def test_pathological_link_line_is_fast(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 5.0  # the link scanner was once quadratic: hours here
 
 
+@needs_corpus
 def test_slim_skills_give_the_same_reference_findings() -> None:
     from skillreg.collection.refs import check_references
     from skillreg.collection.workspace import find_skill_files

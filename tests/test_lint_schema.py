@@ -11,7 +11,7 @@ import pytest
 from skillreg.lint import LintOptions, run_lint
 from skillreg.lint.profiles import builtin_profiles, resolve_profile, schema_dir
 from skillreg.lint.schema_check import SchemaError, compiled, jsonschema_errors
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 
 CASES = Path(__file__).parent / "lint_cases"
 
@@ -30,6 +30,7 @@ def test_builtin_profiles_match_the_profile_schema() -> None:
         jsonschema.Draft202012Validator.check_schema(data["frontmatter"])
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", ["agentskills", "council"])
 def test_interpreter_agrees_with_jsonschema(name: str) -> None:
     profile = resolve_profile(name)

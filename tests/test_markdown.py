@@ -8,7 +8,7 @@ import pytest
 from skillreg.collection.workspace import find_skill_files
 from skillreg.skill.markdown import is_relative, parse_body
 from skillreg.skill.parsed import parse_skill
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 
 BODY = """# Title
 
@@ -97,6 +97,7 @@ def _mistune_levels(text: str) -> list[int]:
     return [t["attrs"]["level"] for t in tokens if t["type"] == "heading"]
 
 
+@needs_corpus
 def test_outline_agrees_with_mistune_on_the_corpus() -> None:
     """The fast scanner finds exactly the top-level headings a full CommonMark parse finds."""
     disagreements = []
@@ -110,6 +111,7 @@ def test_outline_agrees_with_mistune_on_the_corpus() -> None:
     assert disagreements == []
 
 
+@needs_corpus
 def test_parse_never_raises_on_corpus_bytes_mangled(tmp_path: Path) -> None:
     source = next(iter(find_skill_files([CORPUS])))
     raw = source.read_bytes()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from skillreg.collection.workspace import find_skill_files
 from skillreg.skill.parsed import parse_skill
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 
 _INSERTS = [
     b"\x00",
@@ -43,6 +43,7 @@ def _mutate(raw: bytes, rng: random.Random) -> bytes:
     return bytes(data)
 
 
+@needs_corpus
 def test_mutated_corpus_files_never_raise(tmp_path: Path) -> None:
     rng = random.Random(20261126)
     files = find_skill_files([CORPUS])

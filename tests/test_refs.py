@@ -209,7 +209,7 @@ def test_reference_is_a_frozen_value() -> None:
 
 
 def test_rule_catalogue() -> None:
-    assert [r.code for r in REF_RULES] == [f"SK30{i}" for i in range(1, 8)]
+    assert [r.code for r in REF_RULES] == [f"SK30{i}" for i in range(1, 9)]
     assert len({r.name for r in REF_RULES}) == len(REF_RULES)
     assert all(r.summary and r.rationale and r.help for r in REF_RULES)
 
@@ -225,3 +225,26 @@ def test_entries_in_multiline_html_comments_are_ignored(tmp_path: Path) -> None:
     skill = write_skill(tmp_path, "host", body)
     assert [r.name for r in related_references(skill)] == ["kept-one", "kept-two"]
     assert related_references(skill)[0].reason == "yes"
+
+
+def test_metadata_related_skills_are_references_with_positions(tmp_path: Path) -> None:
+    from skillreg.skill.related import metadata_references
+
+    folder = tmp_path / "reader"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(
+        "---\nname: reader\ndescription: d\nmetadata:\n"
+        '  related-skills: "writer,  Bad Name, editor"\n---\n# T\n'
+    )
+    skill = parse_skill(folder)
+    refs, suspects = metadata_references(skill, "related-skills")
+    assert [(r.name, r.line, r.col, r.end_col) for r in refs] == [
+        ("writer", 5, 20, 26),
+        ("editor", 5, 39, 45),
+    ]
+    assert suspects == []  # two words: prose, not a misspelt name
+    found = check_references(
+        [skill], known_names=frozenset({"writer"}), metadata_key="related-skills"
+    )
+    assert [(d.code, d.line, d.col) for d in found] == [("SK301", 5, 39)]
+    assert check_references([skill], known_names=frozenset({"writer"})) == []  # switch off

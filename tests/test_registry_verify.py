@@ -135,10 +135,12 @@ def test_republishing_puts_back_a_damaged_bundle(tmp_path: Path) -> None:
 def test_a_registry_of_an_unknown_format_version_is_refused(tmp_path: Path) -> None:
     src, reg = published_registry(tmp_path)
     root = json.loads((reg / "registry.json").read_text())
-    (reg / "registry.json").write_text(json.dumps({**root, "format_version": 2}))
+    (reg / "registry.json").write_text(json.dumps({**root, "format_version": 3}))
     result = run("publish", str(src), "--to", str(reg))
     assert result.exit_code == 1
-    assert "registry.json: format version 2 is not the one this skillreg writes" in result.stderr
+    assert (
+        "registry.json: format version 3 is not one this skillreg reads (1 to 2)" in result.stderr
+    )
 
 
 def test_reindex_sweeps_temp_files_of_dead_publishers_only(tmp_path: Path) -> None:
@@ -175,6 +177,7 @@ def test_catalog_rendering_is_canonical_json() -> None:
                 description=text,
                 latest=None if i % 2 else f"1.{i}.0-rc.1+build.{i}",
                 deprecated=bool(i % 3),
+                metadata={"tier": text, "council": "c"} if i % 2 else {},
             )
             for i, text in enumerate(tricky)
         ]
@@ -186,7 +189,7 @@ def test_catalog_rendering_is_canonical_json() -> None:
         for e in catalog.model_dump(mode="json")["skills"]
     ]
     assert [line.strip().rstrip(",") for line in out.decode().split("\n")[3:-3]] == expected
-    assert render_catalog(Catalog()) == b'{\n  "format_version": 1,\n  "skills": []\n}\n'
+    assert render_catalog(Catalog()) == b'{\n  "format_version": 2,\n  "skills": []\n}\n'
 
 
 def test_custom_path_templates_are_refused_by_the_writer_and_verify(tmp_path: Path) -> None:

@@ -82,5 +82,5 @@ def test_postings_follow_the_current_words_of_a_skill() -> None:
 def test_rendering_is_compact_and_stable() -> None:
     by_shard, _ = shards.build(ENTRIES)
     data = shards.render(by_shard["py"])
-    assert data.startswith(b'{"format_version":1,"shard":"py","skills":[{"deprecated":false')
+    assert data.startswith(b'{"format_version":2,"shard":"py","skills":[{"deprecated":false')
     assert data.count(b"\n") == 1 and data == shards.render(by_shard["py"])

@@ -78,7 +78,10 @@ def test_signing_publishers_killed_at_random_moments(tmp_path: Path) -> None:
             _out, err = rerun.communicate(timeout=60)
             assert rerun.returncode == 0, (seed, err)
         report = verify(str(reg))
-        assert report.ok and not report.findings, (seed, report.findings)
+        # A writer killed mid-write may leave its temporary file: harmless, reported as info, and
+        # swept by `registry reindex` once old enough not to belong to a live writer.
+        leftovers = [f for f in report.findings if "leftover temporary file" in f.message]
+        assert report.ok and report.findings == leftovers, (seed, report.findings)
         assert report.versions == KILLS + 2 and report.signed == 1
         client_installs(tmp_path, server.url, KILLS)
 

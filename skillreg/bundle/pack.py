@@ -9,7 +9,9 @@ its sha256 and size, so an installed copy can still be checked against it.
 Left out: VCS folders, ``.skillignore`` itself and paths it matches (gitignore syntax), and any
 ``.skill-manifest.json`` already in the folder (a bundle's own manifest is always regenerated).
 Refused: symlinks that leave the folder or point at folders, device files, FIFOs and sockets,
-names that collide when case is ignored, and trees over the file-count or byte limits.
+names that collide when case is ignored, names that are not UTF-8 or hold a backslash or a control
+character (install refuses them, or no listing can show them), and trees over the file-count or
+byte limits.
 """
 
 from __future__ import annotations
@@ -147,6 +149,7 @@ def collect_files(
                 continue
             if own is not None and own.fullmatch(fname):
                 continue
+            _check_name(rel, folder)
             if len(files) >= limits.max_files:
                 raise _too_large(folder, limits)
             # Sizes are checked before reading: a sparse 3 GiB file is refused unread.
@@ -167,6 +170,23 @@ def _too_large(folder: Path, limits: Limits) -> BundleError:
         f"{limits.max_bytes} bytes); exclude files with {IGNORE_FILE}",
         path=folder,
     )
+
+
+def _check_name(rel: str, folder: Path) -> None:
+    """Refuse a name that install would refuse, or that no listing can show: published versions
+    are immutable, so a name that fails later would make the version uninstallable for good."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        problem = "is not valid UTF-8"
+    else:
+        if "\\" in rel:
+            problem = "holds a backslash (a folder separator on Windows; install refuses it)"
+        elif any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in rel):
+            problem = "holds a control character"
+        else:
+            return
+    raise BundleError(f"{folder}: file name {rel!r} {problem}; rename it", path=folder)
 
 
 def _as_skill_file(file: BundleFile, files: list[BundleFile]) -> BundleFile:

@@ -9,6 +9,7 @@ library function and renders its result.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ import click
 
 from skillreg import __version__
 from skillreg.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillError
+from skillreg.core.terminal import for_terminal
 
 # name -> "module:attribute"; one module per command family, each a thin click wrapper.
 COMMANDS: dict[str, str] = {
@@ -42,6 +44,18 @@ COMMANDS: dict[str, str] = {
     "init": "skillreg.cli.init:init",
     "completion": "skillreg.cli.completion:completion",
 }
+
+
+_BAD_PATH = frozenset({errno.ENAMETOOLONG, errno.ELOOP})
+
+
+def say(line: object, *, err: bool = False) -> None:
+    """Print one line whose parts may have come from a file, a registry or a path.
+
+    The whole line goes through `for_terminal`: a newline, a control character or an escape
+    sequence inside it is shown as an escape, so no value can forge a line of its own.
+    """
+    click.echo(for_terminal(str(line)), err=err)
 
 
 class LazyGroup(click.Group):
@@ -95,13 +109,13 @@ class LazyGroup(click.Group):
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"error: {exc.format_message()}{hint}", err=True)
+            say(f"error: {exc.format_message()}{hint}", err=True)
             sys.exit(EXIT_USAGE)
         except click.Abort:
             click.echo("error: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as exc:
-            click.echo(f"error: {exc.format_message()}", err=True)
+            say(f"error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -109,8 +123,16 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SkillError as exc:
-            click.echo(f"error: {exc.message}", err=True)
+            say(f"error: {exc.message}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            # A path the OS cannot even look up (a name too long, a symlink loop) fails in
+            # pathlib's is_file()/exists() probes, which pass over only "no such file"; such a
+            # path is bad input wherever it came from. Any other OSError is a bug and surfaces.
+            if exc.errno not in _BAD_PATH:
+                raise
+            say(f"error: {exc.filename}: {exc.strerror}", err=True)
+            ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)

@@ -11,6 +11,7 @@ import click
 
 from skillreg.cli.install import global_option, make_options, offline_option, scope_options
 from skillreg.core.errors import EXIT_FAILED
+from skillreg.core.terminal import for_terminal
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -67,11 +68,11 @@ def outdated(as_json: bool, exit_code: bool, **kw: Any) -> None:
             [(r.name, r.current, r.wanted, r.latest, _yank_note(r.yanked, r.yanked_reason))
              for r in rows],
         )  # fmt: skip
-    from skillreg.core.terminal import printable
+    from skillreg.core.terminal import for_terminal
 
     for r in rows:
         if r.yanked:  # the reason is the registry's text: untrusted, so neutralised
-            reason = f" ({printable(r.yanked_reason)})" if r.yanked_reason else ""
+            reason = f" ({for_terminal(r.yanked_reason)})" if r.yanked_reason else ""
             click.echo(f"warning: {r.name} {r.current} is yanked{reason}; run `skill update "
                        f"{r.name}` or pin another version", err=True)  # fmt: skip
     if exit_code and rows:
@@ -91,7 +92,8 @@ def _yank_note(yanked: bool, reason: str | None) -> str:
 @scope_options
 @json_option
 def info(name: str, as_json: bool, **kw: Any) -> None:
-    """A skill's versions (yanked ones marked), related skills and digests."""
+    """A skill's metadata (tier, council, category, license: of its newest version), its versions
+    (yanked ones marked), related skills and digests."""
     from skillreg.install.status import info as run
 
     data = run(make_options(**kw), name)
@@ -99,11 +101,17 @@ def info(name: str, as_json: bool, **kw: Any) -> None:
         _dump(data)
         return
     from skillreg.cli.tables import print_table
-    from skillreg.core.terminal import printable
+    from skillreg.core.terminal import for_terminal
 
-    click.echo(printable(f"{data['name']}  ({data['registry']})"))
+    click.echo(for_terminal(f"{data['name']}  ({data['registry']})"))
     if data["deprecated"] is not None:
-        click.echo(printable(f"deprecated: {data['deprecated'] or 'no reason given'}"))
+        click.echo(for_terminal(f"deprecated: {data['deprecated'] or 'no reason given'}"))
+    newest = data["versions"][0] if data["versions"] else {}
+    for key in ("license", "compatibility"):  # of the newest version, like the metadata
+        if newest.get(key):
+            click.echo(for_terminal(f"{key}: {newest[key]}"))
+    for key, value in sorted(newest.get("metadata", {}).items()):
+        click.echo(for_terminal(f"{key}: {value}"))
     print_table(
         ["version", "size", "sha256", "related", "note"],
         [(v["version"], str(v["size"]), v["sha256"], ", ".join(v["related"]),
@@ -112,30 +120,50 @@ def info(name: str, as_json: bool, **kw: Any) -> None:
     )  # fmt: skip
 
 
-@click.command(epilog="\b\nExamples:\n  skill search python\n  skill search 'data pipeline' --json")
-@click.argument("query")
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Show at most N."
+@click.command(
+    epilog="\b\nExamples:\n  skill search python\n  skill search --tier executive\n"
+    "  skill search 'data pipeline' --json"
 )
+@click.argument("query", required=False, default="")
+@click.option("--tier", help="Only skills whose metadata.tier is TIER.")
+@click.option("--council", help="Only skills whose metadata.council is COUNCIL.")
+@click.option("--category", help="Only skills whose metadata.category is CATEGORY.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
 @scope_options
 @json_option
-def search(query: str, limit: int, as_json: bool, **kw: Any) -> None:
-    """Skills in the registry's catalog whose name or description matches QUERY."""
+def search(
+    query: str,
+    tier: str | None,
+    council: str | None,
+    category: str | None,
+    limit: int | None,
+    as_json: bool,
+    **kw: Any,
+) -> None:
+    """Skills in the registry's catalog matching QUERY (name matches first; typos tolerated)
+    and the --tier/--council/--category filters; no QUERY lists every skill they keep."""
     from skillreg.install.status import search as run
 
-    hits, total = run(make_options(**kw), query, limit)
+    filters = {"tier": tier or "", "council": council or "", "category": category or ""}
+    result = run(make_options(**kw), query, filters, limit)
     if as_json:
-        _dump(hits)
+        _dump([hit.model_dump(mode="json") for hit in result.hits])
         return
-    if not hits:
-        click.echo(f"no skills match {query!r}", err=True)
-        return
-    from skillreg.cli.tables import print_table
+    if result.hits:
+        from skillreg.cli.tables import print_table
 
-    print_table(
-        ["name", "latest", "description"],
-        [(h["name"], h["latest"] or "-", h["description"] + (" (deprecated)" if h["deprecated"]
-          else "")) for h in hits],
-    )  # fmt: skip
-    if total > len(hits):
-        click.echo(f"{total - len(hits)} more; narrow the query or raise --limit", err=True)
+        rows = []
+        for hit in result.hits:
+            flag = " (deprecated)" if hit.deprecated else ""
+            groups = ", ".join(hit.metadata[k] for k in ("tier", "council") if k in hit.metadata)
+            where = f" [{groups}]" if groups else ""
+            rows.append((hit.name, hit.latest or "-", f"{hit.description}{where}{flag}"))
+        print_table(["name", "latest", "description"], rows)
+        if result.total > len(result.hits):
+            click.echo(f"({result.total - len(result.hits)} more; raise --limit)", err=True)
+        return
+    what = f"{query!r}" if query else "the filters"
+    hint = f"; did you mean {', '.join(result.suggestions)}?" if result.suggestions else ""
+    click.echo(for_terminal(f"no skills match {what}{hint}"), err=True)
+    for note in result.notes:
+        click.echo(for_terminal(note), err=True)

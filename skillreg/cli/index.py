@@ -7,6 +7,9 @@ from pathlib import Path
 
 import click
 
+from skillreg.cli import say
+from skillreg.core.terminal import json_for_terminal
+
 EXAMPLES = """
 \b
 Examples:
@@ -58,15 +61,15 @@ def index(
         document = idx.build_index(options)
     invalid = sum(1 for entry in document["skills"] if entry["errors"])
     if invalid:
-        click.echo(f"warning: {invalid} skill(s) have errors (see their `errors`)", err=True)
+        say(f"warning: {invalid} skill(s) have errors (see their `errors`)", err=True)
     if check_file is not None:
         if not idx.is_current(document, check_file):
             given = [*map(str, paths), *(["--profile", profile] if profile else [])]
             again = shlex.join(["skill", "index", *given, "-o", str(check_file)])
-            click.echo(f"{check_file} is stale: re-run `{again}`", err=True)
+            say(f"{check_file} is stale: re-run `{again}`", err=True)
             click.get_current_context().exit(1)
-        click.echo(f"{check_file} is up to date", err=True)
+        say(f"{check_file} is up to date", err=True)
     elif output is not None:
         idx.write_atomic(output, idx.dumps(document))
     else:
-        click.echo(idx.dumps(document), nl=False)
+        click.echo(json_for_terminal(idx.dumps(document)), nl=False)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from skillreg.cli import say
+
 EXAMPLES = """
 \b
 Examples:
@@ -24,10 +26,16 @@ Examples:
     "config, else agentskills]",
 )
 @click.option("--description", help="The frontmatter description (default: a placeholder).")
+@click.option(
+    "--tier",
+    metavar="TIER",
+    help="council: the tier whose sections (and council) to scaffold, e.g. executive. "
+    "[default: placeholders, which lint rejects until filled in]",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing SKILL.md.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the path only, no next steps.")
-def init(name: str | None, profile_name: str | None, description: str | None, force: bool,
-         quiet: bool) -> None:  # fmt: skip
+def init(name: str | None, profile_name: str | None, description: str | None, tier: str | None,
+         force: bool, quiet: bool) -> None:  # fmt: skip
     """Create NAME/SKILL.md, or SKILL.md in the current folder when NAME is omitted.
 
     Without NAME the skill is named after the current folder. Prints the path it wrote (stdout)
@@ -45,9 +53,9 @@ def init(name: str | None, profile_name: str | None, description: str | None, fo
         except UsageError as exc:
             raise UsageError(f"{exc.message} (the current folder's name; pass NAME)") from None
     profile = profile_name or default_profile(cwd)
-    path = scaffold_skill(parent, name, profile, description=description, force=force)
+    path = scaffold_skill(parent, name, profile, description=description, force=force, tier=tier)
     shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
-    click.echo(shown)
+    say(shown)
     if not quiet:
         folder = shown.parent
         click.echo(_next_steps(str(shown), "." if str(folder) == "." else str(folder)), err=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from skillreg.cli import say
 from skillreg.cli.completion import agent_ids, installed_names
 from skillreg.core.errors import EXIT_FAILED
 
@@ -48,7 +49,7 @@ def make_options(quiet: bool = False, **values: Any) -> InstallOptions:
 
 
 def _notice(message: str) -> None:
-    click.echo(f"note: {message}", err=True)
+    say(f"note: {message}", err=True)
 
 
 def render(
@@ -56,10 +57,10 @@ def render(
 ) -> None:
     """The report: actions on stdout (or one JSON object), warnings and failures on stderr, then
     `summary` = (verb, start time, quiet) as "Installed 6 skills in 0.31 s" on a terminal."""
-    from skillreg.core.terminal import printable
+    from skillreg.core.terminal import for_terminal
 
     for warning in report.warnings:
-        click.echo(f"warning: {printable(warning)}", err=True)
+        click.echo(f"warning: {for_terminal(warning)}", err=True)
     if as_json:
         import json
 
@@ -67,9 +68,9 @@ def render(
         click.echo(json.dumps({k: getattr(report, k) for k in keys}, indent=2, sort_keys=True))
     else:
         for action in report.actions:
-            click.echo(printable(action))
+            click.echo(for_terminal(action))
     for failure in report.failures:
-        click.echo(f"error: {printable(failure)}", err=True)
+        click.echo(f"error: {for_terminal(failure)}", err=True)
     if summary is not None and report.changed:
         from skillreg.cli.progress import summary_line
 
@@ -82,7 +83,10 @@ def render(
 class _RichSink:
     def __init__(self, label: str, total: int | None) -> None:
         from rich.console import Console
+        from rich.markup import escape
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+        from skillreg.core.terminal import for_terminal
 
         self._bar = Progress(
             TextColumn("{task.description}"),
@@ -92,7 +96,8 @@ class _RichSink:
             transient=True,
         )
         self._bar.start()
-        self._task = self._bar.add_task(label, total=total)
+        # The label names a lock entry: neither its characters nor rich's [markup] may act.
+        self._task = self._bar.add_task(escape(for_terminal(label)), total=total)
 
     def advance(self, nbytes: int) -> None:
         self._bar.advance(self._task, nbytes)
@@ -167,10 +172,13 @@ def install(names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ..
       skill install backend-developer@^1 --agent claude-code
       skill install git+https://github.com/org/skills@main#pdf --agent '*'
     """
+    from skillreg.cli.progress import drawing
     from skillreg.install.engine import install as run
 
     started = time.perf_counter()
-    report = run(make_options(agents=agents, dirs=dirs, quiet=quiet, **kw), list(names))
+    with drawing("Installed", "skill", quiet=quiet or as_json) as tick:
+        options = make_options(agents=agents, dirs=dirs, quiet=quiet, counter=tick, **kw)
+        report = run(options, list(names))
     render(report, as_json=as_json, summary=("Installed", started, quiet))
 
 
@@ -183,10 +191,12 @@ def install(names: tuple[str, ...], agents: tuple[str, ...], dirs: tuple[str, ..
 @quiet_option
 def update(names: tuple[str, ...], as_json: bool, quiet: bool, **kw: Any) -> None:
     """Move installed skills to the newest version their recorded range allows."""
+    from skillreg.cli.progress import drawing
     from skillreg.install.engine import update as run
 
     started = time.perf_counter()
-    report = run(make_options(quiet=quiet, **kw), list(names))
+    with drawing("Updated", "skill", quiet=quiet or as_json) as tick:
+        report = run(make_options(quiet=quiet, counter=tick, **kw), list(names))
     render(report, as_json=as_json, summary=("Updated", started, quiet))
 
 

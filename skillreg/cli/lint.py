@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from skillreg.cli import color
+from skillreg.cli import color, say
 from skillreg.core.diagnostics import Severity
 from skillreg.core.errors import EXIT_FAILED, EXIT_OK
 from skillreg.report import CHOICES
@@ -116,9 +116,9 @@ def _print_report(report: LintReport, fmt: str, quiet: bool) -> None:
         output = _without_summary(output)
     click.echo(output, nl=False, color=paint)
     if report.fixed and not quiet:
-        click.echo(f"fixed {len(report.fixed)} file(s): {', '.join(report.fixed)}", err=True)
+        say(f"fixed {len(report.fixed)} file(s): {', '.join(report.fixed)}", err=True)
     for path, why in report.unfixed.items():
-        click.echo(f"not fixed: {path}: {why}", err=True)
+        say(f"not fixed: {path}: {why}", err=True)
 
 
 def _write_sarif(report: LintReport, path: Path) -> None:

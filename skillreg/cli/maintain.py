@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from skillreg.cli import say
+
 if TYPE_CHECKING:
     from skillreg.registry.edit import EditResult
 
@@ -33,7 +35,7 @@ def _show(result: EditResult, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(result), indent=2, sort_keys=True))
     else:
-        click.echo(result.summary)
+        say(result.summary)
 
 
 @click.command(
@@ -115,10 +117,10 @@ def verify(target: str, as_json: bool, endpoint_url: str | None) -> None:
         click.echo(json.dumps({"ok": report.ok, "findings": findings}, indent=2))
     else:
         for f in report.findings:
-            click.echo(f"{f.path}: {f.severity.label}: {f.message}")
+            say(f"{f.path}: {f.severity.label}: {f.message}")
         verdict = "ok" if report.ok else "FAILED"
         signed = "" if report.signed is None else f", {report.signed} signed documents"
-        click.echo(
+        say(
             f"{verdict}: {report.skills} skills, {report.versions} versions, "
             f"{report.blobs} bundles checked{signed}"
         )
@@ -142,11 +144,11 @@ def reindex(target: str, as_json: bool, endpoint_url: str | None) -> None:
         click.echo(json.dumps({"written": written, "removed": removed}, indent=2))
         return
     for rel in written:
-        click.echo(f"wrote {rel}")
+        say(f"wrote {rel}")
     for rel in removed:
-        click.echo(f"removed {rel} (left by an interrupted publish)")
+        say(f"removed {rel} (left by an interrupted publish)")
     if not written and not removed:
-        click.echo("derived files already current")
+        say("derived files already current")
 
 
 @registry.command(epilog="\b\nExamples:\n  skill registry site ./site")

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from skillreg.cli import say
 from skillreg.cli.progress import drawing, summary_line
 from skillreg.core.errors import EXIT_FAILED
-from skillreg.core.terminal import printable
+from skillreg.core.terminal import for_terminal
 
 if TYPE_CHECKING:
     from skillreg.core.diagnostics import Diagnostic
@@ -44,7 +45,7 @@ def pack(path: Path, out_dir: Path, as_json: bool) -> None:
                   "sha256": bundle.sha256, "size": bundle.size}  # fmt: skip
         click.echo(json.dumps(fields, indent=2, sort_keys=True))
         return
-    click.echo(f"{target}  sha256:{bundle.sha256}  {bundle.size} bytes")
+    say(f"{target}  sha256:{bundle.sha256}  {bundle.size} bytes")
 
 
 PUBLISH_EXAMPLES = """
@@ -99,7 +100,7 @@ def publish(paths: tuple[Path, ...], registry: str, endpoint_url: str | None, dr
     except LintRefusal as exc:
         click.echo(_findings(exc.diagnostics, exc.files), err=True, nl=False)
         for refusal in exc.refusals:
-            click.echo(f"refused: {printable(refusal)}", err=True)
+            click.echo(f"refused: {for_terminal(refusal)}", err=True)
         raise
     if result.warnings:
         click.echo(_findings(result.warnings, result.files_linted), err=True, nl=False)
@@ -121,13 +122,13 @@ def _print_result(result: PublishResult, as_json: bool) -> None:
         return
     verb = "would publish" if result.dry_run else "published"
     for spec in result.published:
-        click.echo(f"{verb} {spec}")
+        say(f"{verb} {spec}")
     for spec in result.unchanged:
-        click.echo(f"unchanged {spec}")
+        say(f"unchanged {spec}")
     for rel in result.written:
-        click.echo(f"{'would write' if result.dry_run else 'wrote'} {rel}")
+        say(f"{'would write' if result.dry_run else 'wrote'} {rel}")
     for refusal in result.refused:
-        click.echo(f"refused: {printable(refusal)}", err=True)
+        click.echo(f"refused: {for_terminal(refusal)}", err=True)
 
 
 def _findings(diagnostics: Sequence[Diagnostic], files: int) -> str:

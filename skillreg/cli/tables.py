@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import click
 
 from skillreg.cli import color
-from skillreg.core.terminal import printable
+from skillreg.core.terminal import for_terminal
 
 
 def print_table(
@@ -44,7 +44,7 @@ def print_table(
         table.add_column(header.upper(), justify="right" if index in numeric else "left",
                          overflow="fold")  # fmt: skip
     for row in rows:
-        table.add_row(*(Text(printable(cell)) for cell in row))
+        table.add_row(*(Text(for_terminal(cell)) for cell in row))
     console.print(table)
     # rich pads every cell to its column's width; trailing blanks only confuse `grep '$'` and diffs
     lines = buffer.getvalue().splitlines()

@@ -30,6 +30,7 @@ from typing import Any
 
 from skillreg import __version__
 from skillreg.core.atomic import write_atomic
+from skillreg.skill.source import leaves_folder
 
 CACHE_FORMAT = 2
 RACY_NS = 2_000_000_000  # FAT has 2 s timestamps; ext4 and APFS are much finer
@@ -42,6 +43,9 @@ def stat_key(st: os.stat_result) -> StatKey:
 
 
 def sha256_file(path: str) -> str:
+    """The file's digest; for a symlink leaving its folder, the link's own text (never read)."""
+    if leaves_folder(Path(path)):
+        return hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(path))).hexdigest()
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 

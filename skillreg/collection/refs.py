@@ -11,7 +11,13 @@ from typing import Protocol
 from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 from skillreg.core.names import is_skill_name
 from skillreg.skill.parsed import ParsedSkill
-from skillreg.skill.related import RELATED_SKILLS, Reference, Suspect, scan
+from skillreg.skill.related import (
+    RELATED_SKILLS,
+    Reference,
+    Suspect,
+    metadata_references,
+    scan,
+)
 from skillreg.skill.syntax_rules import finding
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -66,6 +72,15 @@ YANKED_REFERENCE = Rule(
     "A yanked skill is no longer offered to new installs; pointing readers at it misleads them.",
     "Point at the skill that replaces it, or remove the entry.",
 )
+RELATED_MISMATCH = Rule(
+    "SK308",
+    "related-mismatch",
+    W,
+    "`metadata.related-skills` and the Related Skills section name different skills.",
+    "When a skill lists its related skills twice, tools that read one list and readers of the "
+    "other see different neighbours.",
+    "Make the two lists name the same skills, or keep only one of them.",
+)
 DEPRECATED_REFERENCE = Rule(
     "SK307",
     "deprecated-reference",
@@ -83,6 +98,7 @@ REF_RULES: tuple[Rule, ...] = (
     NOT_A_SKILL_NAME,
     YANKED_REFERENCE,
     DEPRECATED_REFERENCE,
+    RELATED_MISMATCH,
 )
 
 
@@ -99,10 +115,14 @@ def check_references(
     known_names: frozenset[str] = frozenset(),
     section_title: str = RELATED_SKILLS,
     registry_status: Mapping[str, str] | None = None,
+    metadata_key: str | None = None,
 ) -> list[Diagnostic]:
     """Findings about every skill's references, resolved over `skills` plus `known_names`.
 
-    `registry_status` maps a name to ``"yanked"`` or ``"deprecated"``. Findings are sorted.
+    `registry_status` maps a name to ``"yanked"`` or ``"deprecated"``. With `metadata_key`
+    (``related-skills``), the comma-separated names in that metadata field are references too,
+    and a skill that lists its related skills both ways gets SK308 where the lists differ.
+    Findings are sorted.
     """
     owners = _owners(skills)
     findings = _duplicate_names(owners)
@@ -117,7 +137,43 @@ def check_references(
         for ref in refs:
             findings.extend(_ref_findings(skill.display, own, ref, seen, names, candidates, status))
             seen.setdefault(ref.name, ref.line)
+        if metadata_key:
+            found = _metadata_findings(skill, metadata_key, refs, own, names, candidates, status)
+            findings.extend(found)
     return sorted(findings)
+
+
+def _metadata_findings(
+    skill: ParsedSkill,
+    key: str,
+    section: list[Reference],
+    own: str,
+    names: frozenset[str],
+    candidates: Suggestions,
+    status: Mapping[str, str],
+) -> Iterator[Diagnostic]:
+    """The metadata list's own findings (a name the section also lists is checked there), then
+    SK308 at each name only one of the two lists has, when both are written."""
+    listed, suspects = metadata_references(skill, key)
+    yield from _suspect_findings(skill.display, suspects)
+    in_section = {ref.name for ref in section}
+    seen: dict[str, int] = {}
+    for ref in listed:
+        if ref.name not in in_section:
+            yield from _ref_findings(skill.display, own, ref, seen, names, candidates, status)
+        seen.setdefault(ref.name, ref.line)
+    if not listed or not section:
+        return
+    for ref in listed:
+        if ref.name not in in_section:
+            message = f"'{ref.name}' is in metadata.{key} but not under the Related Skills section"
+            yield finding(RELATED_MISMATCH, skill.display, ref.line, ref.col, message,
+                          end_col=ref.end_col)  # fmt: skip
+    for ref in {ref.name: ref for ref in reversed(section)}.values():  # each name once, first
+        if ref.name not in seen:
+            message = f"'{ref.name}' is under the Related Skills section but not in metadata.{key}"
+            yield finding(RELATED_MISMATCH, skill.display, ref.line, ref.col, message,
+                          end_col=ref.end_col)  # fmt: skip
 
 
 class Memo(Protocol):

@@ -103,7 +103,11 @@ def find_project_config(start: Path) -> ConfigFile:
 
 def load_config_file(path: Path) -> ConfigFile:
     """An explicitly named config file (``--config``): it must exist."""
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # a name too long, say: is_file only swallows "no such file"
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}", path=path) from None
+    if not found:
         raise ConfigError(f"{path}: config file not found", path=path)
     return ConfigFile(path, _table_of(path) or {})
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from skillreg.core.terminal import for_terminal
 from skillreg.lint.registry_names import NamesReader
 
 FORMATS = ("text", "mermaid", "dot")
@@ -37,6 +38,7 @@ class Graph:
     missing: tuple[str, ...]
     edges: tuple[Edge, ...]
     cycles: tuple[tuple[str, ...], ...]
+    councils: Mapping[str, str] = field(default_factory=dict)  # node -> metadata.council
 
     def neighbourhood(self, name: str) -> Graph:
         """`name` with its outgoing and incoming edges and the nodes at their other ends."""
@@ -47,6 +49,7 @@ class Graph:
             tuple(n for n in self.missing if n in touched),
             edges,
             tuple(c for c in self.cycles if name in c),
+            {n: c for n, c in self.councils.items() if n in touched},
         )
 
     def __contains__(self, name: object) -> bool:
@@ -83,7 +86,13 @@ def graph_from_index(document: Mapping[str, Any]) -> Graph:
         replace(e, cyclic=e.source in group_of and group_of[e.source] == group_of.get(e.target))
         for e in edges.values()
     ]
-    return Graph(tuple(nodes), tuple(sorted(missing)), tuple(sorted(marked)), tuple(groups))
+    councils = {
+        entry["name"]: entry["council"]
+        for entry in document["skills"]
+        if isinstance(entry.get("council"), str) and entry["council"]
+    }
+    edges_sorted = tuple(sorted(marked))
+    return Graph(tuple(nodes), tuple(sorted(missing)), edges_sorted, tuple(groups), councils)
 
 
 def _components(nodes: list[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
@@ -156,18 +165,20 @@ def cycle_path(graph: Graph, group: tuple[str, ...]) -> list[str]:
 
 
 def render_text(graph: Graph, focus: str | None = None) -> str:
-    """One line per edge (with `focus`: the skill's outgoing and incoming edges), then cycles."""
+    """One line per edge (with `focus`: the skill's outgoing and incoming edges), then cycles.
+
+    Names and reasons come from SKILL.md files: each goes through `for_terminal`."""
+    show = for_terminal
     lines: list[str] = []
     if focus is not None:
-        lines.append(focus + (" (missing)" if focus in graph.missing else ""))
+        lines.append(show(focus) + (" (missing)" if focus in graph.missing else ""))
         lines += [f"  -> {_edge_text(e, e.target)}" for e in graph.edges if e.source == focus]
         lines += [f"  <- {_edge_text(e, e.source)}" for e in graph.edges if e.target == focus]
     else:
-        lines += [f"{e.source} -> {_edge_text(e, e.target)}" for e in graph.edges]
+        lines += [f"{show(e.source)} -> {_edge_text(e, e.target)}" for e in graph.edges]
     for group in graph.cycles:  # one example path per group of skills that reach each other
-        lines.append(
-            f"cycle group of {len(group)} skills, e.g.: " + " -> ".join(cycle_path(graph, group))
-        )
+        path = " -> ".join(show(name) for name in cycle_path(graph, group))
+        lines.append(f"cycle group of {len(group)} skills, e.g.: {path}")
     lines.append(
         f"{_count(len(graph.nodes), 'skill')}, {len(graph.missing)} missing, "
         f"{_count(len(graph.edges), 'edge')}, {_count(len(graph.cycles), 'cycle group')}"
@@ -183,7 +194,8 @@ def _edge_text(edge: Edge, other: str) -> str:
     marks = (" (missing)" if edge.missing and other == edge.target else "") + (
         " (cycle)" if edge.cyclic else ""
     )
-    return f"{other}{marks}" + (f": {edge.reason}" if edge.reason else "")
+    reason = f": {for_terminal(edge.reason)}" if edge.reason else ""
+    return f"{for_terminal(other)}{marks}{reason}"
 
 
 def _pairs(graph: Graph) -> list[tuple[Edge, bool]]:
@@ -202,7 +214,15 @@ def render_mermaid(graph: Graph, focus: str | None = None) -> str:
     del focus
     ids = {name: f"n{i}" for i, name in enumerate((*graph.nodes, *graph.missing))}
     lines = ["flowchart LR"]
-    lines += [f'  {ids[n]}["{_mermaid_label(n)}"]' for n in graph.nodes]
+    # Skills of one council share a subgraph (the seed's family sorts skills into councils).
+    by_council: dict[str, list[str]] = {}
+    for n in graph.nodes:
+        by_council.setdefault(graph.councils.get(n, ""), []).append(n)
+    for index, council in enumerate(sorted(c for c in by_council if c)):
+        lines.append(f'  subgraph c{index}["{_mermaid_label(council)}"]')
+        lines += [f'    {ids[n]}["{_mermaid_label(n)}"]' for n in by_council[council]]
+        lines.append("  end")
+    lines += [f'  {ids[n]}["{_mermaid_label(n)}"]' for n in by_council.get("", ())]
     lines += [f'  {ids[n]}["{_mermaid_label(n)} (missing)"]:::missing' for n in graph.missing]
     for e, mutual in _pairs(graph):
         lines.append(f"  {ids[e.source]} {'<-->' if mutual else '-->'} {ids[e.target]}")
@@ -211,7 +231,10 @@ def render_mermaid(graph: Graph, focus: str | None = None) -> str:
 
 
 def _mermaid_label(text: str) -> str:
-    return text.replace("&", "#amp;").replace('"', "#quot;")
+    """A node label inside ``["..."]``: Mermaid's entity codes for what would end the string or
+    open markup, after `for_terminal` (a line break would end the statement)."""
+    safe = for_terminal(text).replace("#", "#35;").replace("&", "#amp;").replace('"', "#quot;")
+    return safe.replace("<", "#lt;").replace(">", "#gt;").replace("`", "#96;")
 
 
 def render_dot(graph: Graph, focus: str | None = None) -> str:
@@ -229,7 +252,8 @@ def render_dot(graph: Graph, focus: str | None = None) -> str:
 
 
 def _dot_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """Inside a DOT quoted string, after `for_terminal` (whose escapes then show as written)."""
+    return for_terminal(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _dot_id(name: str) -> str:

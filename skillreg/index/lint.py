@@ -32,10 +32,8 @@ def open_cache(roots: Sequence[Path], plan: Plan) -> ParseCache:
         raw = profile.path.read_bytes()
     except OSError:
         raw = b""  # a built-in profile inside a zip, say: its contents are hashed below anyway
-    body = (profile.require_single_h1, profile.required_sections, profile.related_section,
-            profile.max_lines, profile.max_tokens)  # fmt: skip
-    parts = [profile.name, hashlib.sha256(raw).hexdigest(), profile.schema_key, repr(body),
-             str(plan.max_bytes)]  # fmt: skip
+    parts = [profile.name, hashlib.sha256(raw).hexdigest(), profile.schema_key,
+             profile.fingerprint, str(plan.max_bytes)]  # fmt: skip
     fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     namespace = f"lint:{profile.path}"
     return ParseCache.open(roots, namespace, fingerprint=fingerprint)

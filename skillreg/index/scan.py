@@ -12,7 +12,6 @@ cache cannot answer is done in worker processes when there is enough of it to pa
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -85,7 +84,7 @@ class ScannedSkill:
 def summarize(path: Path, plan: Plan) -> SkillSummary:
     """Parse and lint one SKILL.md into its summary (runs in worker processes too)."""
     from skillreg.lint.checks import check_file, link_verdicts
-    from skillreg.skill.related import RELATED_SKILLS, related_references
+    from skillreg.skill.related import RELATED_SKILLS, metadata_references, related_references
 
     result = check_file(path, plan)
     skill = result.skill
@@ -96,7 +95,10 @@ def summarize(path: Path, plan: Plan) -> SkillSummary:
     related = related_references(skill)
     title = plan.profile.related_section or RELATED_SKILLS
     refs = related if title == RELATED_SKILLS else related_references(skill, title)
-    ref_findings, unresolved = _local_references(skill, title, refs)
+    key = plan.profile.related_metadata
+    listed = metadata_references(skill, key)[0] if key else []
+    ref_findings, unresolved = _local_references(skill, title, [*refs, *listed], key)
+    related = [*related, *listed]  # the profile reads both lists: the graph shows both
     return SkillSummary(
         skill.name,
         skill.description,
@@ -120,7 +122,7 @@ def summarize(path: Path, plan: Plan) -> SkillSummary:
 
 
 def _local_references(
-    skill: ParsedSkill, title: str, refs: Sequence[Reference]
+    skill: ParsedSkill, title: str, refs: Sequence[Reference], key: str | None
 ) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[str, int, int, int | None], ...]]:
     """The skill's reference findings as if it were alone, split into those that stay true in
     any collection and the references that were unresolved only because it was alone."""
@@ -129,7 +131,7 @@ def _local_references(
     named = {(ref.line, ref.col): ref.name for ref in refs}
     kept: list[tuple[Any, ...]] = []
     unresolved: list[tuple[str, int, int, int | None]] = []
-    for diag in check_references([skill], section_title=title):
+    for diag in check_references([skill], section_title=title, metadata_key=key):
         if diag.code == UNRESOLVED_REFERENCE.code:
             unresolved.append((named[diag.line, diag.col], diag.line, diag.col, diag.end_col))
         else:
@@ -168,8 +170,7 @@ def _work(tasks: Sequence[tuple[str, str]], plan: Plan) -> list[tuple[str, Any]]
 def _parse_task(path: str, plan: Plan) -> tuple[str, tuple[Any, ...], bool]:
     """Hash, parse and lint SKILL.md; `stable` says no write happened between the two reads."""
     before = os.stat(path)
-    with open(path, "rb") as fh:
-        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    sha = sha256_file(path)
     summary = summarize(Path(path), plan)
     after = os.stat(path)
     return sha, summary.to_cache(), stat_key(before) == stat_key(after)

@@ -99,8 +99,11 @@ def apply_plan(
     with tempfile.TemporaryDirectory(prefix="skillreg-bundles-") as workdir:
         bundles = [_fetch(session, item.entry, Path(workdir)) for item in plan]
         try:
-            for item, bundle in zip(plan, bundles, strict=True):
+            count = session.options.counter
+            for done, (item, bundle) in enumerate(zip(plan, bundles, strict=True), 1):
                 staged.extend(_stage(session, item.entry, bundle))
+                if count is not None:
+                    count(done, len(plan))
         except BaseException:
             for path, _ in staged:
                 discard(path)

@@ -52,6 +52,9 @@ class _CappedReader(io.RawIOBase):
         return len(data)
 
 
+_MAX_MTIME = 2**34  # seconds either side of 1970: about 500 years; NaN fails every comparison
+
+
 def extract_bundle(
     data: bytes | Path, dest: Path, *, label: str, limits: Limits = Limits()
 ) -> None:
@@ -110,11 +113,16 @@ def _write_member(archive: tarfile.TarFile, member: tarfile.TarInfo, dest: Path)
 
 def _check_member(member: tarfile.TarInfo, label: str, seen: dict[str, str]) -> None:
     name = member.name
+    # A PAX header may set mtime to any float (1e30, nan, -inf), which utime cannot take.
+    if not (isinstance(member.mtime, int | float) and -_MAX_MTIME <= member.mtime <= _MAX_MTIME):
+        raise BundleError(f"{label}: member {name!r} has an impossible modification time")
     if member.issym() or member.islnk():
         raise BundleError(f"{label}: link member {name!r} refused (bundles hold files only)")
     if not (member.isfile() or member.isdir()):
         raise BundleError(f"{label}: special member {name!r} refused (device, fifo or other)")
     path = PurePosixPath(name)
+    if "\0" in name:
+        raise BundleError(f"{label}: member {name!r} has a NUL in its name (refused)")
     if path.is_absolute() or ".." in path.parts or name.startswith(("/", "\\")) or "\\" in name:
         raise BundleError(f"{label}: member {name!r} escapes the folder (refused)")
     key = str(path).casefold()

@@ -77,6 +77,16 @@ class LockEntry(BaseModel):
             raise ValueError(f"unknown agent id {unknown[0]!r}")
         return ids
 
+    @field_validator("registry", "dirs")
+    @classmethod
+    def _no_control_characters(cls, value: str | list[str]) -> str | list[str]:
+        # A NUL cannot be in a path or a URL (the OS refuses it with a ValueError); no control
+        # character belongs in either, and a committed lock is untrusted.
+        for text in [value] if isinstance(value, str) else value:
+            if any(ord(char) < 0x20 or ord(char) == 0x7F for char in text):
+                raise ValueError(f"{text!r} holds a control character")
+        return value
+
     @model_validator(mode="after")
     def _commit_only_for_git(self) -> LockEntry:
         if (self.commit is None) != (self.source != "git"):

@@ -21,6 +21,10 @@ _PARTIAL = re.compile(
     r"^(?P<major>\d+|[xX*])(?:\.(?P<minor>\d+|[xX*]))?(?:\.(?P<patch>\d+|[xX*]))?"
     r"(?:-(?P<pre>[0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$"
 )
+# Python refuses to convert integers of more than 4,300 digits (ValueError); no real version
+# number comes near this bound, which keeps such ranges a usage error.
+_MAX_DIGITS = 18
+_MAX_SHOWN = 80
 _OP = re.compile(r"^(<=|>=|==|!=|<|>|=|\^|~)?(.*)$")
 _ANY = frozenset({"", "*", "latest", "x", "X"})
 
@@ -111,17 +115,25 @@ def _parse_token(token: str, whole: str) -> list[Comparator]:
     parsed = _PARTIAL.match(rest)
     if parsed is None and rest[:1] in ("v", "V") and _PARTIAL.match(rest[1:]):
         raise UsageError(
-            f"invalid version range {whole!r}: versions have no 'v' prefix"
+            f"invalid version range {_shown(whole)}: versions have no 'v' prefix"
             f" (write '{op}{rest[1:]}' instead of '{token}')"
         )
     if parsed is None:
-        raise UsageError(f"invalid version range {whole!r}: cannot read {token!r}")
+        raise UsageError(f"invalid version range {_shown(whole)}: cannot read {_shown(token)}")
+    digits = [parsed.group(k) or "" for k in ("major", "minor", "patch")]
+    if max(len(d) for d in digits) > _MAX_DIGITS:
+        raise UsageError(
+            f"invalid version range {_shown(whole)}: a version number has more than"
+            f" {_MAX_DIGITS} digits"
+        )
     parts = [_number(parsed.group(k)) for k in ("major", "minor", "patch")]
     pre = parsed.group("pre")
     if parts[0] is None:
         return []  # "*" or "x" in the major position: anything
     if pre and None in parts:
-        raise UsageError(f"invalid version range {whole!r}: a pre-release needs a full version")
+        raise UsageError(
+            f"invalid version range {_shown(whole)}: a pre-release needs a full version"
+        )
     major, minor, patch = parts[0], parts[1], parts[2]
     low = semver.Version(major, minor or 0, patch or 0, pre)
     if op == "^":
@@ -130,6 +142,12 @@ def _parse_token(token: str, whole: str) -> list[Comparator]:
         upper = semver.Version(major + 1) if minor is None else semver.Version(major, minor + 1)
         return [Comparator(">=", low), Comparator("<", upper)]
     return _compare(op, low, minor, patch)
+
+
+def _shown(whole: str) -> str:
+    """The range as an error quotes it: repr'd (no control character gets through), and cut
+    short, since a range from a project's skills.toml may be any length."""
+    return repr(whole) if len(whole) <= _MAX_SHOWN else repr(whole[:_MAX_SHOWN]) + "..."
 
 
 def _number(text: str | None) -> int | None:

@@ -52,6 +52,8 @@ class InstallOptions:
     adopt: bool = False  # take over unmanaged folders that hold exactly the locked files
     dry_run: bool = False  # update/remove: say what would change, change nothing
     progress: ProgressFactory | None = field(default=None, compare=False)
+    #: told (done, total) as each skill of a plan is unpacked and staged (a counter on a terminal)
+    counter: Callable[[int, int], None] | None = field(default=None, compare=False)
     notice: Callable[[str], None] | None = field(default=None, compare=False)  # e.g. retries
 
 

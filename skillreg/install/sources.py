@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import BundleError, InstallError, IntegrityError, UsageError
+from skillreg.core.terminal import for_terminal
 from skillreg.install.git import fetch_tree, parse_git_source
 
 if TYPE_CHECKING:
@@ -63,7 +64,10 @@ def locate(text: str, *, root: Path, cwd: Path) -> tuple[str, str]:
     to its root so a committed lock works in every clone."""
     if text.startswith("git+"):
         return "git", parse_git_source(text).locator
-    path = (cwd / Path(text).expanduser()).resolve()
+    try:
+        path = (cwd / Path(text).expanduser()).resolve()
+    except (RuntimeError, OSError, ValueError) as exc:  # `~nobody`, a symlink loop, a NUL
+        raise UsageError(f"{for_terminal(text)}: not a usable path ({exc})", path=text) from None
     if not path.exists():
         raise UsageError(f"{text}: no such folder or bundle file", path=text)
     kind = "folder" if path.is_dir() else "archive"

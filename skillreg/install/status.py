@@ -3,6 +3,7 @@ and search over a registry's catalog."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,8 @@ from skillreg.install.targets import entry_status
 
 if TYPE_CHECKING:
     from skillreg.registry.client import Registry
-    from skillreg.registry.model import SkillDocument
+    from skillreg.registry.model import CatalogEntry, SkillDocument
+    from skillreg.registry.search import SearchResult
 
 
 @dataclass(frozen=True)
@@ -101,35 +103,31 @@ def info(options: InstallOptions, name: str) -> dict[str, Any]:
 
 
 def search(
-    options: InstallOptions, query: str, limit: int | None = None
-) -> tuple[list[dict[str, Any]], int]:
-    """Catalog entries whose name or description matches every word of `query`, name matches
-    first, at most `limit` of them; and how many matched in all.
+    options: InstallOptions,
+    query: str,
+    filters: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> SearchResult:
+    """The registry's catalog entries matching `query` and the metadata `filters`, ranked
+    (see `skillreg.registry.search`).
 
-    A single ``catalog.json`` is downloaded whole and matched on substrings. A sharded catalog
-    (object storage, 100,000 skills) is searched through its index: one search shard per word
-    (matching the beginnings of words), then the catalog shards of the hits shown.
+    A single ``catalog.json`` is downloaded whole. A sharded catalog (object storage, 100,000
+    skills) is searched through its index: one search shard per word (matching the beginnings
+    of words), then the catalog shards of the hits; the filters and ranking apply to those.
     """
+    from skillreg.registry.model import Catalog
+    from skillreg.registry.search import search_catalog
+
     with fs_errors(), Session(options) as session:
         registry = session.registry()
         if registry.root().sharded:
-            return _search_shards(registry, query, limit)
-        catalog = registry.catalog()
-    words = query.casefold().split()
-    hits = [
-        entry
-        for entry in catalog.skills
-        if all(w in f"{entry.name} {entry.description}".casefold() for w in words)
-    ]
-    # Name matches first: someone typing a name wants that skill at the top.
-    hits.sort(key=lambda e: (not all(w in e.name for w in words), e.name))
-    shown = hits if limit is None else hits[:limit]
-    return [entry.model_dump(mode="json") for entry in shown], len(hits)
+            catalog = Catalog(skills=_search_shards(registry, query))
+        else:
+            catalog = registry.catalog()
+    return search_catalog(catalog, query, filters, limit)
 
 
-def _search_shards(
-    registry: Registry, query: str, limit: int | None
-) -> tuple[list[dict[str, Any]], int]:
+def _search_shards(registry: Registry, query: str) -> list[CatalogEntry]:
     from skillreg.core.errors import UsageError
     from skillreg.registry import shards
     from skillreg.registry.model import CatalogShard, SearchShard
@@ -137,10 +135,10 @@ def _search_shards(
     root = registry.root()
     if not shards.query_words(query):
         raise UsageError(f"{query!r}: search words need two characters or more")
-    hits, total = shards.search(
+    hits, _total = shards.search(
         query,
         lambda key: registry.shard(str(root.search).replace("{term}", key), SearchShard),
         lambda key: registry.shard(root.catalog.replace("{shard}", key), CatalogShard),
-        limit,
+        None,
     )
-    return [entry.model_dump(mode="json") for entry in hits], total
+    return list(hits)

@@ -40,10 +40,13 @@ def outline_findings(display: str, body: Body, profile: Profile) -> list[Diagnos
     if profile.required_sections:
         present = {_norm(h.text) for h in body.headings if h.level == 2}
         line = h1s[0].line if h1s else body.first_line
+        why = f" (required for {profile.applies_to})" if profile.applies_to else ""
         for title in profile.required_sections:
             if _norm(title) not in present:
-                message = f"missing required section '## {title}'"
+                message = f"missing required section '## {title}'{why}"
                 found.append(finding(c.MISSING_SECTION, display, line, 1, message))
+    if profile.first_section or profile.last_section:
+        found.extend(_order(display, body.headings, profile))
     found.extend(_duplicates(display, body.headings))
     found.extend(_jumps(display, body.headings))
     return found
@@ -52,6 +55,26 @@ def outline_findings(display: str, body: Body, profile: Profile) -> list[Diagnos
 def _at(rule: Rule, display: str, heading: Heading, message: str) -> Diagnostic:
     return finding(rule, display, heading.line, heading.col, message,
                    end_line=heading.line, end_col=heading.end_col)  # fmt: skip
+
+
+def _order(display: str, headings: tuple[Heading, ...], profile: Profile) -> list[Diagnostic]:
+    """SK210: the profile's first (last) section is present but another H2 comes before (after)
+    it. A missing section is SK203's business."""
+    h2s = [h for h in headings if h.level == 2]
+    found = []
+    for title, place, other in (
+        (profile.first_section, "first", h2s[:1]),
+        (profile.last_section, "last", h2s[-1:]),
+    ):
+        wanted = _norm(title) if title else ""
+        at = next((h for h in h2s if _norm(h.text) == wanted), None)
+        if at is None or not other or other[0] is at:
+            continue
+        where = "before" if place == "first" else "after"
+        message = f"'## {at.text}' should be the {place} section "
+        message += f"('## {other[0].text}' is {where} it)"
+        found.append(_at(c.SECTION_ORDER, display, at, message))
+    return found
 
 
 def _duplicates(display: str, headings: tuple[Heading, ...]) -> list[Diagnostic]:

@@ -92,6 +92,27 @@ EXPLICIT_TAG = Rule(
     "behind its text. `!!str` is allowed.",
     "Remove the tag and write the value as plain or quoted text.",
 )  # fmt: skip
+UNKNOWN_VALUE = Rule(
+    "SK113", "unknown-value", E,
+    "A value is not one of those the profile lists (e.g. an unknown tier or council).",
+    "Classifying fields sort skills into groups agents and registries filter on; an unknown or "
+    "placeholder value (`placeholder-tier`) puts the skill in no group.",
+    "Use one of the values in the message (the closest is suggested), or add the new value "
+    "to the profile.",
+)  # fmt: skip
+VALUE_PAIRING = Rule(
+    "SK114", "value-pairing", E,
+    "A field's value does not go with another field's value (e.g. a tier and its council).",
+    "Profiles pair some values (each tier sits on one council): a mismatch files the skill "
+    "under the wrong group.",
+    "Change one of the two values; the message lists those that go together.",
+)  # fmt: skip
+UNEXPECTED_VALUE = Rule(
+    "SK115", "unexpected-value", W,
+    "A value not seen before for this case (e.g. a category new for the tier).",
+    "New values are legitimate but are more often typos, which split a group in two.",
+    "Check the spelling; if the value is new on purpose, add it to the profile (or ignore).",
+)  # fmt: skip
 
 # SK2xx: the Markdown body.
 MISSING_H1 = Rule(
@@ -148,6 +169,12 @@ LINK_OUTSIDE_SKILL = Rule(
     "A skill is installed as one folder; files outside it are not installed with it.",
     "Copy the file into the skill folder and link to it there.",
 )  # fmt: skip
+SECTION_ORDER = Rule(
+    "SK210", "section-order", W,
+    "A section the profile places first or last is elsewhere in the outline.",
+    "Readers and agents expect the family's outline: where to apply first, related skills last.",
+    "Move the section to the place named in the message.",
+)  # fmt: skip
 
 # SK9xx: about the lint run itself.
 UNUSED_SUPPRESSION = Rule(
@@ -166,8 +193,9 @@ UNKNOWN_SUPPRESSION = Rule(
 LINT_RULES: tuple[Rule, ...] = (
     MISSING_FIELD, UNKNOWN_FIELD, WRONG_TYPE, TOO_LONG, INVALID_NAME, NAME_FOLDER_MISMATCH,
     INVALID_SEMVER, IMPLICIT_TYPE, EMPTY_VALUE, INVALID_VALUE, SCHEMA_VIOLATION, EXPLICIT_TAG,
+    UNKNOWN_VALUE, VALUE_PAIRING, UNEXPECTED_VALUE,
     MISSING_H1, MULTIPLE_H1, MISSING_SECTION, DUPLICATE_SECTION, HEADING_JUMP, BODY_TOO_LONG,
-    BODY_TOO_MANY_TOKENS, BROKEN_LINK, LINK_OUTSIDE_SKILL,
+    BODY_TOO_MANY_TOKENS, BROKEN_LINK, LINK_OUTSIDE_SKILL, SECTION_ORDER,
     UNUSED_SUPPRESSION, UNKNOWN_SUPPRESSION,
 )  # fmt: skip
 

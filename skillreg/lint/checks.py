@@ -15,6 +15,7 @@ from skillreg.audit.scan import scan_skill_file
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.lint import suppress
 from skillreg.lint.body_rules import body_findings, link_problem
+from skillreg.lint.conditions import condition_findings
 from skillreg.lint.field_rules import (
     delimiter_findings,
     explicit_tags,
@@ -67,26 +68,35 @@ def check_file(path: Path, plan: Plan) -> FileResult:
     skill = parse_skill(path, max_bytes=plan.max_bytes)
     found = list(skill.diagnostics)
     fm = skill.frontmatter
+    profile = plan.profile  # as it applies to this skill (`when` conditions)
     if fm is not None and isinstance(fm.data, dict):
+        profile = profile.for_data(fm.data)
         tags = explicit_tags(skill, fm)
         found.extend(schema_findings(fm, checker_for(plan.profile), skill.display, tags))
         found.extend(name_findings(skill, fm))
         found.extend(delimiter_findings(skill, fm))
         found.extend(key_findings(skill, fm, tags))
         found.extend(tag_findings(skill, fm, tags))
+        if profile.conditions:
+            # A value the schema already rejected (empty, not kebab-case) is not reported again.
+            rejected = {(d.line, d.col) for d in found}
+            conditional = condition_findings(skill.display, fm, profile.conditions)
+            found.extend(d for d in conditional if (d.line, d.col) not in rejected)
     if skill.body is not None and skill.source is not None:
-        found.extend(body_findings(skill, skill.body, plan.profile))
+        found.extend(body_findings(skill, skill.body, profile))
     if plan.audit:
         found.extend(scan_skill_file(skill))
     directives = suppress.collect(skill)
     if plan.slim:
-        skill = slim(skill, plan.profile.related_section or "Related Skills")
+        profile = plan.profile
+        skill = slim(skill, profile.related_section or "Related Skills", profile.related_metadata)
     return FileResult(skill, found, directives)
 
 
-def slim(skill: ParsedSkill, section_title: str) -> ParsedSkill:
-    """`skill` with only what cross-skill checks read: the frontmatter values, the `name` entry,
-    the level-1/2 headings and one section's lines (the body then starts at that section).
+def slim(skill: ParsedSkill, section_title: str, metadata_key: str | None = None) -> ParsedSkill:
+    """`skill` with only what cross-skill checks read: the frontmatter values, the `name` entry
+    (and the related-names metadata entry, when the profile reads one), the level-1/2 headings
+    and one section's lines (the body then starts at that section).
     Results cross process boundaries, and pickling whole outlines costs more than parsing them."""
     body, source, fm = skill.body, skill.source, skill.frontmatter
     if body is None or source is None:
@@ -104,6 +114,8 @@ def slim(skill: ParsedSkill, section_title: str) -> ParsedSkill:
         kept = Body(lines, section.first_line, kept.headings, (), (), blocks)
     if fm is not None:
         wanted: tuple[Key, ...] = ((), ("name",))
+        if metadata_key:
+            wanted += (("metadata", metadata_key),)
         entries = {key: fm.entries[key] for key in wanted if key in fm.entries}
         fm = dataclasses.replace(fm, entries=entries)
     return dataclasses.replace(

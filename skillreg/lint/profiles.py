@@ -3,19 +3,22 @@
 A profile file is JSON (see ``schema/profile.schema.json``): ``name``, optional ``extends`` (a
 profile name or a path relative to the file), ``frontmatter`` (JSON Schema 2020-12) and ``body``.
 An extending profile's schema is checked together with its parent's (``allOf``) and its body
-settings override the parent's key by key. Built-in profiles ship in ``schema/profiles/``.
+settings override the parent's key by key; its ``when`` conditions (requirements that depend on a
+frontmatter value, see `skillreg.lint.conditions`) come after the parent's. Built-in profiles ship
+in ``schema/profiles/``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from skillreg.core.errors import ConfigError
+from skillreg.lint.conditions import Condition, parse_conditions
 from skillreg.lint.schema_check import regex_problem
 
 DEFAULT_PROFILE = "agentskills"
@@ -25,6 +28,9 @@ _BODY_DEFAULTS: dict[str, Any] = {
     "related_section": None,
     "max_lines": 500,
     "max_tokens": 5000,
+    "first_section": None,
+    "last_section": None,
+    "related_metadata": None,
 }
 
 
@@ -38,11 +44,46 @@ class Profile:
     related_section: str | None = None  # when set, references are checked even for one skill
     max_lines: int = 500
     max_tokens: int = 5000
+    first_section: str | None = None  # the H2 that should come first (SK210 when not)
+    last_section: str | None = None  # the H2 that should come last
+    related_metadata: str | None = None  # a metadata key holding comma-separated related names
+    conditions: tuple[Condition, ...] = ()
+    applies_to: str = ""  # for a variant: the values that chose it, for messages
+    _variants: dict[tuple[str | None, ...], Profile] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def schema_key(self) -> str:
         """The schema as canonical JSON: what compiled checkers are cached by."""
         return json.dumps(self.frontmatter, sort_keys=True)
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything but the schema that changes findings, for caches keyed by the profile."""
+        return repr((_body_of(self), self.conditions))
+
+    def for_data(self, data: Mapping[str, Any]) -> Profile:
+        """The profile as it applies to a skill with frontmatter `data`: each condition's case
+        for the skill's value merged into the body settings (one variant per combination of
+        values, built once)."""
+        if not self.conditions:
+            return self
+        values = tuple(condition.value_in(data) for condition in self.conditions)
+        variant = self._variants.get(values)
+        if variant is None:
+            variant = self._variants[values] = self._variant(values)
+        return variant
+
+    def _variant(self, values: tuple[str | None, ...]) -> Profile:
+        body = _body_of(self)
+        named = []
+        for condition, value in zip(self.conditions, values, strict=True):
+            case, name = condition.case_for(value)
+            if case is not None:
+                body.update(case.body)
+                named.append(name)
+        return replace(self, **_typed(body), applies_to=", ".join(named), _variants={})
 
 
 def schema_dir() -> Path:
@@ -58,10 +99,21 @@ def builtin_profiles() -> dict[str, Path]:
 
 
 def resolve_profile(
-    spec: str | None, named: Mapping[str, Path] | None = None, base: Path | None = None
+    spec: str | None,
+    named: Mapping[str, Path] | None = None,
+    base: Path | None = None,
+    *,
+    within: Path | None = None,
 ) -> Profile:
-    """The profile `spec` names: a configured name, a built-in name, or a path (from `base`)."""
-    return _load(_locate(spec or DEFAULT_PROFILE, named or {}, base or Path.cwd()), ())
+    """The profile `spec` names: a configured name, a built-in name, or a path (from `base`).
+
+    `within` is the project root when `spec` or `named` came from a project's config file, which
+    a cloned repository controls: that profile file, and every one it extends, must then resolve
+    (symlinks followed) inside the root, so that no config can make lint read an arbitrary file
+    (say a credentials JSON) and quote it. The command line and built-ins are not bounded.
+    """
+    path = _locate(spec or DEFAULT_PROFILE, named or {}, base or Path.cwd())
+    return _load(path, (), within.resolve() if within is not None else None)
 
 
 def _locate(spec: str, named: Mapping[str, Path], base: Path) -> Path:
@@ -83,15 +135,22 @@ def _locate(spec: str, named: Mapping[str, Path], base: Path) -> Path:
     )
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
+def _load(path: Path, chain: tuple[Path, ...], within: Path | None) -> Profile:
     resolved = path.resolve()
     if resolved in chain:
         raise ConfigError(f"{path}: profile extends itself (through {chain[-1]})", path=path)
+    builtin = resolved.parent == schema_dir().resolve() / "profiles"
+    if within is not None and not builtin and not resolved.is_relative_to(within):
+        raise ConfigError(
+            f"{path}: a profile named by the project's config must be a file inside the project"
+            f" ({within}); give one from elsewhere with --profile",
+            path=path,
+        )
     data = _read(resolved)
     parent: Profile | None = None
     if isinstance(data.get("extends"), str):
         parent_path = _locate(data["extends"], {}, resolved.parent)
-        parent = _load(parent_path, (*chain, resolved))
+        parent = _load(parent_path, (*chain, resolved), within)
     schema: Mapping[str, Any] = data.get("frontmatter", {})
     if parent is not None:
         schema = {"allOf": [parent.frontmatter, schema]}
@@ -99,26 +158,38 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
     if parent is not None:
         body.update(_body_of(parent))
     body.update(data.get("body", {}))
+    inherited = parent.conditions if parent is not None else ()
     return Profile(
         name=str(data["name"]),
         path=resolved,
         frontmatter=schema,
-        require_single_h1=bool(body["require_single_h1"]),
-        required_sections=tuple(body["required_sections"]),
-        related_section=body["related_section"],
-        max_lines=int(body["max_lines"]),
-        max_tokens=int(body["max_tokens"]),
+        conditions=(*inherited, *_conditions(resolved)),
+        **_typed(body),
     )
 
 
-def _body_of(profile: Profile) -> dict[str, Any]:
+def _typed(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Body settings (from JSON already checked against the profile schema) as field values."""
     return {
-        "require_single_h1": profile.require_single_h1,
-        "required_sections": list(profile.required_sections),
-        "related_section": profile.related_section,
-        "max_lines": profile.max_lines,
-        "max_tokens": profile.max_tokens,
+        "require_single_h1": bool(body["require_single_h1"]),
+        "required_sections": tuple(body["required_sections"]),
+        "related_section": body["related_section"],
+        "max_lines": int(body["max_lines"]),
+        "max_tokens": int(body["max_tokens"]),
+        "first_section": body["first_section"],
+        "last_section": body["last_section"],
+        "related_metadata": body["related_metadata"],
     }
+
+
+def _body_of(profile: Profile) -> dict[str, Any]:
+    return {key: getattr(profile, key) for key in _BODY_DEFAULTS}
+
+
+@cache
+def _conditions(path: Path) -> tuple[Condition, ...]:
+    """A profile file's ``when`` section, parsed once per process like the file itself."""
+    return parse_conditions(_read(path).get("when"))
 
 
 @cache
@@ -139,7 +210,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _validate_profile(path: Path, data: Any) -> None:
-    """A user's profile file must match profile.schema.json and hold a valid JSON Schema."""
+    """A user's profile file must match profile.schema.json and hold a valid JSON Schema.
+
+    Errors name where and which rule, never the offending value: a file that is not a profile at
+    all must not have its contents quoted into a CI log.
+    """
     import jsonschema  # no stubs installed
 
     meta = json.loads((schema_dir() / "profile.schema.json").read_text(encoding="utf-8"))
@@ -147,12 +222,25 @@ def _validate_profile(path: Path, data: Any) -> None:
         jsonschema.Draft202012Validator(meta).iter_errors(data)
     )
     if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{path}: invalid profile at {where}: {error.message}", path=path)
+        raise ConfigError(
+            f"{path}: invalid profile at {_where(error.absolute_path)}: breaks the"
+            f" {error.validator!r} rule of profile.schema.json",
+            path=path,
+        )
     try:
         jsonschema.Draft202012Validator.check_schema(data.get("frontmatter", {}))
     except jsonschema.exceptions.SchemaError as exc:
-        raise ConfigError(f"{path}: invalid frontmatter schema: {exc.message}", path=path) from None
+        raise ConfigError(
+            f"{path}: invalid frontmatter schema at {_where(exc.absolute_path)}: breaks the"
+            f" {exc.validator!r} rule of the JSON Schema meta-schema",
+            path=path,
+        ) from None
     problem = regex_problem(data.get("frontmatter", {}))
     if problem:
         raise ConfigError(f"{path}: invalid frontmatter schema: {problem}", path=path)
+
+
+def _where(parts: Iterable[object]) -> str:
+    """A location in the file: keys as written (cut short), array indexes."""
+    shown = "/".join(str(part)[:40] for part in parts)
+    return shown[:200] or "(top level)"

@@ -109,7 +109,8 @@ def finish_file(
 
 def references_wanted(setup: _Setup, count: int) -> bool:
     """Whether `skill lint` checks Related Skills references when it lints `count` skills."""
-    related = setup.plan.profile.related_section is not None
+    profile = setup.plan.profile
+    related = profile.related_section is not None or profile.related_metadata is not None
     if setup.collection_known:
         return True
     return count > 1 or bool(setup.known_names) or setup.resolves_against_registry or related
@@ -120,7 +121,13 @@ def _setup(options: LintOptions, cwd: Path) -> _Setup:
     settings = parse_settings(config, cwd)
 
     base = cwd if options.profile else settings.root
-    profile = resolve_profile(options.profile or settings.profile, settings.profiles, base)
+    # A profile the project's config names is bounded by the project; one given on the command
+    # line is the user's own choice.
+    chosen_by_user = options.profile is not None and options.profile not in settings.profiles
+    within = None if chosen_by_user else settings.root
+    profile = resolve_profile(
+        options.profile or settings.profile, settings.profiles, base, within=within
+    )
     max_bytes = options.max_file_size or settings.max_file_size
     selection = build_selection(settings, options.select, options.ignore)
     audit = bool(selection.enabled & AUDIT_CODES)  # skip the family's cost when none is on
@@ -279,6 +286,7 @@ def _references(skills: list[ParsedSkill], setup: _Setup) -> dict[str, list[Diag
         known_names=setup.known_names,
         section_title=title or "Related Skills",
         registry_status=setup.registry_status,
+        metadata_key=setup.plan.profile.related_metadata,
     )
     for diag in found:
         by_file.setdefault(diag.path, []).append(diag)

@@ -49,7 +49,14 @@ def schema_findings(
     accident of implicit typing, so quoting would not help (SK103, not SK108). A profile and its
     parent may both constrain one value (`allOf`): the same finding twice is reported once.
     """
-    found = (_diagnostic(fm, error, display, tagged) for error in checker(fm.data))
+    errors = checker(fm.data)
+    # A value of the wrong type also fails `enum` or `const`: the type finding says it all.
+    mistyped = {error.path for error in errors if error.keyword == "type"}
+    found = (
+        _diagnostic(fm, error, display, tagged)
+        for error in errors
+        if error.keyword not in ("enum", "const") or error.path not in mistyped
+    )
     return list(dict.fromkeys(found))
 
 
@@ -149,10 +156,21 @@ def _default_message(error: SchemaError, dotted: str) -> str:
     if keyword == "pattern":
         return f"'{dotted}' value {_short(value)} does not match the pattern {limit}"
     if keyword == "enum":
-        return f"'{dotted}' is {_short(value)}; allowed: {', '.join(map(str, limit))}"
+        hint = _did_you_mean(value, limit)
+        return f"'{dotted}' is {_short(value)}{hint}; allowed: {', '.join(map(str, limit))}"
     if keyword == "const":
         return f"'{dotted}' must be {limit!r}"
     return f"'{dotted}' fails the schema keyword '{keyword}'"
+
+
+def _did_you_mean(value: Any, choices: Any) -> str:
+    """A close allowed value for a typo (`developer-specalization`), via SK301's matcher."""
+    if not isinstance(value, str) or not isinstance(choices, list):
+        return ""
+    from skillreg.collection.refs import Suggestions
+
+    hint = Suggestions(str(choice) for choice in choices).hint(value).removeprefix("; ")
+    return f" ({hint})" if hint else ""
 
 
 def _dotted(path: tuple[str | int, ...], field: str | None) -> str:

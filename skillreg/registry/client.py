@@ -65,9 +65,12 @@ def registry_id(spec: str, base: Path) -> str:
             f"unsupported registry URL scheme {scheme.group(1)!r} (use https://, http://,"
             " file:// or a folder)"
         )
-    if spec.startswith("file://"):
-        return str(Path(unquote(urlparse(spec).path)).resolve())
-    return str((base / Path(spec).expanduser()).resolve())
+    try:
+        if spec.startswith("file://"):
+            return str(Path(unquote(urlparse(spec).path)).resolve())
+        return str((base / Path(spec).expanduser()).resolve())
+    except (RuntimeError, OSError, ValueError) as exc:  # `~nobody`, a symlink loop, a NUL
+        raise UsageError(f"invalid registry folder {spec!r}: {exc}") from None
 
 
 def _check_http_url(spec: str) -> str:

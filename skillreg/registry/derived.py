@@ -48,7 +48,11 @@ def catalog_entry(doc: SkillDocument) -> CatalogEntry:
     description = doc.versions[shown].description if shown else ""
     first = description.strip().splitlines()[0].strip() if description.strip() else ""
     return CatalogEntry(
-        name=doc.name, description=first, latest=latest, deprecated=doc.deprecated is not None
+        name=doc.name,
+        description=first,
+        latest=latest,
+        deprecated=doc.deprecated is not None,
+        metadata=dict(doc.versions[shown].metadata) if shown else {},
     )
 
 
@@ -72,10 +76,12 @@ def render_catalog(catalog: Catalog) -> bytes:
     escaping; descriptions go through the JSON string encoder.
     """
     string = json.JSONEncoder(ensure_ascii=False).encode
+    mapping = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     lines = [
         f'{{"deprecated": {"true" if e.deprecated else "false"}, '
         f'"description": {string(e.description)}, '
-        f'"latest": {f"{chr(34)}{e.latest}{chr(34)}" if e.latest else "null"}, "name": "{e.name}"}}'
+        f'"latest": {f"{chr(34)}{e.latest}{chr(34)}" if e.latest else "null"}, '
+        f'"metadata": {mapping(e.metadata)}, "name": "{e.name}"}}'
         for e in catalog.skills
     ]
     body = ",\n    ".join(lines)
@@ -333,10 +339,13 @@ def expected_files(reg: RegistryStore, docs: Iterable[SkillDocument]) -> dict[st
 def rebuild_derived(reg: RegistryStore) -> list[str]:
     """`reindex`: recompute every derived file from the documents; the keys rewritten (with
     one ``site/`` entry for a folder's web catalog)."""
+    upgraded = reg.upgrade_root()
     root = reg.require()
     docs = list(all_documents(reg))
     files = expected_files(reg, docs)
-    written = [k for k, data in sorted(files.items()) if reg.write_file(k, data, Kind.DERIVED)]
+    written = upgraded + [
+        k for k, data in sorted(files.items()) if reg.write_file(k, data, Kind.DERIVED)
+    ]
     if root.sharded or not isinstance(reg, FolderRegistry):
         return written
     catalog = Catalog(skills=sorted((catalog_entry(d) for d in docs), key=lambda e: e.name))

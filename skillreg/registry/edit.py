@@ -112,6 +112,7 @@ def apply_edit(
     root = reg.require()
     reg.check_writable()
     check_signing_keys(reg, root)  # before anything is written
+    reg.upgrade_root()  # the catalog it rewrites is of this skillreg's format
     before: list[SkillDocument] = []
 
     def step(doc: SkillDocument | None) -> SkillDocument | None:

@@ -14,11 +14,17 @@ one top folder ``{name}/``, plus ``{name}/.skill-manifest.json``: every other fi
 
 Only the per-skill documents change after publish: a new version, `yanked`, `deprecated`, tags.
 Every change raises `serial`, so a client can refuse a document older than one it has seen.
+
+Format versions: 1 had no frontmatter metadata; 2 records each version's `license`,
+`compatibility` and string `metadata` (tier, council, category, ...), and the catalog carries the
+latest version's. Readers take both (version 1 documents simply have none); writers upgrade a
+version 1 registry's ``registry.json`` before they write, so an old client refuses it cleanly
+instead of failing on fields it does not know.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, field_validator
 
@@ -26,7 +32,9 @@ from skillreg.core.fields import SHA256, SemVer, SkillName
 from skillreg.core.fields import StrictModel as _Model
 
 FORMAT: Final = "skillreg-registry"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+OLDEST_READABLE = 1
+BUNDLE_FORMAT_VERSION = 1  # bundles did not change with the registry format
 ROOT_FILE = "registry.json"
 CATALOG_FILE = "catalog.json"
 HTML_FILE = "index.html"
@@ -42,6 +50,22 @@ TERMS_TEMPLATE = "catalog/terms/{term}.json"
 MAX_SERIAL: Final = 2**53 - 1
 MAX_BUNDLE: Final = 64 * 1024 * 1024  # bytes of a .tar.gz; packing caps a skill's files at 32 MiB
 MAX_INDEX_FILE: Final = 64 * 1024 * 1024  # registry.json, a document or the catalog, from a folder
+# Frontmatter metadata as a registry records it: bounded, since any registry may be hostile.
+MAX_METADATA = 64
+MetadataKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+MetadataValue = Annotated[str, Field(max_length=1024)]
+Metadata = dict[MetadataKey, MetadataValue]
+
+
+def _metadata_field() -> Metadata:
+    return Field(
+        default_factory=dict,
+        max_length=MAX_METADATA,
+        description="the frontmatter's string metadata (tier, council, category, ...), "
+        "`version` excepted",
+    )
+
+
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
 
@@ -95,6 +119,9 @@ class RegistryRoot(_Model):
             or any(part in ("", ".", "..") for part in parts)
         ):
             raise ValueError(f"{template!r} must be a relative path inside the registry")
+        # No path or URL holds a control character; a NUL would reach open() as a ValueError.
+        if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in template):
+            raise ValueError(f"{template!r} holds a control character")
         return template
 
 
@@ -124,6 +151,11 @@ class VersionEntry(_Model):
         default_factory=list, description="names under the skill's Related Skills section"
     )
     published: str = Field(pattern=TIMESTAMP, description="RFC 3339 UTC, e.g. 2026-11-26T17:00:00Z")
+    license: str | None = Field(default=None, max_length=1024, description="frontmatter license")
+    compatibility: str | None = Field(
+        default=None, max_length=1024, description="frontmatter compatibility"
+    )
+    metadata: Metadata = _metadata_field()
     yanked: bool = Field(default=False, description="skipped by resolution unless pinned exactly")
     yanked_reason: str | None = None
     audit: AuditSummary | None = Field(
@@ -156,6 +188,7 @@ class CatalogEntry(_Model):
     description: str = Field(description="first line of the latest description, trimmed")
     latest: SemVer | None
     deprecated: bool = False
+    metadata: Metadata = _metadata_field()  # of the version `description` comes from
 
 
 class Catalog(_Model):

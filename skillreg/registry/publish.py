@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from skillreg.bundle.pack import Bundle, build_bundle, check_identity, collect_files
 from skillreg.core.diagnostics import Diagnostic
@@ -159,6 +159,7 @@ def _planned(skill: ParsedSkill, related: list[str], reg: RegistryStore, publish
         description=skill.description or "",
         related=related,
         published=published,
+        **recorded_metadata(skill),
     )
     return Planned(bundle, entry, _is_new(reg.read_doc(name), bundle, str(skill.path)))
 
@@ -172,6 +173,34 @@ def audit_bundle(folder: Path, bundle: Bundle) -> AuditSummary:
     found = scan_folder(folder, display="")
     kept = [d for d in found if d.path.lstrip("/") in shipped]
     return AuditSummary.model_validate(summarise(kept))
+
+
+def recorded_metadata(skill: ParsedSkill) -> dict[str, Any]:
+    """What a version records of its frontmatter: `license`, `compatibility` and the string
+    values of `metadata` (`version` is the key it is filed under). Lint has checked them for the
+    profile; what the registry format cannot hold (a non-string, an odd key, an overlong value,
+    past the count limit) is left out rather than refused, as no profile requires it."""
+    import re
+
+    from skillreg.registry.model import MAX_METADATA
+
+    data = skill.frontmatter.data if skill.frontmatter is not None else None
+    if not isinstance(data, dict):
+        return {}
+    key_ok = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}").fullmatch
+    raw = data.get("metadata")
+    metadata = {
+        str(k): v
+        for k, v in (raw.items() if isinstance(raw, dict) else ())
+        if isinstance(k, str) and key_ok(k) and k != "version" and _fits(v)
+    }
+    kept = dict(sorted(metadata.items())[:MAX_METADATA])
+    top = {k: data[k] for k in ("license", "compatibility") if _fits(data.get(k))}
+    return {**top, "metadata": kept}
+
+
+def _fits(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 1024
 
 
 def _is_new(doc: SkillDocument | None, bundle: Bundle, where: str) -> bool:
@@ -195,7 +224,7 @@ def execute(reg: RegistryStore, plan: list[Planned]) -> list[str]:
     from skillreg.registry.derived import update_derived
 
     reg.check_writable()  # before the first write
-    written = [ROOT_FILE] if reg.ensure_root() else []
+    written = [ROOT_FILE] if reg.ensure_root() else reg.upgrade_root()
     for item in plan:
         written += _write_one(reg, item)
     names = sorted({p.bundle.name for p in plan})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import random
 import time
@@ -27,6 +28,7 @@ from skillreg.core.names import RULE, is_skill_name
 from skillreg.registry.model import (
     FORMAT,
     FORMAT_VERSION,
+    OLDEST_READABLE,
     ROOT_FILE,
     SHARD_TEMPLATE,
     TERMS_TEMPLATE,
@@ -132,10 +134,11 @@ class RegistryStore:
                 " default layout (index/, blobs/sha256/, catalog.json or catalog/)",
                 path=where,
             )
-        if root.format_version != FORMAT_VERSION:  # (`format` itself is checked by the model)
+        # (`format` itself is checked by the model)
+        if not OLDEST_READABLE <= root.format_version <= FORMAT_VERSION:
             raise RegistryError(
-                f"{where}: format version {root.format_version} is not the one this skillreg "
-                f"writes ({FORMAT_VERSION}); upgrade skillreg",
+                f"{where}: format version {root.format_version} is not one this skillreg "
+                f"reads ({OLDEST_READABLE} to {FORMAT_VERSION}); upgrade skillreg",
                 path=where,
             )
         return root
@@ -143,6 +146,29 @@ class RegistryStore:
     def _folder_exists(self) -> bool:
         root = getattr(self.storage, "root", None)  # only a folder can be mistyped as missing
         return root is None or Path(root).exists()
+
+    def upgrade_root(self) -> list[str]:
+        """Raise an older registry's ``registry.json`` to the format this skillreg writes, before
+        it writes anything of that format ([ROOT_FILE] when it did, else [])."""
+        root = self.require()
+        if root.format_version == FORMAT_VERSION:
+            return []
+        from pydantic import ValidationError
+
+        def compute(raw: bytes | None) -> bytes | None:  # conditional: racing upgraders agree
+            if raw is None:
+                return None
+            try:
+                current = RegistryRoot.model_validate_json(raw)
+            except ValidationError:
+                return None
+            if current.format_version == FORMAT_VERSION:
+                return None
+            body = json.loads(raw)
+            body["format_version"] = FORMAT_VERSION
+            return dump_json(body)
+
+        return [ROOT_FILE] if self.update(ROOT_FILE, compute, Kind.ROOT) else []
 
     def has_skill(self, name: str) -> bool:
         return is_skill_name(name) and self.storage.exists(index_path(name))

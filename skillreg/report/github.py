@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from skillreg.core.diagnostics import Diagnostic, Rule, Severity
+from skillreg.core.terminal import for_terminal
 from skillreg.report.location import Locator
 from skillreg.report.tally import Tally, ordered
 
@@ -19,8 +20,13 @@ _SHOWN_PER_STEP = 10
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message; `%` first so the escapes themselves are not re-escaped."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message; `%` first so the escapes themselves are not re-escaped.
+
+    Line breaks are GitHub's own escapes (a message may span lines); every other control
+    character, escape sequence or bidi override is shown visibly, as in the text format.
+    """
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return for_terminal(escaped)
 
 
 def escape_property(text: str) -> str:

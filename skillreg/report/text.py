@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skillreg.core.diagnostics import Diagnostic, Severity
-from skillreg.core.terminal import UNPRINTABLE
+from skillreg.core.terminal import for_terminal, one_line
 from skillreg.report.location import Locator
 from skillreg.report.tally import Tally, ordered
 
@@ -23,20 +23,16 @@ _SEVERITY_STYLE = {
 }
 
 
-# Messages quote skill text, which is untrusted: see `core.terminal`. Newlines are handled per
-# message.
-_UNPRINTABLE = UNPRINTABLE
-
-
 def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
 
 def format_line(diagnostic: Diagnostic, locator: Locator, *, color: bool = False) -> str:
     d = diagnostic
-    where = f"{locator.display(d.path).translate(_UNPRINTABLE)}:{d.line}:{d.col}"
+    # Paths and messages quote skill text, which is untrusted (see `skillreg.core.terminal`).
+    where = f"{for_terminal(locator.display(d.path))}:{d.line}:{d.col}"
     # A message spanning lines would break one-finding-per-line tools (grep, editors).
-    message = " ".join(d.message.splitlines()).translate(_UNPRINTABLE)
+    message = one_line(d.message)
     label = _paint(f"{d.severity.label}:", _SEVERITY_STYLE[d.severity], color)
     # Styling stops before the `: CODE` that follows the location, so `grep ': SK1'` and the
     # like match coloured and plain output alike.

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from skillreg.skill.markdown_inline import blank_code_spans, find_comments, find_links
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
-_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*")
-_ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -299,11 +297,10 @@ class _Scanner:
             self.in_list = False
 
     def _heading(self, line: str, number: int) -> bool:
-        atx = _ATX.fullmatch(line) if "#" in line[:4] else None
+        atx = _atx(line) if "#" in line[:4] else None
         if atx:
-            text = _ATX_CLOSE.sub("", atx.group(2) or "").strip()
             col = line.index("#") + 1
-            self.headings.append(Heading(len(atx.group(1)), text, number, col, len(line) + 1))
+            self.headings.append(Heading(atx[0], atx[1], number, col, len(line) + 1))
             self.paragraph = None
             self._inline(line, number, 0)
             return True
@@ -336,6 +333,26 @@ class _Scanner:
         raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
         shift = 1 if raw is not target else 0
         self.links.append(Link(raw, number, start + shift + 1, start + shift + len(raw) + 1, image))
+
+
+def _atx(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line, or None.
+
+    String scanning, not a regex: a lazy text group followed by optional trailing blanks and a
+    closing `#` run backtracks quadratically on `#` + text + a long run of spaces + a character.
+    """
+    marks = line.lstrip(" ")
+    if len(line) - len(marks) > 3:
+        return None
+    rest = marks.lstrip("#")
+    level = len(marks) - len(rest)
+    if not 1 <= level <= 6 or rest[:1] not in ("", " ", "\t"):
+        return None
+    text = rest.strip(" \t")
+    unclosed = text.rstrip("#")
+    if not unclosed or unclosed[-1] in " \t":  # a closing sequence: blanks, then only `#`s
+        text = unclosed
+    return level, text.strip()
 
 
 def is_relative(target: str) -> bool:

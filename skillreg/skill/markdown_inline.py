@@ -44,16 +44,20 @@ def find_comments(text: str) -> tuple[list[tuple[str, int]], int | None]:
     return closed, None
 
 
-def blank_code_spans(text: str) -> str:
-    """`text` with each code span replaced by spaces (columns kept), per CommonMark's pairing:
-    a run of n backticks closes at the next run of exactly n backticks."""
+def code_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(opener start, content start, content end, closer end) of each code span in `text`, per
+    CommonMark's pairing: a run of n backticks closes at the next run of exactly n backticks.
+
+    Runs are paired by length through one index, so the scan stays linear however many unclosed
+    openers a line holds (a lazy regex would rescan the rest of the line from each opener).
+    """
     runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    spans: list[tuple[int, int, int, int]] = []
     if len(runs) < 2:
-        return text
+        return spans
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(index)
-    chars = list(text)
     index = 0
     while index < len(runs):
         start, end = runs[index]
@@ -63,6 +67,17 @@ def blank_code_spans(text: str) -> str:
             index += 1
             continue
         closer = same[later]
-        chars[start : runs[closer][1]] = " " * (runs[closer][1] - start)
+        spans.append((start, end, runs[closer][0], runs[closer][1]))
         index = closer + 1
+    return spans
+
+
+def blank_code_spans(text: str) -> str:
+    """`text` with each code span replaced by spaces (columns kept)."""
+    spans = code_spans(text)
+    if not spans:
+        return text
+    chars = list(text)
+    for start, _, _, end in spans:
+        chars[start:end] = " " * (end - start)
     return "".join(chars)

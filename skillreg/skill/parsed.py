@@ -16,7 +16,7 @@ from skillreg.skill import frontmatter as fmod
 from skillreg.skill import syntax_rules as sr
 from skillreg.skill.frontmatter import Frontmatter
 from skillreg.skill.markdown import Body, parse_body
-from skillreg.skill.source import DEFAULT_MAX_BYTES, Source, read_source
+from skillreg.skill.source import DEFAULT_MAX_BYTES, Source, leaves_folder, read_source
 
 SKILL_FILE = "SKILL.md"
 FALLBACK_FILE = "skill.md"  # accepted when SKILL.md is missing, as the reference validator does
@@ -84,6 +84,16 @@ def parse_skill(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedSkil
     if not file.is_file():
         missing = sr.finding(sr.MISSING_SKILL_FILE, display, 1, 1, f"no {SKILL_FILE} in {folder}")
         return ParsedSkill(file, folder, None, None, None, (missing,))
+    if leaves_folder(file):
+        message = f"{SKILL_FILE} is a symlink to a file outside the skill folder (not read)"
+        return ParsedSkill(
+            file,
+            folder,
+            None,
+            None,
+            None,
+            (sr.finding(sr.SYMLINK_OUTSIDE, display, 1, 1, message),),
+        )
     source, findings = read_source(file, display, max_bytes)
     if source is None:
         return ParsedSkill(file, folder, None, None, None, tuple(findings))

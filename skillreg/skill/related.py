@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillreg.core.names import is_skill_name
+from skillreg.skill.markdown_inline import code_spans
 from skillreg.skill.parsed import ParsedSkill
 
 RELATED_SKILLS = "Related Skills"
@@ -23,9 +24,12 @@ RELATED_SKILLS = "Related Skills"
 _NAME_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _SEPARATOR = re.compile(r"\s*(?:[-\u2013\u2014:]\s*)")
 _ALTERNATIVE = frozenset({"/", "|", "or"})
+# mistune reads an item up to here. Some of its regular expressions backtrack quadratically (an
+# ATX heading inside an item, runs of openers), so a hostile item must not reach it whole; real
+# items are a name or two and a short reason (the longest in the shared corpus is 112 characters).
+_MAX_ITEM = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +135,10 @@ def _read_item(item: _Item, refs: list[Reference], suspects: list[Suspect]) -> N
     group = refs[-1].alternatives_group if refs else -1
     found: list[tuple[str, tuple[int, int, int], int]] = []  # name, position, group
     between: list[str] = []
-    for token in _inline_tokens("\n".join(line.lstrip() for line in item.lines)):
+    text = "\n".join(line.lstrip() for line in item.lines)
+    if "`" not in text:  # no code span, so no name: mistune need not see it
+        return
+    for token in _inline_tokens(text[:_MAX_ITEM]):
         if token.get("type") != "codespan":
             between.append(_plain(token))
             continue
@@ -157,10 +164,10 @@ def _span_positions(item: _Item) -> list[tuple[str, int, int, int]]:
     for index, line in enumerate(item.lines):
         if "`" not in line:
             continue
-        for match in _SPAN.finditer(line):
-            content = match.group(2)
+        for _, start, end, _ in code_spans(line):
+            content = line[start:end]
             text = content.strip()
-            col = match.start(2) + len(content) - len(content.lstrip()) + 1
+            col = start + len(content) - len(content.lstrip()) + 1
             spans.append((text, item.first_line + index, col, col + len(text)))
     return spans
 
@@ -213,3 +220,37 @@ def _markdown() -> Any:
 
         _PARSER.append(mistune.create_markdown(renderer=None))
     return _PARSER[0]
+
+
+def metadata_references(skill: ParsedSkill, key: str) -> tuple[list[Reference], list[Suspect]]:
+    """The names in the comma-separated ``metadata.<key>`` (``related-skills: a, b``), at their
+    file positions, each its own alternatives group after the section's; text that cannot be a
+    name is a `Suspect`.
+
+    Positions come from the value's source text, so they are exact for a one-line value (plain
+    or quoted, the common form); a value folded over several lines puts every name at its start.
+    """
+    fm = skill.frontmatter
+    meta = fm.data.get("metadata") if fm is not None and isinstance(fm.data, dict) else None
+    value = meta.get(key) if isinstance(meta, dict) else None
+    entry = fm.entries.get(("metadata", key)) if fm is not None else None
+    if not isinstance(value, str) or entry is None:
+        return [], []
+    span = entry.span
+    raw = entry.raw if entry.raw is not None and span.line == span.end_line else ""
+    start = span.col if entry.plain else span.col + 1  # past the opening quote
+    refs: list[Reference] = []
+    suspects: list[Suspect] = []
+    searched = 0
+    for group, part in enumerate(value.split(","), start=1000):
+        name = part.strip()
+        if not name:
+            continue
+        found = raw.find(name, searched)
+        col = start + found if found >= 0 else span.col
+        searched = found + len(name) if found >= 0 else searched
+        if is_skill_name(name):
+            refs.append(Reference(name, span.line, col, col + len(name), "", group))
+        elif _NAME_LIKE.fullmatch(name) or " " not in name:
+            suspects.append(Suspect(name, span.line, col, col + len(name)))
+    return refs, suspects

@@ -30,6 +30,15 @@ class Source:
     crlf: bool
 
 
+def leaves_folder(file: Path) -> bool:
+    """Whether `file` is a symlink to something outside the folder that holds it.
+
+    Such a file is never read: in a cloned repository it could point at any file on the machine,
+    and what lint or index reads they may quote (publish refuses the same links when packing).
+    """
+    return file.is_symlink() and not file.resolve().is_relative_to(file.parent.resolve())
+
+
 def read_source(
     path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[Source | None, list[Diagnostic]]:

@@ -59,6 +59,15 @@ CRLF_LINE_ENDINGS = Rule(
     "Some frontmatter parsers do not recognise `---\\r\\n` as a delimiter.",
     "Convert to LF line endings (`skill lint --fix` does).",
 )
+SYMLINK_OUTSIDE = Rule(
+    "SK007",
+    "symlink-outside",
+    E,
+    "SKILL.md is a symlink to a file outside its skill folder.",
+    "A cloned repository could point SKILL.md at any file on the machine (a key, a token), which "
+    "lint would read and quote into a CI log; publish refuses such a link for the same reason.",
+    "Copy the file into the skill folder, or link to a file inside it.",
+)
 MISSING_FRONTMATTER = Rule(
     "SK010",
     "missing-frontmatter",
@@ -139,6 +148,7 @@ SYNTAX_RULES: tuple[Rule, ...] = (
     FILE_TOO_LARGE,
     BYTE_ORDER_MARK,
     CRLF_LINE_ENDINGS,
+    SYMLINK_OUTSIDE,
     MISSING_FRONTMATTER,
     UNTERMINATED_FRONTMATTER,
     YAML_SYNTAX,
