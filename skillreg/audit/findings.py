@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from skillreg.audit.document import Document
 from skillreg.core.diagnostics import Diagnostic, Rule, Severity
 
@@ -26,7 +24,3 @@ def quoted(text: str) -> str:
     short = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "\u2026"
     return "".join(ch if (ch.isprintable() and ch.isascii()) or ch.isalpha() else
                    f"\\u{ord(ch):04x}" for ch in short)  # fmt: skip
-
-
-def with_severity(diagnostic: Diagnostic, severity: Severity) -> Diagnostic:
-    return dataclasses.replace(diagnostic, severity=severity)

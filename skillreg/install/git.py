@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from skillreg.bundle.pack import Limits
 from skillreg.core.errors import InstallError, UsageError
+from skillreg.core.terminal import for_terminal
 
 GIT_TIMEOUT = 120.0  # seconds for each git command (a fetch of one shallow commit)
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -50,16 +51,16 @@ def parse_git_source(text: str) -> GitSource:
     scheme, sep, after = rest.partition("://")
     if not sep or scheme not in ("https", "file"):
         raise UsageError(
-            f"{_printable(text)}: use git+https://HOST/PATH or git+file:///PATH"
+            f"{for_terminal(text)}: use git+https://HOST/PATH or git+file:///PATH"
             " (optionally @REF and #SUBDIR)"
         )
     # The ref follows the last "@" of the path: an "@" in the host part would be a user name.
     host, slash, path = after.partition("/")
     if "@" in host:
-        raise UsageError(f"{_printable(text)}: a user or password in a git URL is not supported")
+        raise UsageError(f"{for_terminal(text)}: a user or password in a git URL is not supported")
     path, _, ref = path.rpartition("@") if "@" in path else (path, "", "")
     if ref and (ref.startswith("-") or not re.fullmatch(r"[\w./-]+", ref)):
-        raise UsageError(f"{_printable(text)}: {ref!r} is not a branch, tag or commit")
+        raise UsageError(f"{for_terminal(text)}: {ref!r} is not a branch, tag or commit")
     clean = _relative_parts(subdir.strip("/"), text) if subdir else ()
     return GitSource(f"{scheme}://{host}{slash}{path}", ref, "/".join(clean))
 
@@ -71,16 +72,11 @@ def _relative_parts(path: str, where: str) -> tuple[str, ...]:
         not parts
         or path.startswith("/")
         or "\\" in path
-        or any(p in (".", "..") or p.casefold() == ".git" or _printable(p) != p for p in parts)
+        or any(p in (".", "..") or p.casefold() == ".git" or not p.isprintable() for p in parts)
     )
     if bad:
-        raise InstallError(f"{_printable(where)}: path {_printable(path)!r} refused")
+        raise InstallError(f"{for_terminal(where)}: path {for_terminal(path)!r} refused")
     return parts
-
-
-def _printable(text: str) -> str:
-    """`text` with control characters escaped: git output and paths are the repository's."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -143,8 +139,8 @@ class _Git:
             ) from None
         if done.returncode != 0:
             lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"]
-            why = _printable(lines[-1].removeprefix("fatal: "))[:300]
-            raise InstallError(f"{_printable(self.source.locator)}: git {args[0]}: {why}")
+            why = for_terminal(lines[-1].removeprefix("fatal: "))[:300]
+            raise InstallError(f"{for_terminal(self.source.locator)}: git {args[0]}: {why}")
         return done.stdout
 
 
@@ -180,7 +176,7 @@ def _entries(listing: bytes, source: GitSource) -> list[tuple[str, str, str, int
         path = raw_path.decode("utf-8", "replace")
         entries.append((mode, sha, path, int(size) if size.isdigit() else 0))
         if kind not in ("blob", "commit"):
-            raise InstallError(f"{source.locator}: unexpected tree entry {_printable(path)!r}")
+            raise InstallError(f"{source.locator}: unexpected tree entry {for_terminal(path)!r}")
     return entries
 
 
@@ -202,9 +198,9 @@ def _select(
         rel = path[len(prefix) :]
         _relative_parts(rel, source.locator)
         if mode == "120000":
-            raise InstallError(f"{source.locator}: {_printable(path)!r} is a symlink (refused)")
+            raise InstallError(f"{source.locator}: {for_terminal(path)!r} is a symlink (refused)")
         if mode == "160000":
-            raise InstallError(f"{source.locator}: {_printable(path)!r} is a submodule (refused)")
+            raise InstallError(f"{source.locator}: {for_terminal(path)!r} is a submodule (refused)")
         total += size
         chosen.append((rel, sha, mode == "100755"))
         if len(chosen) > limits.max_files or total > limits.max_bytes:
@@ -214,7 +210,7 @@ def _select(
             )
     if not any(rel == "SKILL.md" for rel, _, _ in chosen):
         where = f"#{folder}" if folder else "the repository root"
-        raise InstallError(f"{_printable(source.locator)}: no SKILL.md in {where}")
+        raise InstallError(f"{for_terminal(source.locator)}: no SKILL.md in {where}")
     return chosen
 
 
@@ -227,7 +223,7 @@ def _skill_folder(source: GitSource, paths: list[str]) -> str:
         return found[0]
     if not found:
         raise InstallError(f"{source.locator}: no SKILL.md in the repository")
-    shown = ", ".join(_printable(f) for f in found[:5]) + (", …" if len(found) > 5 else "")
+    shown = ", ".join(for_terminal(f) for f in found[:5]) + (", …" if len(found) > 5 else "")
     raise InstallError(
         f"{source.locator}: holds {len(found)} skills ({shown}); name one with #SUBDIR"
     )
