@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.collection import cache as cache_mod
+from skillreg.index import cache as cache_mod
 from skillreg.index import scan as index_scan
 from skillreg.lint.checks import Plan
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from skillreg.collection import cache as cache_mod
-from skillreg.collection.cache import ParseCache
+from skillreg.index import cache as cache_mod
 from skillreg.index import scan as index_scan
 from skillreg.index.build import IndexOptions, build_index, dumps
+from skillreg.index.cache import IndexCache
 
 from .conftest import seed_family
 
@@ -40,7 +40,7 @@ def index(root: Path, profile: str | None = None) -> str:
 
 def cache_files() -> list[Path]:
     folder = Path(os.environ["XDG_CACHE_HOME"]) / "skillreg" / "index"
-    return sorted(folder.glob("*.marshal")) if folder.is_dir() else []
+    return sorted(folder.glob("*.idx")) if folder.is_dir() else []
 
 
 def test_warm_run_parses_nothing_and_edit_reparses_one(tree: Path, parses: list[Path]) -> None:
@@ -88,11 +88,11 @@ def test_tool_version_invalidates(
 
 def test_namespace_separates_caches(tree: Path, tmp_path: Path) -> None:
     folder = tmp_path / "c"
-    a = ParseCache.open([tree], "profile-a", folder)
-    a.remember_summary("0" * 64, ("x",))
-    a.save()
-    assert ParseCache.open([tree], "profile-b", folder).summary("0" * 64) is None
-    assert ParseCache.open([tree], "profile-a", folder).summary("0" * 64) == ("x",)
+    a = IndexCache.open([tree], "profile-a", folder)
+    a.remember_note("k", "x")
+    a.save([])
+    assert IndexCache.open([tree], "profile-b", folder).note("k") is None
+    assert IndexCache.open([tree], "profile-a", folder).note("k") == "x"
 
 
 def test_stat_change_with_same_size_and_mtime_is_rehashed(tree: Path) -> None:
@@ -113,22 +113,45 @@ def test_fresh_files_are_not_trusted_by_stat(
     notes = tmp_path / "notes.txt"
     notes.write_text("notes\n", encoding="utf-8")
     os.utime(notes, None if mtime is None else (mtime, mtime))  # either way ctime is now
-    cache = ParseCache.open([tmp_path], "", tmp_path / "c")
-    cache.remember_hash(str(notes), os.stat(notes), "a" * 64)
-    cache.save()
-    again = ParseCache.open([tmp_path], "", tmp_path / "c")
-    assert again.file_hash(str(notes), os.stat(notes)) is None
+    assert not IndexCache.open([tmp_path], "", tmp_path / "c").trusted(os.stat(notes))
+    os.utime(notes, (OLD, OLD))  # ctime is still now
+    assert not IndexCache.open([tmp_path], "", tmp_path / "c").trusted(os.stat(notes))
 
 
-def test_old_files_are_trusted_only_with_identical_stat(tree: Path, tmp_path: Path) -> None:
+def test_coarse_stat_is_safe_for_files_written_just_before_a_run(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system where only size and mtime tell files apart, a file rewritten within the
+    timestamp granularity looks unchanged: the racy rule keeps its hash from being trusted."""
+    monkeypatch.setattr(cache_mod, "stat_key", lambda st: f"{st.st_size} {st.st_mtime_ns}")
+    monkeypatch.setattr(cache_mod, "RACY_NS", 2_000_000_000)
     notes = tree / "python-pro" / "notes.txt"
-    cache = ParseCache.open([tree], "", tmp_path / "c")
-    cache.remember_hash(str(notes), os.stat(notes), "a" * 64)
-    cache.save()
-    again = ParseCache.open([tree], "", tmp_path / "c")
-    assert again.file_hash(str(notes), os.stat(notes)) == "a" * 64
+    notes.write_text("notes\n", encoding="utf-8")
+    before = os.stat(notes).st_mtime_ns
+    index(tree)
+    notes.write_text("NOTES\n", encoding="utf-8")  # same size, same mtime: looks unchanged
+    os.utime(notes, ns=(before, before))
+    assert hashlib.sha256(b"NOTES\n").hexdigest() in index(tree)
+
+
+def test_old_files_are_trusted_only_with_identical_stat(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[str] = []
+    real = cache_mod.sha256_file
+
+    def counting(path: str) -> str:
+        hashed.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(index_scan, "sha256_file", counting)
+    first = index(tree)
+    assert "notes.txt" in hashed
+    hashed.clear()
+    assert index(tree) == first and hashed == []
+    notes = tree / "python-pro" / "notes.txt"
     os.utime(notes, (OLD + 1, OLD + 1))
-    assert again.file_hash(str(notes), os.stat(notes)) is None
+    assert index(tree) == first and hashed == ["notes.txt"]
 
 
 def test_removed_skills_are_pruned(tree: Path, tmp_path: Path) -> None:
@@ -157,12 +180,12 @@ def test_parallel_cold_parse_matches_serial(tree: Path, monkeypatch: pytest.Monk
 
 def test_fingerprint_discards_and_notes_persist(tree: Path, tmp_path: Path) -> None:
     folder = tmp_path / "c"
-    first = ParseCache.open([tree], "lint:x", folder, fingerprint="one")
+    first = IndexCache.open([tree], "lint:x", folder, fingerprint="one")
     first.remember_note("k", "v")
     first.remember_note("unused", "w")
-    first.save()
-    again = ParseCache.open([tree], "lint:x", folder, fingerprint="one")
+    first.save([])
+    again = IndexCache.open([tree], "lint:x", folder, fingerprint="one")
     assert again.note("k") == "v"
-    again.save()  # keeps only what this run used
-    assert ParseCache.open([tree], "lint:x", folder, fingerprint="one").note("unused") is None
-    assert ParseCache.open([tree], "lint:x", folder, fingerprint="two").note("k") is None
+    again.save([])  # keeps only what this run used
+    assert IndexCache.open([tree], "lint:x", folder, fingerprint="one").note("unused") is None
+    assert IndexCache.open([tree], "lint:x", folder, fingerprint="two").note("k") is None

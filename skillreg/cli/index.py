@@ -58,18 +58,20 @@ def index(
         options = idx.IndexOptions(paths or (Path("."),), use_cache=not no_cache, jobs=jobs,
                                    profile=profile, progress=progress,
                                    registry_reader=read_registry_names)  # fmt: skip
-        document = idx.build_index(options)
-    invalid = sum(1 for entry in document["skills"] if entry["errors"])
-    if invalid:
-        say(f"warning: {invalid} skill(s) have errors (see their `errors`)", err=True)
+        with idx.indexed(options) as document:
+            if check_file is not None:
+                current = idx.is_current_text(b"".join(document.chunks()), check_file)
+            elif output is not None:
+                idx.write_streamed(output, document)
+            else:
+                for chunk in document.chunks():
+                    click.echo(json_for_terminal(chunk.decode("utf-8")), nl=False)
+    if document.invalid:
+        say(f"warning: {document.invalid} skill(s) have errors (see their `errors`)", err=True)
     if check_file is not None:
-        if not idx.is_current(document, check_file):
+        if not current:
             given = [*map(str, paths), *(["--profile", profile] if profile else [])]
             again = shlex.join(["skill", "index", *given, "-o", str(check_file)])
             say(f"{check_file} is stale: re-run `{again}`", err=True)
             click.get_current_context().exit(1)
         say(f"{check_file} is up to date", err=True)
-    elif output is not None:
-        idx.write_atomic(output, idx.dumps(document))
-    else:
-        click.echo(json_for_terminal(idx.dumps(document)), nl=False)

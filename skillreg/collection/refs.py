@@ -5,7 +5,7 @@ rules and their findings. Extracting the references from a skill is `skillreg.sk
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from skillreg.core.diagnostics import Diagnostic, Rule, Severity
@@ -116,13 +116,15 @@ def check_references(
     section_title: str = RELATED_SKILLS,
     registry_status: Mapping[str, str] | None = None,
     metadata_key: str | None = None,
+    scanner: Callable[[ParsedSkill, str], tuple[list[Reference], list[Suspect]]] = scan,
 ) -> list[Diagnostic]:
     """Findings about every skill's references, resolved over `skills` plus `known_names`.
 
     `registry_status` maps a name to ``"yanked"`` or ``"deprecated"``. With `metadata_key`
     (``related-skills``), the comma-separated names in that metadata field are references too,
     and a skill that lists its related skills both ways gets SK308 where the lists differ.
-    Findings are sorted.
+    `scanner` reads a skill's section (`skillreg.skill.related.scan`; a caller that has already
+    read it passes its answer, so the section is parsed once). Findings are sorted.
     """
     owners = _owners(skills)
     findings = _duplicate_names(owners)
@@ -130,7 +132,7 @@ def check_references(
     status = registry_status or {}
     candidates = Suggestions(names)
     for skill in skills:
-        refs, suspects = scan(skill, section_title)
+        refs, suspects = scanner(skill, section_title)
         own = skill_name(skill)
         findings.extend(_suspect_findings(skill.display, suspects))
         seen: dict[str, int] = {}

@@ -9,8 +9,9 @@ needs each skill's files; listing them during the same walk saves a second pass 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from skillreg.core.errors import UsageError
 from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE
@@ -18,8 +19,29 @@ from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 _NOT_LISTED = frozenset({"CVS", "_darcs"})  # VCS folders that are not hidden
 
-#: (path relative to the skill folder with `/`, full path, stat) of each file of a skill.
-Listing = list[tuple[str, str, os.stat_result]]
+#: (path relative to the skill folder with `/`, full path, what `file_info` said) of each file of a
+#: skill (`os.stat` by default).
+Listing = list[tuple[str, str, Any]]
+
+#: A folder's entries as (name, kind): "d" a folder, "D" a link to a folder, "f" a file (or a link
+#: to one), "" anything else.
+Lister = Callable[[str], Iterable[tuple[str, str]]]
+
+
+def list_folder(folder: str) -> list[tuple[str, str]]:
+    """The entries of `folder` (`Lister`'s form); raises `OSError` when it cannot be read."""
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    kind = "D" if entry.is_symlink() else "d"
+                else:
+                    kind = "f" if entry.is_file() else ""
+            except OSError:
+                kind = ""  # vanished while listed
+            found.append((entry.name, kind))
+    return found
 
 
 def find_skill_files(paths: Iterable[Path]) -> list[Path]:
@@ -32,11 +54,19 @@ def find_skill_files(paths: Iterable[Path]) -> list[Path]:
     return [Path(file) for file, _ in discover(paths, with_files=False)]
 
 
-def discover(paths: Iterable[Path], *, with_files: bool = True) -> list[tuple[str, Listing]]:
+def discover(
+    paths: Iterable[Path],
+    *,
+    with_files: bool = True,
+    lister: Lister = list_folder,
+    file_info: Callable[[str], Any] = os.stat,
+) -> list[tuple[str, Listing]]:
     """(SKILL.md path, the files of its folder) for every skill under `paths`, sorted by path.
 
     Paths keep the form they were given in (normalised); the listings are empty unless
-    `with_files`. Files below a skill folder belong to the nearest skill above them.
+    `with_files`. Files below a skill folder belong to the nearest skill above them. `lister`
+    reads a folder (the index answers from its cache for folders that did not change) and
+    `file_info` describes each listed file.
     """
     found: dict[str, Listing] = {}
     explicit: list[str] = []
@@ -47,7 +77,7 @@ def discover(paths: Iterable[Path], *, with_files: bool = True) -> list[tuple[st
         if not path.is_dir():
             explicit.append(given)
             continue
-        walked = _walk(given, with_files)
+        walked = _walk(given, with_files, lister, file_info)
         if not walked:
             raise UsageError(
                 f"no skills found in {given} (a skill is a folder holding a {SKILL_FILE})",
@@ -56,45 +86,51 @@ def discover(paths: Iterable[Path], *, with_files: bool = True) -> list[tuple[st
         for file, listing in walked.items():
             found.setdefault(file, listing)
     for file in explicit:
-        listing = list(folder_files(os.path.dirname(file) or ".")) if with_files else []
+        folder = os.path.dirname(file) or "."
+        listing = list(folder_files(folder, file_info)) if with_files else []
         found.setdefault(file, listing)
     return sorted(found.items())
 
 
-def _walk(root: str, with_files: bool) -> dict[str, Listing]:
+def _walk(
+    root: str, with_files: bool, lister: Lister, file_info: Callable[[str], Any]
+) -> dict[str, Listing]:
     found: dict[str, Listing] = {}
     stack: list[tuple[str, Listing | None, str]] = [(root, None, "")]
     seen = {os.path.realpath(root)}  # linked folders are followed (installs link skills), once
+    join = os.path.join
     while stack:
         folder, listing, prefix = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = list(lister(folder))
         except OSError:
             continue
-        names = {entry.name for entry in entries}
+        names = {name for name, _ in entries}
         skill = (
             SKILL_FILE if SKILL_FILE in names else FALLBACK_FILE if FALLBACK_FILE in names else ""
         )
         if skill:
             listing, prefix = [], ""
-            found[os.path.join(folder, skill)] = listing
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
+            found[join(folder, skill)] = listing
+        for name, kind in entries:
+            if name[0] == "." or not kind:
                 continue
-            try:
-                if entry.is_dir():
-                    if name not in SKIPPED_DIRS and _first_visit(entry, seen):
-                        owner = None if name in _NOT_LISTED else listing
-                        stack.append((entry.path, owner, f"{prefix}{name}/"))
-                elif with_files and listing is not None and entry.is_file():
-                    listing.append((prefix + name, entry.path, entry.stat()))
-            except OSError:
-                continue  # vanished while listed
+            path = join(folder, name)
+            if kind == "f":
+                if with_files and listing is not None:
+                    try:
+                        listing.append((prefix + name, path, file_info(path)))
+                    except OSError:
+                        continue  # vanished while listed
+            elif name not in SKIPPED_DIRS and (kind == "d" or _first_visit(path, seen)):
+                owner = None if name in _NOT_LISTED else listing
+                stack.append((path, owner, f"{prefix}{name}/"))
     return found
 
 
-def folder_files(folder: str) -> Iterator[tuple[str, str, os.stat_result]]:
+def folder_files(
+    folder: str, file_info: Callable[[str], Any] = os.stat
+) -> Iterator[tuple[str, str, Any]]:
     """The files of the skill in `folder`: skipping what the walk skips, and nested skills."""
     stack = [(folder, "")]
     while stack:
@@ -112,16 +148,14 @@ def folder_files(folder: str) -> Iterator[tuple[str, str, os.stat_result]]:
                     if not _holds_skill(entry.path):
                         stack.append((entry.path, f"{prefix}{name}/"))
                 elif entry.is_file():
-                    yield prefix + name, entry.path, entry.stat()
+                    yield prefix + name, entry.path, file_info(entry.path)
             except OSError:
                 continue
 
 
-def _first_visit(entry: os.DirEntry[str], seen: set[str]) -> bool:
-    """False for a folder reached before (a link cycle, or two links to one folder)."""
-    if not entry.is_symlink():
-        return True
-    real = os.path.realpath(entry.path)
+def _first_visit(path: str, seen: set[str]) -> bool:
+    """False for a linked folder reached before (a link cycle, or two links to one folder)."""
+    real = os.path.realpath(path)
     if real in seen:
         return False
     seen.add(real)

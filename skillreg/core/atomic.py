@@ -8,10 +8,13 @@ tell a live writer's file from one a killed writer left behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 TMP_PREFIX = ".skillreg-tmp-"
 _TEMP_NAME = re.compile(re.escape(TMP_PREFIX) + r"(.*)-(\d+)-[0-9a-f]{8}")
@@ -38,6 +41,14 @@ def write_atomic(
     in their own terms.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with open_atomic(path, durable=durable, mode=mode) as fh:
+        fh.write(payload)
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path, *, durable: bool = True, mode: int | None = None) -> Iterator[BinaryIO]:
+    """`write_atomic` for a writer that streams: the file written in the block replaces `path`
+    when the block ends without an exception, and is removed otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
         try:
@@ -48,7 +59,7 @@ def write_atomic(
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            yield fh
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -11,21 +11,22 @@ schema with ``python -m skillreg.index.build --write-schema``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from skillreg.collection.cache import ParseCache
-from skillreg.collection.workspace import discover
+from skillreg.collection.workspace import discover, list_folder
 from skillreg.core.errors import SkillError, SourceError, UsageError
 from skillreg.core.jsonio import dump_json
-from skillreg.index.lint import lint_errors, open_cache
-from skillreg.index.scan import ScannedSkill, scan
+from skillreg.index.cache import IndexCache, Record
+from skillreg.index.lint import Errors, open_cache, read_lint
+from skillreg.index.scan import COMPACT, scan
 from skillreg.lint.registry_names import NamesReader
 
 #: Bumped whenever the document's shape changes (`skillreg.index.model.Index.format`).
@@ -37,7 +38,7 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "index.schema.jso
 class IndexOptions:
     paths: tuple[Path, ...] = (Path("."),)
     use_cache: bool = True
-    jobs: int | None = None  # worker processes for a cold parse; None: one per CPU
+    jobs: int | None = None  # worker processes for a cold parse; None: `parallel.default_jobs`
     profile: str | None = None  # a lint profile name or file; None: the config's, else agentskills
     cwd: Path | None = None  # where the project config is looked for; None: the current folder
     #: reads the registry the config names for lint (`skillreg.registry.lint_names`); None: none
@@ -52,65 +53,154 @@ def build_index(options: IndexOptions) -> dict[str, Any]:
     Raises `UsageError` for a path that does not exist and `ConfigError` for an invalid project
     config or profile.
     """
+    with indexed(options) as document:
+        value: dict[str, Any] = json.loads(b"".join(document.chunks()))
+    return value
+
+
+@contextlib.contextmanager
+def indexed(options: IndexOptions) -> Iterator[Document]:
+    """Index the skills under `options.paths`: the `Document`, whose text is read (once) from
+    `chunks()` inside the block; the cache is saved when the block ends without an exception.
+
+    Raises as `build_index` does.
+    """
+    from skillreg.lint import parallel
     from skillreg.lint.runner import lint_setup, not_excluded
 
+    busy = parallel.busy_now()
     generated = _generated()  # a bad SOURCE_DATE_EPOCH fails before any work
     setup = lint_setup(options.profile, options.cwd or Path.cwd(), options.registry_reader)
     paths = [path.absolute() for path in options.paths]
-    listings = discover(paths)
-    if setup.settings.exclude:
-        kept = set(not_excluded([file for file, _ in listings], paths, setup.settings))
-        listings = [(file, listed) for file, listed in listings if file in kept]
-    cache = open_cache(options.paths, setup.plan) if options.use_cache else ParseCache.disabled()
-    if options.progress is not None:
-        options.progress(0, len(listings))
-    scanned = scan(listings, cache, setup.plan, options.jobs)
-    if options.progress is not None:
-        options.progress(len(listings), len(listings))
-    root = common_root(options.paths)
-    entries = [_entry(skill, root) for skill in scanned]
-    errors = lint_errors(scanned, [entry["name"] for entry in entries], setup, cache)
-    cache.save()
-    for entry, found in zip(entries, errors, strict=True):
-        entry["errors"] = found
-    _link(entries)
-    entries.sort(key=lambda e: (e["name"], e["path"]))
-    document: dict[str, Any] = {"format": FORMAT_VERSION, "count": len(entries), "skills": entries}
-    if generated is not None:
-        document["generated"] = generated
-    return document
+    cache = open_cache(options.paths, setup.plan) if options.use_cache else IndexCache.disabled()
+    try:
+        lister = cache.lister if options.use_cache else list_folder
+        listings = discover(paths, lister=lister, file_info=cache.file_info)
+        if setup.settings.exclude:
+            kept = set(not_excluded([file for file, _ in listings], paths, setup.settings))
+            listings = [(file, listed) for file, listed in listings if file in kept]
+        if options.progress is not None:
+            options.progress(0, len(listings))
+        jobs = options.jobs if options.jobs is not None else parallel.default_jobs(busy)
+        records = scan(listings, cache, setup.plan, jobs)
+        del listings
+        if options.progress is not None:
+            options.progress(len(records), len(records))
+        document = Document(records, common_root(options.paths), Errors(records, setup, cache),
+                            cache, generated, setup.plan)  # fmt: skip
+        yield document
+        cache.save(records)
+    finally:
+        cache.spool.close()
+
+
+class Document:
+    """An index being written: its skills' records, and their lines in the cache's spool."""
+
+    def __init__(
+        self,
+        records: list[Record],
+        root: str,
+        errors: Errors,
+        cache: IndexCache,
+        generated: str | None,
+        plan: Any,
+    ) -> None:
+        self.root = root
+        self.errors = errors
+        self.spool = cache.spool
+        self.generated = generated
+        self.plan = plan
+        self.invalid = 0  # skills with errors, once `chunks` has been read
+        keyed = [(r.name, _relative(r.folder, root), r) for r in records]
+        keyed.sort(key=lambda k: (k[0], k[1]))
+        self.sorted = keyed
+        names = {r.name for r in records}
+        self.incoming: dict[str, set[str]] = {}
+        for r in records:
+            for name in r.refs:
+                if name != r.name and name in names:
+                    self.incoming.setdefault(name, set()).add(r.name)
+        self.names = names
+
+    @property
+    def count(self) -> int:
+        return len(self.sorted)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The canonical text (`dumps` of the document) in pieces of whole lines, UTF-8."""
+        head = [f'{{\n  "count": {self.count},\n  "format": {FORMAT_VERSION},\n']
+        if self.generated is not None:
+            head.append(f'  "generated": {COMPACT.encode(self.generated)},\n')
+        if not self.sorted:
+            yield ("".join(head) + '  "skills": []\n}\n').encode("utf-8")
+            return
+        yield ("".join(head) + '  "skills": [').encode("utf-8")
+        batch: list[bytes] = []
+        for i, (name, rel, record) in enumerate(self.sorted):
+            batch.append(b",\n    " if i else b"\n    ")
+            batch.append(self._line(name, rel, record))
+            if len(batch) >= 512:
+                yield b"".join(batch)
+                batch.clear()
+        batch.append(b"\n  ]\n}\n")
+        yield b"".join(batch)
+
+    def _line(self, name: str, rel: str, record: Record) -> bytes:
+        """One skill's entry (`_COMPACT.encode` of it), from its record and its line's pieces."""
+        try:
+            fields = self.spool.read(record.where).rstrip(b"\n").split(b"\t")
+            if len(fields) != 7:
+                raise ValueError("line")
+            pairs = json.loads(fields[5])
+            if not all(isinstance(p, list) and len(p) == 2 and _strs(p) for p in pairs):
+                raise ValueError("related")
+            errors = self.errors.of(record, lambda: read_lint(fields[6]))
+        except (ValueError, TypeError, RecursionError):  # a damaged cache line: read the file
+            from skillreg.index.scan import fresh_fields
+
+            fields = fresh_fields(record, self.plan)
+            pairs = json.loads(fields[5])
+            errors = self.errors.of(record, lambda: json.loads(fields[6]))
+        if errors:
+            self.invalid += 1
+        related: dict[str, str] = {}
+        missing: dict[str, str] = {}
+        for ref, reason in pairs:
+            if ref == name:
+                continue  # a self-reference is a lint warning, not an edge
+            (related if ref in self.names else missing).setdefault(ref, reason)
+        dynamic = {
+            "errors": [
+                {"code": c, "line": ln, "col": col, "message": m} for ln, col, c, m in errors
+            ],
+            "missing": [{"name": n, "reason": r} for n, r in sorted(missing.items())],
+            "name": name,
+            "path": rel,
+            "related": [{"name": n, "reason": r} for n, r in sorted(related.items())],
+            "related_by": sorted(self.incoming.get(name, ())),
+        }
+        e = {k: COMPACT.encode(v).encode("utf-8") for k, v in dynamic.items()}
+        return b"".join((
+            b"{", fields[1], b', "errors": ', e["errors"], b', "files": ', fields[4], b", ",
+            fields[2], b', "missing": ', e["missing"], b', "name": ', e["name"], b', "path": ',
+            e["path"], b', "related": ', e["related"], b', "related_by": ', e["related_by"],
+            b", ", fields[3], b"}",
+        ))  # fmt: skip
+
+    def write_to(self, out: BinaryIO) -> None:
+        for chunk in self.chunks():
+            out.write(chunk)
+
+
+def _strs(value: list[Any]) -> bool:
+    return all(isinstance(x, str) for x in value)
 
 
 def common_root(paths: Sequence[Path]) -> str:
     """The deepest folder holding every path (a file stands for its folder), absolute."""
     folders = [os.path.abspath(p if p.is_dir() or not p.exists() else p.parent) for p in paths]
     return os.path.commonpath(folders)
-
-
-def _entry(skill: ScannedSkill, root: str) -> dict[str, Any]:
-    s = skill.summary
-    rel = _relative(skill.folder, root)
-    name = s.name.strip() if s.name and s.name.strip() else os.path.basename(skill.folder)
-    return {
-        "name": name,
-        "description": s.description,
-        "version": s.version,
-        "tier": s.tier,
-        "category": s.category,
-        "council": s.council,
-        "license": s.license,
-        "path": rel,
-        "sections": list(s.sections),
-        "sha256": skill.sha256,
-        "size": s.size,
-        "lines": s.lines,
-        "tokens": s.tokens,
-        "files": [{"path": p, "sha256": h, "size": n} for p, h, n in skill.files],
-        "related": s.related,  # resolved by _link
-        "missing": [],
-        "related_by": [],
-        "errors": [],  # filled by build_index
-    }
 
 
 def _relative(folder: str, root: str) -> str:
@@ -121,25 +211,6 @@ def _relative(folder: str, root: str) -> str:
     else:
         rel = os.path.relpath(folder, root)
     return rel.replace(os.sep, "/")
-
-
-def _link(entries: list[dict[str, Any]]) -> None:
-    """Split each entry's references into `related`/`missing` and fill the reverse `related_by`."""
-    names = {e["name"] for e in entries}
-    incoming: dict[str, set[str]] = {}
-    for entry in entries:
-        related: dict[str, str] = {}
-        missing: dict[str, str] = {}
-        for name, reason in entry["related"]:
-            if name == entry["name"]:
-                continue  # a self-reference is a lint warning, not an edge
-            (related if name in names else missing).setdefault(name, reason)
-            if name in names:
-                incoming.setdefault(name, set()).add(entry["name"])
-        entry["related"] = [{"name": n, "reason": r} for n, r in sorted(related.items())]
-        entry["missing"] = [{"name": n, "reason": r} for n, r in sorted(missing.items())]
-    for entry in entries:
-        entry["related_by"] = sorted(incoming.get(entry["name"], ()))
 
 
 def _generated() -> str | None:
@@ -199,20 +270,45 @@ def write_atomic(path: Path, text: str) -> None:
         raise SourceError(f"{path}: cannot write: {exc.strerror or exc}", path=path) from None
 
 
+def write_streamed(path: Path, document: Document) -> None:
+    """`write_atomic` of a document's text, written as it is made."""
+    from skillreg.core import atomic
+
+    try:
+        with atomic.open_atomic(path) as out:
+            document.write_to(out)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot write: {exc.strerror or exc}", path=path) from None
+
+
 def is_current(document: dict[str, Any], path: Path) -> bool:
     """Whether the index file at `path` says what `document` says (ignoring `generated`)."""
-    try:
-        recorded = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return False
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: cannot read: {exc}", path=path) from None
-    except json.JSONDecodeError:
-        return False
+    recorded = _read_index(path)
     if not isinstance(recorded, dict):
         return False
     recorded.pop("generated", None)
     return recorded == {k: v for k, v in document.items() if k != "generated"}
+
+
+def is_current_text(text: bytes, path: Path) -> bool:
+    """`is_current` for a document's canonical text: a byte-equal file needs no parsing."""
+    try:
+        if path.read_bytes() == text:
+            return True
+    except OSError:
+        pass  # missing or unreadable: `_read_index` says which
+    return is_current(json.loads(text), path)
+
+
+def _read_index(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path}: cannot read: {exc}", path=path) from None
+    except json.JSONDecodeError:
+        return None
 
 
 def schema_text() -> str:

@@ -2,32 +2,47 @@
 
 The expensive part of indexing is parsing and linting; a `SkillSummary` is everything the index
 needs from one SKILL.md: its fields and its lint findings before selection and suppression (see
-`skillreg.index.build` for what is done with them). It is a function of the file's bytes, its path
-and
-the lint plan, plus whether its relative link targets exist: the cache keys it by the bytes' hash
-and the path (one cache per plan) and re-checks the link targets before reusing it. Work that the
-cache cannot answer is done in worker processes when there is enough of it to pay for them.
+`skillreg.index.build` for what is done with them). It is a function of the file's bytes, its
+path and the lint plan, plus whether its relative link targets exist: the cache
+(`skillreg.index.cache`) keeps it with the bytes' hash and re-checks the link targets before
+reusing it.
+
+A skill becomes one line as soon as it is read (`Record` head, then the JSON pieces of its index
+entry and its findings), appended to a spool file, so a large tree is never held in memory; only
+the `Record` heads stay, which is what resolving names across the collection needs. Work that the
+cache cannot answer is shared with forked processes when there is enough of it to pay for them.
 """
 
 from __future__ import annotations
 
-import functools
+import gc
+import json
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillreg.collection.cache import ParseCache, sha256_file, stat_key
 from skillreg.collection.workspace import Listing
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.index.cache import Record, Spool, file_key, record_from, sha256_file
 
 if TYPE_CHECKING:
+    from skillreg.index.cache import IndexCache
     from skillreg.lint.checks import Plan
     from skillreg.skill.parsed import ParsedSkill
-    from skillreg.skill.related import Reference
+    from skillreg.skill.related import Reference, Suspect
 
-PARALLEL_THRESHOLD = 200  # below this many parses a process pool costs more than it saves
+PARALLEL_THRESHOLD = 200  # below this many parses, forking costs more than it saves
+_CHUNK = 32
+#: The index entry's fields that only SKILL.md decides, in the three runs they make among the
+#: entry's sorted keys (the others come from the collection: errors, files, missing, name, ...).
+FIELDS = (
+    ("category", "council", "description"),
+    ("license", "lines"),
+    ("sections", "sha256", "size", "tier", "tokens", "version"),
+)
+COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,33 +73,13 @@ class SkillSummary:
     ref_findings: tuple[tuple[Any, ...], ...]
     unresolved: tuple[tuple[str, int, int, int | None], ...]
     links: tuple[tuple[str, str], ...]  # (relative target, its problem's code or "")
-
-    def to_cache(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    @classmethod
-    def from_cache(cls, value: tuple[Any, ...]) -> SkillSummary | None:
-        try:
-            return cls(*value)
-        except TypeError:
-            return None
-
-
-@dataclass(frozen=True, slots=True)
-class ScannedSkill:
-    """One skill folder as the index sees it; `sha256` is None when SKILL.md cannot be read."""
-
-    folder: str  # absolute
-    skill_file: str
-    sha256: str | None
-    summary: SkillSummary
-    files: tuple[tuple[str, str, int], ...]  # (relative path, sha256, size), sorted
+    name_at: tuple[int, int]  # where `name` is written (1, 1 without one)
 
 
 def summarize(path: Path, plan: Plan) -> SkillSummary:
     """Parse and lint one SKILL.md into its summary (runs in worker processes too)."""
     from skillreg.lint.checks import check_file, link_verdicts
-    from skillreg.skill.related import RELATED_SKILLS, metadata_references, related_references
+    from skillreg.skill.related import RELATED_SKILLS, metadata_references, scan
 
     result = check_file(path, plan)
     skill = result.skill
@@ -92,13 +87,15 @@ def summarize(path: Path, plan: Plan) -> SkillSummary:
     source, body = skill.source, skill.body
     text = source.text if source is not None else ""
     sections = tuple(s.heading.text for s in body.sections(2)) if body is not None else ()
-    related = related_references(skill)
+    scanned = {RELATED_SKILLS: scan(skill, RELATED_SKILLS)}  # each section read once
     title = plan.profile.related_section or RELATED_SKILLS
-    refs = related if title == RELATED_SKILLS else related_references(skill, title)
+    if title not in scanned:
+        scanned[title] = scan(skill, title)
     key = plan.profile.related_metadata
     listed = metadata_references(skill, key)[0] if key else []
-    ref_findings, unresolved = _local_references(skill, title, [*refs, *listed], key)
-    related = [*related, *listed]  # the profile reads both lists: the graph shows both
+    refs = scanned[title][0]
+    ref_findings, unresolved = _local_references(skill, title, [*refs, *listed], key, scanned)
+    related = [*scanned[RELATED_SKILLS][0], *listed]  # the profile reads both: the graph shows both
     return SkillSummary(
         skill.name,
         skill.description,
@@ -118,20 +115,29 @@ def summarize(path: Path, plan: Plan) -> SkillSummary:
         ref_findings,
         unresolved,
         link_verdicts(skill),
+        _name_at(skill),
     )
 
 
 def _local_references(
-    skill: ParsedSkill, title: str, refs: Sequence[Reference], key: str | None
+    skill: ParsedSkill,
+    title: str,
+    refs: Sequence[Reference],
+    key: str | None,
+    scanned: dict[str, tuple[list[Reference], list[Suspect]]],
 ) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[str, int, int, int | None], ...]]:
     """The skill's reference findings as if it were alone, split into those that stay true in
     any collection and the references that were unresolved only because it was alone."""
     from skillreg.collection.refs import UNRESOLVED_REFERENCE, check_references
 
+    def read(_: ParsedSkill, section: str) -> tuple[list[Reference], list[Suspect]]:
+        return scanned[section]
+
     named = {(ref.line, ref.col): ref.name for ref in refs}
     kept: list[tuple[Any, ...]] = []
     unresolved: list[tuple[str, int, int, int | None]] = []
-    for diag in check_references([skill], section_title=title, metadata_key=key):
+    found = check_references([skill], section_title=title, metadata_key=key, scanner=read)
+    for diag in found:
         if diag.code == UNRESOLVED_REFERENCE.code:
             unresolved.append((named[diag.line, diag.col], diag.line, diag.col, diag.end_col))
         else:
@@ -139,12 +145,21 @@ def _local_references(
     return tuple(kept), tuple(unresolved)
 
 
+def _name_at(skill: ParsedSkill) -> tuple[int, int]:
+    """Where SK304 points in a skill whose name another skill also declares."""
+    fm = skill.frontmatter
+    if fm is None or ("name",) not in fm.entries:
+        return 1, 1
+    span = fm.entries[("name",)].span
+    return span.line, span.col
+
+
 def pack(d: Diagnostic) -> tuple[Any, ...]:
     """A finding as plain values (its path is the skill file's, known to whoever unpacks it)."""
     return (d.code, d.rule, int(d.severity), d.line, d.col, d.message, d.end_line, d.end_col)
 
 
-def unpack(packed: tuple[Any, ...], path: str) -> Diagnostic:
+def unpack(packed: Sequence[Any], path: str) -> Diagnostic:
     code, rule, severity, line, col, message, end_line, end_col = packed
     return Diagnostic(path, line, col, code, rule, Severity(severity), message, end_line, end_col)
 
@@ -153,118 +168,199 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _work(tasks: Sequence[tuple[str, str]], plan: Plan) -> list[tuple[str, Any]]:
-    """Run a chunk of ("hash", path) and ("parse", path) tasks; the worker's entry point."""
-    results: list[tuple[str, Any]] = []
-    for kind, path in tasks:
-        try:
-            if kind == "hash":
-                results.append((path, sha256_file(path)))
-            else:
-                results.append((path, _parse_task(path, plan)))
-        except OSError:
-            results.append((path, None))
-    return results
+# -- one skill, one line -------------------------------------------------------------------------
+
+#: What the index's `file_info` gives for each listed file: (stat key, size, old enough to trust).
+FileInfo = tuple[str, int, bool]
 
 
-def _parse_task(path: str, plan: Plan) -> tuple[str, tuple[Any, ...], bool]:
-    """Hash, parse and lint SKILL.md; `stable` says no write happened between the two reads."""
-    before = os.stat(path)
-    sha = sha256_file(path)
-    summary = summarize(Path(path), plan)
-    after = os.stat(path)
-    return sha, summary.to_cache(), stat_key(before) == stat_key(after)
+def _line(head: list[Any], parts: Sequence[bytes]) -> bytes:
+    text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"\t".join([text, *parts]) + b"\n"
 
 
-def run_tasks(tasks: list[tuple[str, str]], jobs: int | None, plan: Plan) -> dict[str, Any]:
-    """Results by path; uses a process pool when there are enough parses to pay for it."""
-    parses = sum(1 for kind, _ in tasks if kind == "parse")
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or parses <= PARALLEL_THRESHOLD:
-        return dict(_work(tasks, plan))
-    size = max(1, len(tasks) // (workers * 4))
+def _parts(summary: SkillSummary, sha: str | None) -> list[bytes]:
+    """The entry's pieces that SKILL.md alone decides, its Related Skills (name, reason) in file
+    order, and its findings for `skillreg.index.lint` (all severities, suppressions)."""
+    values = {
+        "category": summary.category,
+        "council": summary.council,
+        "description": summary.description,
+        "license": summary.license,
+        "lines": summary.lines,
+        "sections": list(summary.sections),
+        "sha256": sha,
+        "size": summary.size,
+        "tier": summary.tier,
+        "tokens": summary.tokens,
+        "version": summary.version,
+    }
+    pieces = [COMPACT.encode({k: values[k] for k in run})[1:-1] for run in FIELDS]
+    pieces.append(COMPACT.encode(summary.related))
+    lint = [summary.findings, summary.directives, summary.ref_findings]
+    pieces.append(COMPACT.encode(lint))
+    return [piece.encode("utf-8") for piece in pieces]
+
+
+def files_part(files: Sequence[str]) -> bytes:
+    """The entry's `files` from the flat (path, key, sha256, size) list, sorted by path."""
+    rows = [
+        {"path": files[i], "sha256": files[i + 2], "size": int(files[i + 3])}
+        for i in range(0, len(files), 4)
+    ]
+    return COMPACT.encode(rows).encode("utf-8")
+
+
+def _head(
+    file: str, files: list[str], sha: str | None, summary: SkillSummary, stable: bool
+) -> list[Any]:
+    folder, skill_file = os.path.split(file)
+    s = summary
+    name = s.name.strip() if s.name and s.name.strip() else os.path.basename(folder)
+    ref_errors = [
+        [f[3], f[4], f[0], f[5]] for f in s.ref_findings if f[2] >= Severity.ERROR
+    ]  # found alone: none at the rules' own severities, but a profile may say otherwise
+    errors = [[f[3], f[4], f[0], f[5]] for f in s.findings if f[2] >= Severity.ERROR]
+    return Record(folder, skill_file, files, sha, [list(link) for link in s.links], name,
+                  s.readable, *s.name_at, [name for name, _ in s.related],
+                  [list(u) for u in s.unresolved], errors, ref_errors, bool(s.directives),
+                  stable, (0, 0, 0)).head()  # fmt: skip
+
+
+def index_skill(file: str, listed: Listing, old: Record | None, spool: Spool, plan: Plan) -> Record:
+    """Hash `file`'s folder (what changed since `old`) and summarize it (unless `old` still
+    holds for its bytes); the line goes to `spool`."""
+    from skillreg.lint.checks import links_unchanged
+
+    known: dict[str, tuple[str, str]] = {}
+    if old is not None:
+        f = old.files
+        known = {f[i]: (f[i + 1], f[i + 2]) for i in range(0, len(f), 4)}
+    rows: list[tuple[str, str, str, int]] = []
+    skill_sha: str | None = None
+    skill_key = ""
+    for rel, path, (key, size, trusted) in sorted(listed):
+        prev = known.get(rel)
+        if prev is not None and prev[0] and prev[0] == key:
+            sha = prev[1]
+        else:
+            try:
+                sha = sha256_file(path)
+            except OSError:
+                continue  # vanished or unreadable since it was listed
+        rows.append((rel, key if trusted else "", sha, size))
+        if path == file:
+            skill_sha, skill_key = sha, key
+    files = [str(x) for row in rows for x in row]
+    reuse = (
+        old is not None
+        and skill_sha is not None
+        and old.sha256 == skill_sha
+        and old.stable
+        and links_unchanged(old.folder, tuple((t, c) for t, c in old.links))
+    )
+    if reuse:
+        assert old is not None
+        head = old.head()
+        head[2] = files
+        fields = spool.read(old.where).rstrip(b"\n").split(b"\t")
+        fields[4] = files_part(files)
+        line = _line(head, fields[1:])
+    else:
+        summary = summarize(Path(file), plan)
+        stable = skill_sha is None or file_key(file) == skill_key
+        parts = _parts(summary, skill_sha)
+        parts.insert(3, files_part(files))
+        line = _line(_head(file, files, skill_sha, summary, stable), parts)
+    where = spool.append(line)
+    head_value = json.loads(line[: line.index(b"\t")])
+    return record_from(head_value, where)
+
+
+def reusable(record: Record, listed: Listing) -> bool:
+    """Whether `record` still describes the folder: the same files with the same trusted stat
+    keys, and every link target as it was."""
+    from skillreg.lint.checks import links_unchanged
+
+    files = record.files
+    if not record.stable or len(files) != 4 * len(listed):
+        return False
+    for i, (rel, _, (key, _, _)) in enumerate(sorted(listed)):
+        if files[4 * i] != rel or not key or files[4 * i + 1] != key:
+            return False
+    return not record.links or links_unchanged(
+        record.folder, tuple((t, c) for t, c in record.links)
+    )
+
+
+# -- many skills ---------------------------------------------------------------------------------
+
+Task = tuple[str, Listing, Record | None]
+
+
+def _work(tasks: Sequence[Task], plan: Plan, spool: Spool) -> tuple[str | None, list[Record]]:
+    """Index a chunk of skills with the cyclic GC paused (parsing allocates many small acyclic
+    objects); the worker's entry point. Returns this process's spool file and the records."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        records = [index_skill(file, listed, old, spool, plan) for file, listed, old in tasks]
+    finally:
+        if enabled:
+            gc.enable()
+    return spool.flush(), records
+
+
+def run_tasks(tasks: list[Task], jobs: int, plan: Plan, spool: Spool) -> dict[str, Record]:
+    """Records by SKILL.md path; shares the work with forked processes when there is enough."""
+    from skillreg.lint import parallel
+
+    spool.writer()  # the spool folder exists before any fork
+    size = max(_CHUNK, -(-len(tasks) // parallel.MAX_CHUNKS))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    from concurrent.futures import ProcessPoolExecutor
+    if jobs > 1 and len(tasks) > PARALLEL_THRESHOLD and parallel.can_fork():
 
-    results: dict[str, Any] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk in pool.map(functools.partial(_work, plan=plan), chunks):
-            results.update(chunk)
-    return results
+        def work(chunk: Sequence[Task]) -> tuple[str | None, list[Record]]:
+            return _work(chunk, plan, spool)
+
+        parts = parallel.run_chunks(work, chunks, jobs)
+    else:
+        parts = [_work(chunk, plan, spool) for chunk in chunks]
+    found: dict[str, Record] = {}
+    mine = spool.flush()
+    for path, records in parts:
+        source = spool.writer()[0] if path == mine else spool.adopt(path) if path else 0
+        for record in records:
+            record.where = (source, record.where[1], record.where[2])
+            found[os.path.join(record.folder, record.skill_file)] = record
+    return found
 
 
 def scan(
-    listings: Sequence[tuple[str, Listing]],
-    cache: ParseCache,
-    plan: Plan,
-    jobs: int | None = None,
-) -> list[ScannedSkill]:
-    """Every skill's hashes and summary under `plan`, asking the cache first.
+    listings: Sequence[tuple[str, Listing]], cache: IndexCache, plan: Plan, jobs: int
+) -> list[Record]:
+    """Every skill's record under `plan`, asking the cache first, in `listings`' order.
 
-    `listings` pairs each absolute SKILL.md path with its folder's files (`workspace.discover`).
+    `listings` pairs each absolute SKILL.md path with its folder's files (`workspace.discover`
+    with `FileInfo` for each file).
     """
-    tasks: list[tuple[str, str]] = []
-    known: dict[str, Any] = {}
+    tasks: list[Task] = []
+    reused: dict[str, Record] = {}
     for file, listed in listings:
-        for _, path, st in listed:
-            sha = cache.file_hash(path, st)
-            if path != file:
-                if sha is None:
-                    tasks.append(("hash", path))
-                else:
-                    known[path] = sha
-            elif sha is not None and (summary := _cached(cache, sha, path)) is not None:
-                known[path] = (sha, summary, True)
-            else:
-                tasks.append(("parse", path))
-    fresh = run_tasks(tasks, jobs, plan)
-    known.update(fresh)
-    return [_assemble(file, listed, known, fresh, cache, plan) for file, listed in listings]
+        old = cache.records.get(file)
+        if old is not None and reusable(old, listed):
+            reused[file] = old
+        else:
+            tasks.append((file, listed, old))
+    fresh = run_tasks(tasks, jobs, plan, cache.spool) if tasks else {}
+    if fresh or len(reused) != len(cache.records):
+        cache.changed()
+    return [reused[file] if file in reused else fresh[file] for file, _ in listings]
 
 
-def _key(sha: str, path: str) -> str:
-    return f"{sha} {path}"
-
-
-def _cached(cache: ParseCache, sha: str, path: str) -> SkillSummary | None:
-    """The recorded summary of these bytes at this path, if its link targets are as they were."""
-    from skillreg.lint.checks import links_unchanged
-
-    value = cache.summary(_key(sha, path))
-    summary = SkillSummary.from_cache(value) if value is not None else None
-    if summary is None or not links_unchanged(os.path.dirname(path), summary.links):
-        return None
-    return summary
-
-
-def _assemble(
-    file: str,
-    listed: Listing,
-    known: dict[str, Any],
-    fresh: Collection[str],
-    cache: ParseCache,
-    plan: Plan,
-) -> ScannedSkill:
-    """One skill from its listed files and their results; records fresh results in the cache."""
-    files = []
-    skill_sha: str | None = None
-    summary: SkillSummary | None = None
-    for rel, path, st in listed:
-        result = known.get(path)
-        if result is None:
-            continue  # vanished or unreadable since it was listed
-        if path == file:
-            skill_sha, cached, stable = result
-            summary = cached if path not in fresh else SkillSummary.from_cache(cached)
-            if summary is None:  # a cache entry of another shape: recompute
-                summary, stable = summarize(Path(file), plan), False
-            if stable and path in fresh:
-                cache.remember_hash(path, st, skill_sha)
-                cache.remember_summary(_key(skill_sha, path), summary.to_cache())
-            result = skill_sha
-        elif path in fresh:
-            cache.remember_hash(path, st, result)
-        files.append((rel, result, st.st_size))
-    if summary is None:  # no readable SKILL.md: let the parser say why
-        summary = summarize(Path(file), plan)
-    return ScannedSkill(os.path.dirname(file), file, skill_sha, summary, tuple(sorted(files)))
+def fresh_fields(record: Record, plan: Plan) -> list[bytes]:
+    """A skill's line fields worked out again from its files, for a line the cache damaged."""
+    file = os.path.join(record.folder, record.skill_file)
+    parts = _parts(summarize(Path(file), plan), record.sha256)
+    parts.insert(3, files_part(record.files))
+    return [b"", *parts]

@@ -52,6 +52,11 @@ def idle_cores(*samples: int) -> int:
     return max(1, min(8, (os.cpu_count() or 1) - busy))
 
 
+def default_jobs(*samples: int) -> int:
+    """The number of processes when `--jobs` is not given (see `idle_cores`)."""
+    return idle_cores(*samples)
+
+
 def run_chunks(func: Callable[[T], R], chunks: Sequence[T], workers: int) -> list[R]:
     """`[func(chunk) for chunk in chunks]`, computed by this process and `workers - 1` children."""
     if len(chunks) > MAX_CHUNKS:
