@@ -1,160 +1,229 @@
-"""Benchmark `skill index`: CLI wall time on the corpus and on ~10,000 skills, cold and warm cache.
+"""Benchmark `skill index`: cold at 20,000 skills against lint of the same skills, memory,
+re-index of 10,000 after one edit, and the default `--jobs` against 1 and 2 processes under load.
 
-    .venv/bin/python bench/bench_index.py [--copies 16] [--profile]
+    .venv/bin/python bench/bench_index.py --previous /work/base17          # ~15 minutes
+    .venv/bin/python bench/bench_index.py --only reindex --runs 5          # one part
+    .venv/bin/python bench/bench_index.py --only jobs --loads 0,1,2
 
-Each figure is the wall time of a fresh `python -m skillreg index ... -o FILE` process (start-up
-included), the cache in a temporary XDG_CACHE_HOME, run from the temporary folder so that no project
-config applies: each skill is linted with the default profile (agentskills) unless `--lint-profile`
-names another. The large tree is the corpus copied `--copies`
-times under new folder names with every `name:` rewritten to be unique. `--profile` prints the
-hottest functions of an in-process, single-process cold index of the corpus (cProfile).
+Trees are the corpus copied under new folder names (`bench_lint.make_tree`: hard links, so the
+skills' names repeat, as in a collection with many duplicates; every edit here replaces a file, so
+the corpus is never written through a link). Every command runs from an empty folder (no project
+config) with its own XDG_CACHE_HOME, so "cold" means no index cache. Each figure is min / median of
+`--runs` runs, CPU time beside wall time (the machine is shared); with `--previous TREE` the same
+measures run on that checkout in the same run, interleaved, and the table shows both.
+
+Parts:
+- cold: `skill lint T20K` and `skill index T20K -o FILE` (fresh cache), wall, CPU, peak RSS of the
+  whole process tree; the ratio index / lint per version (target ≤ 2x, ≤ 150 MB).
+- reindex: `skill index T10K -o FILE` after one SKILL.md was replaced (warm cache); target ≤ 1.0 s.
+  The new version's cold and warm outputs are compared byte for byte.
+- jobs: `skill lint` and `skill index --no-cache` of the corpus and of T10K with `--jobs 1`,
+  `--jobs 2` and the default, with 0, 1 and 2 busy-loop processes running (`--loads`).
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
-import re
-import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
-_NAME = re.compile(r"^name:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_lint import make_tree, skill_dirs
+from harness import (
+    SHARED,
+    SKILL,
+    Figures,
+    header,
+    load_text,
+    peak_tree_rss,
+    previous_skill,
+    previous_tree,
+    ratio,
+    row,
+    run_once,
+    table_head,
+)
+
+CORPUS = SHARED / "corpus"
+COLD_MAX_RATIO = 2.0
+COLD_MAX_MB = 150.0
+REINDEX_MAX_S = 1.0
 
 
-class Timing:
-    """Wall time of one CLI run and the CPU time (user + sys) of it and its workers."""
-
-    def __init__(self, wall: float, cpu: float) -> None:
-        self.wall, self.cpu = wall, cpu
-
-    def __str__(self) -> str:
-        return f"{self.wall:.2f} s (cpu {self.cpu:.2f} s)"
+def pair(values: Sequence[str]) -> tuple[str, str]:
+    """The (previous, this tree) cells of a row; previous is blank without --previous."""
+    return (values[0], values[1]) if len(values) == 2 else ("", values[0])
 
 
-PROFILE: list[str] = []  # extra `skill index` arguments (`--profile NAME`)
-
-
-def run_index(tree: Path, out: Path, cache: Path) -> Timing:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(REPO)}
+def env_for(cache: Path) -> dict[str, str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     env.pop("SOURCE_DATE_EPOCH", None)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "skillreg", "index", str(tree), "-o", str(out), *PROFILE],
-        check=True,
-        cwd=cache.parent,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return Timing(wall, cpu)
+    return env
 
 
-def make_tree(root: Path, copies: int) -> int:
-    """Copy the corpus `copies` times with unique names; returns the number of skills."""
-    seen: set[str] = set()
-    count = 0
-    for i in range(copies):
-        target = root / f"copy{i:02d}"
-        shutil.copytree(CORPUS, target)
-        for skill in sorted(target.rglob("SKILL.md")):
-            text = skill.read_text(encoding="utf-8", errors="surrogateescape")
-            match = _NAME.search(text)
-            base = match.group(1).strip("'\"") if match else skill.parent.name
-            name = f"{base}-c{i}"
-            while name in seen:
-                name += "-d"
-            seen.add(name)
-            if match:
-                text = text[: match.start(1)] + name + text[match.end(1) :]
-                skill.write_text(text, encoding="utf-8", errors="surrogateescape")
-            count += 1
-    return count
+def cold(skills: dict[str, str], tree: Path, work: Path, runs: int) -> None:
+    print(f"\ncold, {tree.name}: lint vs index (fresh cache each run); {load_text()}")
+    figures: dict[tuple[str, str], list[Figures]] = {}
+    for i in range(runs):
+        for label, skill in skills.items():
+            for verb in ("lint", "index"):
+                cache = work / f"cold-{label}-{verb}-{i}"
+                cache.mkdir()
+                argv = [skill, verb, str(tree)]
+                if verb == "index":
+                    argv += ["-o", str(cache / "index.json")]
+                m = peak_tree_rss(argv, env=env_for(cache), cwd=cache)
+                wall, cpu, mb = figures.setdefault((label, verb), [Figures(), Figures(), Figures()])
+                wall.samples.append(m.wall)
+                cpu.samples.append(m.cpu)
+                mb.samples.append(m.tree_mb)
+    table_head(*pair(list(skills)))
+    for verb in ("lint", "index"):
+        for n, what in enumerate(("wall", "CPU")):
+            cells = [figures[label, verb][n].fmt() for label in skills]
+            row(f"{verb} {what}", *pair(cells))
+        mbs = [figures[lb, verb][2].fmt("MB", 1, 0) for lb in skills]
+        row(f"{verb} peak RSS, process tree", *pair(mbs))
+    for n, what in enumerate(("wall", "CPU")):
+        cells, ok = [], None
+        for label in skills:
+            index, lint = figures[label, "index"][n].min, figures[label, "lint"][n].min
+            cells.append(f"{index / lint:.2f}x")
+            ok = index / lint <= COLD_MAX_RATIO
+        row(f"index / lint, {what} (min / min)", *pair(cells), f"<= {COLD_MAX_RATIO}x", ok)
+    peak = figures[list(skills)[-1], "index"][2].min
+    mbs = [f"{figures[lb, 'index'][2].min:.0f} MB" for lb in skills]
+    row("index peak RSS (min)", *pair(mbs), f"<= {COLD_MAX_MB:.0f} MB", peak <= COLD_MAX_MB)
 
 
-def figures(label: str, tree: Path, work: Path, *, edit: Path | None = None) -> None:
-    cache = work / f"cache-{label}"
-    out = work / f"index-{label}.json"
-    cold = run_index(tree, out, cache)
-    first = out.read_bytes()
-    warm = min((run_index(tree, out, cache) for _ in range(3)), key=lambda t: t.wall)
-    same = out.read_bytes() == first
-    print(f"{label}: cold {cold}, warm {warm} (best of 3); identical output: {same}")
-    print(f"{label}: {cache_load(tree, cache)}")
-    if edit is not None:
-        with edit.open("a", encoding="utf-8") as fh:
-            fh.write("\nOne more line.\n")
-        again = run_index(tree, out, cache)
-        print(f"{label}: re-index after editing one SKILL.md: {again} (warm cache)")
+def replace_file(path: Path, text: str) -> None:
+    """Write through a new inode: the tree's files are hard links to the corpus."""
+    tmp = path.with_name(path.name + ".bench-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
-def cache_load(tree: Path, cache: Path) -> str:
-    """How big the tree's cache file is and how long loading it takes (in-process, best of 3)."""
-    sys.path.insert(0, str(REPO))
-    from skillreg.index.lint import open_cache
-    from skillreg.lint.runner import lint_setup
+def reindex(skills: dict[str, str], tree: Path, work: Path, runs: int) -> None:
+    print(f"\nre-index of {tree.name} after one edit (warm cache); {load_text()}")
+    target = sorted(tree.rglob("SKILL.md"))[len(skills) * 7 % 100]
+    original = target.read_text(encoding="utf-8")
+    walls = {label: Figures() for label in skills}
+    cpus = {label: Figures() for label in skills}
+    outputs: dict[str, Path] = {}
+    try:
+        for label, skill in skills.items():  # fill each cache (cold)
+            cache = work / f"warm-{label}"
+            cache.mkdir()
+            outputs[label] = cache / "index.json"
+            run_once([skill, "index", str(tree), "-o", str(outputs[label])],
+                     env=env_for(cache), cwd=cache)  # fmt: skip
+        time.sleep(2.1)  # past the cache's racy window, as an edit to an old tree would be
+        for i in range(runs):
+            for label, skill in skills.items():
+                replace_file(target, original + f"\nEdit {i} for {label}.\n")
+                cache = work / f"warm-{label}"
+                argv = [skill, "index", str(tree), "-o", str(outputs[label])]
+                wall, cpu = run_once(argv, env=env_for(cache), cwd=cache)
+                walls[label].samples.append(wall)
+                cpus[label].samples.append(cpu)
+        new = list(skills)[-1]
+        fresh = work / "reindex-cold"
+        fresh.mkdir()
+        run_once([skills[new], "index", str(tree), "-o", str(fresh / "index.json"), "--no-cache"],
+                 env=env_for(fresh), cwd=fresh)  # fmt: skip
+        same = (fresh / "index.json").read_bytes() == outputs[new].read_bytes()
+    finally:
+        replace_file(target, original)
+    table_head(*pair(list(skills)))
+    row("wall", *pair([walls[lb].fmt() for lb in skills]))
+    row("CPU", *pair([cpus[lb].fmt() for lb in skills]))
+    best = walls[list(skills)[-1]].min
+    if len(skills) > 1:
+        row("speed-up (min wall)", "", ratio(best, walls[next(iter(skills))].min))
+    mins = [f"{walls[lb].min:.3f} s" for lb in skills]
+    row("re-index wall (min)", *pair(mins), f"<= {REINDEX_MAX_S} s", best <= REINDEX_MAX_S)
+    print(f"  warm output after the edit equals a --no-cache run: {same}")
 
-    folder = cache / "skillreg" / "index"
-    (file,) = folder.glob("*.marshal")
-    plan = lint_setup(PROFILE[-1] if PROFILE else None, cache.parent).plan
-    os.environ["XDG_CACHE_HOME"] = str(cache)
-    best = min(_timed(lambda: open_cache([tree], plan)) for _ in range(3))
-    return f"cache file {file.stat().st_size / 1e6:.1f} MB, loaded in {best * 1000:.0f} ms"
+
+@contextmanager
+def busy_loops(n: int) -> Iterator[None]:
+    """`n` processes spinning on the CPU (the load the default --jobs must judge)."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        time.sleep(1.0 if n else 0)
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
 
 
-def _timed(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
-def profile_corpus() -> None:
-    sys.path.insert(0, str(REPO))
-    from skillreg.index.build import IndexOptions, build_index
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    build_index(IndexOptions((CORPUS,), use_cache=False, jobs=1))
-    profiler.disable()
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+def jobs(skill: str, trees: Sequence[Path], work: Path, runs: int, loads: Sequence[int]) -> None:
+    print(f"\n--jobs: 1 vs 2 vs default under load (this tree only); {load_text()}")
+    print(f"  {'command':<34} {'load':>4} {'--jobs 1':>22} {'--jobs 2':>22} {'default':>22}  "
+          "2 vs 1   default vs best")  # fmt: skip
+    cache = work / "jobs"
+    cache.mkdir()
+    for tree in trees:
+        for verb in ("lint", "index"):
+            for load in loads:
+                with busy_loops(load):
+                    variants = {"1": ["--jobs", "1"], "2": ["--jobs", "2"], "default": []}
+                    walls = {key: Figures() for key in variants}
+                    for _ in range(runs):
+                        for key, extra in variants.items():
+                            argv = [skill, verb, str(tree), *extra]
+                            if verb == "index":
+                                argv += ["--no-cache", "-o", str(cache / "index.json")]
+                            wall, _ = run_once(argv, env=env_for(cache), cwd=cache)
+                            walls[key].samples.append(wall)
+                one, two, auto = (walls[k].min for k in ("1", "2", "default"))
+                print(f"  {verb + ' ' + tree.name:<34} {load:>4} {walls['1'].fmt():>22} "
+                      f"{walls['2'].fmt():>22} {walls['default'].fmt():>22}  "
+                      f"{one / two:5.2f}x  {min(one, two) / auto:5.2f}x")  # fmt: skip
 
 
 def main() -> None:
-    """Print the figures; the machine's load average is shown since other work skews them."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--copies", type=int, default=16)
-    parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--lint-profile", metavar="NAME", help="`skill index --profile NAME`")
+    parser.add_argument("--previous", metavar="TREE", help="checkout of the version to compare")
+    parser.add_argument("--only", choices=["cold", "reindex", "jobs"], action="append")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cold-skills", type=int, default=20_000)
+    parser.add_argument("--reindex-skills", type=int, default=10_000)
+    parser.add_argument("--loads", default="0,1,2", help="busy-loop processes, comma-separated")
     args = parser.parse_args()
-    if args.lint_profile:
-        PROFILE.extend(["--profile", args.lint_profile])
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load}")
-    print(f"lint profile: {args.lint_profile or 'agentskills (default)'}")
+    parts = args.only or ["cold", "reindex", "jobs"]
+    skills: dict[str, str] = {}
+    tree_prev = previous_tree(args.previous)
+    if tree_prev is not None:
+        skills["previous"] = previous_skill(tree_prev)
+    skills["this tree"] = SKILL
+    header("bench_index")
+    dirs = skill_dirs(CORPUS)
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         work = Path(tmp)
-        figures("corpus (638 skills)", CORPUS, work)
-        tree = work / "tree"
-        start = time.perf_counter()
-        count = make_tree(tree, args.copies)
-        print(f"built {count} skills in {time.perf_counter() - start:.1f} s")
-        time.sleep(2.1)  # let every file age past the cache's racy window, as a real tree has
-        edit = next(iter(sorted(tree.rglob("SKILL.md"))))
-        figures(f"tree ({count} skills)", tree, work, edit=edit)
-    if args.profile:
-        profile_corpus()
+        trees: dict[int, Path] = {}
+
+        def tree(count: int) -> Path:
+            if count not in trees:
+                trees[count] = work / f"t{count // 1000}k"
+                make_tree(dirs, count, trees[count])
+            return trees[count]
+
+        if "cold" in parts:
+            cold(skills, tree(args.cold_skills), work, max(1, args.runs - 1))
+        if "reindex" in parts:
+            reindex(skills, tree(args.reindex_skills), work, args.runs)
+        if "jobs" in parts:
+            loads = [int(x) for x in args.loads.split(",")]
+            jobs(SKILL, [CORPUS, tree(args.reindex_skills)], work, args.runs, loads)
 
 
 if __name__ == "__main__":

@@ -98,24 +98,24 @@ def _walk(
     found: dict[str, Listing] = {}
     stack: list[tuple[str, Listing | None, str]] = [(root, None, "")]
     seen = {os.path.realpath(root)}  # linked folders are followed (installs link skills), once
-    join = os.path.join
     while stack:
         folder, listing, prefix = stack.pop()
         try:
             entries = list(lister(folder))
         except OSError:
             continue
+        base = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join, faster
         names = {name for name, _ in entries}
         skill = (
             SKILL_FILE if SKILL_FILE in names else FALLBACK_FILE if FALLBACK_FILE in names else ""
         )
         if skill:
             listing, prefix = [], ""
-            found[join(folder, skill)] = listing
+            found[base + skill] = listing
         for name, kind in entries:
             if name[0] == "." or not kind:
                 continue
-            path = join(folder, name)
+            path = base + name
             if kind == "f":
                 if with_files and listing is not None:
                     try:

@@ -152,7 +152,7 @@ class Document:
             fields = self.spool.read(record.where).rstrip(b"\n").split(b"\t")
             if len(fields) != 7:
                 raise ValueError("line")
-            pairs = json.loads(fields[5])
+            pairs = json.loads(fields[5]) if record.refs else []
             if not all(isinstance(p, list) and len(p) == 2 and _strs(p) for p in pairs):
                 raise ValueError("related")
             errors = self.errors.of(record, lambda: read_lint(fields[6]))
@@ -170,22 +170,18 @@ class Document:
             if ref == name:
                 continue  # a self-reference is a lint warning, not an edge
             (related if ref in self.names else missing).setdefault(ref, reason)
-        dynamic = {
-            "errors": [
-                {"code": c, "line": ln, "col": col, "message": m} for ln, col, c, m in errors
-            ],
+        found = [{"code": c, "line": y, "col": x, "message": m} for y, x, c, m in errors]
+        rest = {  # the entry's keys from "missing" to "related_by", in one encoding
             "missing": [{"name": n, "reason": r} for n, r in sorted(missing.items())],
             "name": name,
             "path": rel,
             "related": [{"name": n, "reason": r} for n, r in sorted(related.items())],
             "related_by": sorted(self.incoming.get(name, ())),
         }
-        e = {k: COMPACT.encode(v).encode("utf-8") for k, v in dynamic.items()}
         return b"".join((
-            b"{", fields[1], b', "errors": ', e["errors"], b', "files": ', fields[4], b", ",
-            fields[2], b', "missing": ', e["missing"], b', "name": ', e["name"], b', "path": ',
-            e["path"], b', "related": ', e["related"], b', "related_by": ', e["related_by"],
-            b", ", fields[3], b"}",
+            b"{", fields[1], b', "errors": ', COMPACT.encode(found).encode("utf-8") if found
+            else b"[]", b', "files": ', fields[4], b", ", fields[2], b", ",
+            COMPACT.encode(rest)[1:-1].encode("utf-8"), b", ", fields[3], b"}",
         ))  # fmt: skip
 
     def write_to(self, out: BinaryIO) -> None:

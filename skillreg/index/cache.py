@@ -71,16 +71,17 @@ def sha256_file(path: str) -> str:
 class Record:
     """What a skill needs across the collection, and where the rest of its line lies.
 
-    `files` is flat: relative path, stat key ("" when too fresh to trust), sha256, size (as
-    text), for each file. `errors` are the skill's own findings of severity error and
-    `ref_errors` its Related Skills ones found alone, as (line, col, code, message);
-    `directives` says it has suppression comments (then its line's findings are read again);
-    `stable` that SKILL.md did not change while it was read (else its summary is not reused).
+    `files` is flat, joined by NUL (which no path holds): relative path, stat key ("" when too
+    fresh to trust), sha256, size, for each file. `errors` are the skill's own findings of
+    severity error and `ref_errors` its Related Skills ones found alone, as (line, col, code,
+    message); `directives` says it has suppression comments (then its line's findings are read
+    again); `stable` that SKILL.md did not change while it was read (else its summary is not
+    reused).
     """
 
     folder: str
     skill_file: str
-    files: list[str]
+    files: str
     sha256: str | None
     links: list[list[str]]  # (relative target, its problem's code or "")
     name: str  # the frontmatter name stripped, else the folder's name
@@ -101,38 +102,53 @@ class Record:
                 self.errors, self.ref_errors, self.directives, self.stable,
                 _HEAD_FIELDS]  # fmt: skip
 
+    def file_rows(self) -> list[str]:
+        """`files` split: four strings per file (checked when the record was read)."""
+        return self.files.split("\0") if self.files else []
+
 
 def record_from(head: Any, where: tuple[int, int, int]) -> Record:
     """A `Record` from a line's head; raises `ValueError` when any field has the wrong type."""
-    if not isinstance(head, list) or len(head) != _HEAD_FIELDS or head[-1] != _HEAD_FIELDS:
+    if type(head) is not list or len(head) != _HEAD_FIELDS or head[-1] != _HEAD_FIELDS:
         raise ValueError("record")
     (folder, skill_file, files, sha, links, name, readable, line, col, refs, unres, errors,
      ref_errors, di, stable, _) = head  # fmt: skip
-    ok = (
-        isinstance(folder, str)
-        and isinstance(skill_file, str)
-        and _strs(files)
-        and len(files) % 4 == 0
-        and all(files[i].isdigit() for i in range(3, len(files), 4))
-        and (sha is None or isinstance(sha, str))
-        and isinstance(links, list)
-        and all(isinstance(x, list) and len(x) == 2 and _strs(x) for x in links)
-        and isinstance(name, str)
-        and isinstance(readable, bool)
+    if not (
+        type(folder) is str
+        and type(skill_file) is str
+        and type(files) is str
+        and (sha is None or type(sha) is str)
+        and type(links) is list
+        and type(name) is str
+        and type(readable) is bool
         and type(line) is int
         and type(col) is int
-        and _strs(refs)
-        and isinstance(unres, list)
-        and all(_unresolved(x) for x in unres)
-        and isinstance(errors, list)
-        and all(_error(x) for x in errors)
-        and isinstance(ref_errors, list)
-        and all(_error(x) for x in ref_errors)
-        and isinstance(di, bool)
-        and isinstance(stable, bool)
-    )
-    if not ok:
+        and type(refs) is list
+        and type(unres) is list
+        and type(errors) is list
+        and type(ref_errors) is list
+        and type(di) is bool
+        and type(stable) is bool
+    ):
         raise ValueError("record")
+    if files:
+        rows = files.split("\0")
+        if len(rows) % 4 or not all(size.isdigit() for size in rows[3::4]):
+            raise ValueError("record")
+    for x in refs:
+        if type(x) is not str:
+            raise ValueError("record")
+    for x in links:
+        if type(x) is not list or len(x) != 2 or type(x[0]) is not str or type(x[1]) is not str:
+            raise ValueError("record")
+    for x in unres:
+        if not (type(x) is list and len(x) == 4 and type(x[0]) is str and type(x[1]) is int
+                and type(x[2]) is int and (x[3] is None or type(x[3]) is int)):  # fmt: skip
+            raise ValueError("record")
+    for x in errors:
+        _error(x)
+    for x in ref_errors:
+        _error(x)
     return Record(folder, skill_file, files, sha, links, name, readable, line, col, refs, unres,
                   errors, ref_errors, di, stable, where)  # fmt: skip
 
@@ -141,26 +157,10 @@ def _strs(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(x, str) for x in value)
 
 
-def _unresolved(x: Any) -> bool:
-    return (
-        isinstance(x, list)
-        and len(x) == 4
-        and isinstance(x[0], str)
-        and type(x[1]) is int
-        and type(x[2]) is int
-        and (x[3] is None or type(x[3]) is int)
-    )
-
-
-def _error(x: Any) -> bool:
-    return (
-        isinstance(x, list)
-        and len(x) == 4
-        and type(x[0]) is int
-        and type(x[1]) is int
-        and isinstance(x[2], str)
-        and isinstance(x[3], str)
-    )
+def _error(x: Any) -> None:
+    if not (type(x) is list and len(x) == 4 and type(x[0]) is int and type(x[1]) is int
+            and type(x[2]) is str and type(x[3]) is str):  # fmt: skip
+        raise ValueError("record")
 
 
 class Spool:
@@ -320,13 +320,18 @@ class IndexCache:
         known = self._dirs.get(folder)
         if known is not None and known[0] == key:
             self._used_dirs[folder] = known
-            raw = known[1].split("/") if known[1] else []
+            text = known[1]
         else:
-            raw = _scan(folder)
+            text = "/".join(_scan(folder))
             if self.trusted(st):
-                self._used_dirs[folder] = [key, "/".join(raw)]
+                self._used_dirs[folder] = [key, text]
             self._dirty = True
-        return [_resolve(folder, item) for item in raw]
+        if not text:
+            return []
+        entries = [(item[1:], _KINDS[item[0]]) for item in text.split("/")]
+        if "/l" in "/" + text:  # links are looked at again every time
+            entries = [(n, _link_kind(folder, n) if k == "l" else k) for n, k in entries]
+        return entries
 
     def file_info(self, path: str) -> tuple[str, int, bool]:
         """What the index lists for a file: (stat key, size, old enough to trust the key)."""
@@ -409,11 +414,9 @@ def _scan(folder: str) -> list[str]:
     return found
 
 
-def _resolve(folder: str, item: str) -> tuple[str, str]:
-    kind, name = item[0], item[1:]
-    if kind == "l":
-        path = os.path.join(folder, name)
-        kind = "D" if os.path.isdir(path) else "f" if os.path.isfile(path) else ""
-    elif kind == "o":
-        kind = ""
-    return name, kind
+_KINDS = {"d": "d", "f": "f", "l": "l", "o": ""}
+
+
+def _link_kind(folder: str, name: str) -> str:
+    path = os.path.join(folder, name)
+    return "D" if os.path.isdir(path) else "f" if os.path.isfile(path) else ""

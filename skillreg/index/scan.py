@@ -202,8 +202,9 @@ def _parts(summary: SkillSummary, sha: str | None) -> list[bytes]:
     return [piece.encode("utf-8") for piece in pieces]
 
 
-def files_part(files: Sequence[str]) -> bytes:
+def files_part(joined: str) -> bytes:
     """The entry's `files` from the flat (path, key, sha256, size) list, sorted by path."""
+    files = joined.split("\0") if joined else []
     rows = [
         {"path": files[i], "sha256": files[i + 2], "size": int(files[i + 3])}
         for i in range(0, len(files), 4)
@@ -211,9 +212,7 @@ def files_part(files: Sequence[str]) -> bytes:
     return COMPACT.encode(rows).encode("utf-8")
 
 
-def _head(
-    file: str, files: list[str], sha: str | None, summary: SkillSummary, stable: bool
-) -> list[Any]:
+def _head(file: str, files: str, sha: str | None, summary: SkillSummary, stable: bool) -> list[Any]:
     folder, skill_file = os.path.split(file)
     s = summary
     name = s.name.strip() if s.name and s.name.strip() else os.path.basename(folder)
@@ -234,7 +233,7 @@ def index_skill(file: str, listed: Listing, old: Record | None, spool: Spool, pl
 
     known: dict[str, tuple[str, str]] = {}
     if old is not None:
-        f = old.files
+        f = old.file_rows()
         known = {f[i]: (f[i + 1], f[i + 2]) for i in range(0, len(f), 4)}
     rows: list[tuple[str, str, str, int]] = []
     skill_sha: str | None = None
@@ -251,7 +250,7 @@ def index_skill(file: str, listed: Listing, old: Record | None, spool: Spool, pl
         rows.append((rel, key if trusted else "", sha, size))
         if path == file:
             skill_sha, skill_key = sha, key
-    files = [str(x) for row in rows for x in row]
+    files = "\0".join(str(x) for row in rows for x in row)
     reuse = (
         old is not None
         and skill_sha is not None
@@ -282,7 +281,7 @@ def reusable(record: Record, listed: Listing) -> bool:
     keys, and every link target as it was."""
     from skillreg.lint.checks import links_unchanged
 
-    files = record.files
+    files = record.file_rows()
     if not record.stable or len(files) != 4 * len(listed):
         return False
     for i, (rel, _, (key, _, _)) in enumerate(sorted(listed)):
