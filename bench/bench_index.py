@@ -5,9 +5,11 @@ re-index of 10,000 after one edit, and the default `--jobs` against 1 and 2 proc
     .venv/bin/python bench/bench_index.py --only reindex --runs 5          # one part
     .venv/bin/python bench/bench_index.py --only jobs --loads 0,1,2
 
-Trees are the corpus copied under new folder names (`bench_lint.make_tree`: hard links, so the
-skills' names repeat, as in a collection with many duplicates; every edit here replaces a file, so
-the corpus is never written through a link). Every command runs from an empty folder (no project
+Trees are the corpus copied under new folder names (`bench_lint.make_tree`), so the skills' names
+repeat, as in a collection with many duplicates. The cold tree is made of hard links; the re-index
+tree of real copies, because linking a corpus file anywhere (another benchmark running) changes
+the ctime of every link to it, which the cache rightly reads as a change. Edits replace a file,
+so the corpus is never written through a link. Every command runs from an empty folder (no project
 config) with its own XDG_CACHE_HOME, so "cold" means no index cache. Each figure is min / median of
 `--runs` runs, CPU time beside wall time (the machine is shared); with `--previous TREE` the same
 measures run on that checkout in the same run, interleaved, and the table shows both.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +58,18 @@ CORPUS = SHARED / "corpus"
 COLD_MAX_RATIO = 2.0
 COLD_MAX_MB = 150.0
 REINDEX_MAX_S = 1.0
+
+
+def copy_tree(dirs: Sequence[Path], count: int, into: Path) -> None:
+    """`bench_lint.make_tree` with copies instead of links (see the module docstring)."""
+
+    def nested_skills(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if os.path.isfile(os.path.join(folder, n, "SKILL.md"))}
+
+    for i in range(count):
+        src = dirs[i % len(dirs)]
+        dst = into / f"batch-{i // len(dirs):02d}" / f"{src.name}-{i:05d}"
+        shutil.copytree(src, dst, ignore=nested_skills)
 
 
 def pair(values: Sequence[str]) -> tuple[str, str]:
@@ -209,18 +224,21 @@ def main() -> None:
     dirs = skill_dirs(CORPUS)
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         work = Path(tmp)
-        trees: dict[int, Path] = {}
+        trees: dict[tuple[int, bool], Path] = {}
 
-        def tree(count: int) -> Path:
-            if count not in trees:
-                trees[count] = work / f"t{count // 1000}k"
-                make_tree(dirs, count, trees[count])
-            return trees[count]
+        def tree(count: int, linked: bool = True) -> Path:
+            if (count, linked) not in trees:
+                trees[count, linked] = work / f"t{count // 1000}k{'' if linked else '-copied'}"
+                if linked:
+                    make_tree(dirs, count, trees[count, linked])
+                else:
+                    copy_tree(dirs, count, trees[count, linked])
+            return trees[count, linked]
 
         if "cold" in parts:
             cold(skills, tree(args.cold_skills), work, max(1, args.runs - 1))
         if "reindex" in parts:
-            reindex(skills, tree(args.reindex_skills), work, args.runs)
+            reindex(skills, tree(args.reindex_skills, linked=False), work, args.runs)
         if "jobs" in parts:
             loads = [int(x) for x in args.loads.split(",")]
             jobs(SKILL, [CORPUS, tree(args.reindex_skills)], work, args.runs, loads)

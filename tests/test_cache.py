@@ -189,3 +189,98 @@ def test_fingerprint_discards_and_notes_persist(tree: Path, tmp_path: Path) -> N
     again.save([])  # keeps only what this run used
     assert IndexCache.open([tree], "lint:x", folder, fingerprint="one").note("unused") is None
     assert IndexCache.open([tree], "lint:x", folder, fingerprint="two").note("k") is None
+
+
+def cold(root: Path) -> str:
+    return dumps(build_index(IndexOptions((root,), use_cache=False, jobs=1, cwd=root)))
+
+
+def rewrite_keeping_stat(path: Path, text: str) -> None:
+    """New bytes of the same size under the same mtime (only ctime, and inode, tell)."""
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edit", "add-skill", "add-file", "delete-skill", "delete-file", "rename-skill",
+     "rename-file", "same-size-and-mtime", "new-name", "nested-skill"],
+)  # fmt: skip
+def test_warm_run_after_a_change_equals_a_cold_run(tree: Path, change: str) -> None:
+    first = index(tree)
+    assert first == cold(tree)
+    skill_md = tree / "python-pro" / "SKILL.md"
+    notes = tree / "python-pro" / "notes.txt"
+    if change == "edit":
+        skill_md.write_text(skill_md.read_text() + "\n## Added\n\nText.\n", encoding="utf-8")
+    elif change == "add-skill":
+        shutil.copytree(tree / "python-pro", tree / "extra" / "python-pro-two")
+        copy = tree / "extra" / "python-pro-two" / "SKILL.md"
+        copy.write_text(copy.read_text().replace("name: python-pro", "name: python-pro-two"))
+    elif change == "add-file":
+        (tree / "golang-pro" / "scripts").mkdir()
+        (tree / "golang-pro" / "scripts" / "run.sh").write_text("echo hi\n", encoding="utf-8")
+    elif change == "delete-skill":
+        shutil.rmtree(tree / "golang-pro")
+    elif change == "delete-file":
+        notes.unlink()
+    elif change == "rename-skill":
+        (tree / "golang-pro").rename(tree / "golang-pro-renamed")
+    elif change == "rename-file":
+        notes.rename(notes.with_name("notes-renamed.txt"))
+    elif change == "same-size-and-mtime":
+        rewrite_keeping_stat(notes, "NOTES\n")
+        text = skill_md.read_text()
+        rewrite_keeping_stat(skill_md, text.replace("python-pro", "python-pre", 1))
+    elif change == "new-name":  # every other skill's related/missing/errors may change
+        text = skill_md.read_text()
+        skill_md.write_text(text.replace("name: python-pro", "name: python-guru"))
+    elif change == "nested-skill":  # a skill appears inside another skill's folder
+        inner = tree / "python-pro" / "inner"
+        inner.mkdir()
+        (inner / "SKILL.md").write_text("---\nname: inner\ndescription: In.\n---\n# In\n")
+    warm = index(tree)
+    assert warm == cold(tree)
+    assert warm != first
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbage-line", "wrong-types", "foreign-header", "bad-fragments", "huge",
+     "not-utf8", "deep"],
+)  # fmt: skip
+def test_damaged_cache_falls_back_to_a_cold_run(
+    tree: Path, damage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = index(tree)
+    (path,) = cache_files()
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage-line":
+        path.write_bytes(data + b"not json\tat all\n")
+    elif damage == "wrong-types":
+        lines[3] = lines[3].replace(b'"python-pro"', b"12", 1).replace(b"false", b'"no"', 1)
+        lines[2] = lines[2].replace(b',"', b',7,"', 1)
+        path.write_bytes(b"\n".join(lines))
+    elif damage == "foreign-header":
+        path.write_bytes(lines[0].replace(b'"format":', b'"format":9') + b"\n" + data)
+    elif damage == "bad-fragments":  # the head is fine; the related and findings pieces are not
+        damaged = []
+        for line in lines[2:]:
+            fields = line.split(b"\t")
+            if len(fields) == 7:
+                fields[5], fields[6] = b"[[1, 2]", b'{"x": 1}'
+            damaged.append(b"\t".join(fields))
+        path.write_bytes(b"\n".join(lines[:2] + damaged))
+    elif damage == "huge":
+        monkeypatch.setattr(cache_mod, "MAX_BYTES", len(data) - 1)
+    elif damage == "not-utf8":
+        path.write_bytes(data.replace(b"python-pro", b"python-\xff\xfe", 1))
+    elif damage == "deep":
+        path.write_bytes(lines[0] + b"\n" + b"[" * 100_000 + b"\n")
+    assert index(tree) == first
+    assert index(tree) == first  # and the cache it wrote instead is sound

@@ -63,11 +63,19 @@ def test_idle_cores_counts_only_what_is_busy_now_and_lately(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(parallel, "busy_now", lambda: 3)
-    monkeypatch.setattr(os, "getloadavg", lambda: (3.2, 3.0, 3.0))
-    assert parallel.idle_cores(3) == 1  # busy now, and for the last minute
+    monkeypatch.setattr(parallel, "busy_now", lambda: 4)
+    monkeypatch.setattr(os, "getloadavg", lambda: (4.2, 3.0, 3.0))
+    assert parallel.idle_cores(4) == 1  # every core busy now, and for the last minute
+    assert parallel.idle_cores(3) == 2  # three busy: the first costs no core
     assert parallel.idle_cores(0) == 4  # a sample found the cores idle: a blip
     monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 2.0, 3.0))
-    assert parallel.idle_cores(3) == 4  # busy this instant only
+    assert parallel.idle_cores(4) == 4  # busy this instant only
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.3, 1.0, 1.0))
+    monkeypatch.setattr(parallel, "busy_now", lambda: 1)
+    assert parallel.idle_cores(1) == 2  # one other task: both cores still pay (CI)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.4, 2.0, 2.0))
+    monkeypatch.setattr(parallel, "busy_now", lambda: 2)
+    assert parallel.idle_cores(2) == 1  # both cores truly busy
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert parallel.idle_cores(0) == 8  # capped

@@ -1,5 +1,5 @@
-"""Many skills: discovering them under folders (`workspace`), resolving the names they give each
-other (`refs`), and the parse cache a collection keeps between runs (`cache`).
+"""Many skills: discovering them under folders (`workspace`) and resolving the names they give
+each other (`refs`).
 
 May import `skill` and `core`.
 """

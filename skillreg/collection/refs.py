@@ -179,7 +179,7 @@ def _metadata_findings(
 
 
 class Memo(Protocol):
-    """Somewhere answers outlive a run (the index's parse cache)."""
+    """Somewhere answers outlive a run (the index's cache)."""
 
     def get(self, name: str) -> str | None: ...
     def put(self, name: str, close: str) -> None: ...

@@ -38,7 +38,7 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "index.schema.jso
 class IndexOptions:
     paths: tuple[Path, ...] = (Path("."),)
     use_cache: bool = True
-    jobs: int | None = None  # worker processes for a cold parse; None: `parallel.default_jobs`
+    jobs: int | None = None  # processes for a cold parse; None: `lint.parallel.idle_cores`
     profile: str | None = None  # a lint profile name or file; None: the config's, else agentskills
     cwd: Path | None = None  # where the project config is looked for; None: the current folder
     #: reads the registry the config names for lint (`skillreg.registry.lint_names`); None: none
@@ -81,7 +81,7 @@ def indexed(options: IndexOptions) -> Iterator[Document]:
             listings = [(file, listed) for file, listed in listings if file in kept]
         if options.progress is not None:
             options.progress(0, len(listings))
-        jobs = options.jobs if options.jobs is not None else parallel.default_jobs(busy)
+        jobs = options.jobs if options.jobs is not None else parallel.idle_cores(busy)
         records = scan(listings, cache, setup.plan, jobs)
         del listings
         if options.progress is not None:

@@ -283,6 +283,7 @@ class IndexCache:
     def _parse(self, data: bytes) -> None:
         if len(data) > MAX_BYTES:
             raise ValueError("too large")
+        data.decode("utf-8")  # fragments are copied into the index unread: they must be text
         first = data.index(b"\n")
         second = data.index(b"\n", first + 1)
         head = json.loads(data[:first])

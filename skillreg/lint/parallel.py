@@ -41,20 +41,18 @@ def busy_now() -> int:
 
 
 def idle_cores(*samples: int) -> int:
-    """Cores worth a process: the CPU count less what was busy in every sample of `busy_now`
-    and over the last minute (load average), so neither a blip nor the tail of a finished burst
-    counts. A second process on a busy core only adds the cost of splitting the work."""
+    """The default `--jobs`: every core, less one for each other task beyond the first that was
+    busy in every sample of `busy_now` and over the last minute (load average), so neither a
+    blip nor the tail of a finished burst counts. On two cores that is both unless two other
+    tasks keep them busy: one other task (a CI agent, another build step) still leaves a second
+    process about a third more CPU under the kernel's fair sharing, and chunks taken from a
+    shared pipe let a slowed process simply take fewer (figures in docs/lint.md)."""
     try:
         recent = round(os.getloadavg()[0])
     except (AttributeError, OSError):
         recent = 0
     busy = min(recent, busy_now(), *samples)
-    return max(1, min(8, (os.cpu_count() or 1) - busy))
-
-
-def default_jobs(*samples: int) -> int:
-    """The number of processes when `--jobs` is not given (see `idle_cores`)."""
-    return idle_cores(*samples)
+    return max(1, min(8, (os.cpu_count() or 1) - max(0, busy - 1)))
 
 
 def run_chunks(func: Callable[[T], R], chunks: Sequence[T], workers: int) -> list[R]:
