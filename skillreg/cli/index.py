@@ -65,7 +65,8 @@ def index(
                 idx.write_streamed(output, document)
             else:
                 for chunk in document.chunks():
-                    click.echo(json_for_terminal(chunk.decode("utf-8")), nl=False)
+                    text = chunk.decode("utf-8", errors="replace")  # a damaged cache: no crash
+                    click.echo(json_for_terminal(text), nl=False)
     if document.invalid:
         say(f"warning: {document.invalid} skill(s) have errors (see their `errors`)", err=True)
     if check_file is not None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from skillreg.lint.runner import _Setup
 
 Error = tuple[int, int, str, str]  # line, col, code, message
+_SK301, _SK304 = "SK301", "SK304"  # `collection.refs` UNRESOLVED_REFERENCE, DUPLICATE_SKILL_NAME
 
 
 def open_cache(roots: Sequence[Path], plan: Plan) -> IndexCache:
@@ -76,7 +77,7 @@ class Errors:
             found: list[Error] = [tuple(e) for e in record.errors if e[2] in enabled]
             if self.wanted:
                 extra = [tuple(e) for e in record.ref_errors]
-                extra.extend(_error(d) for d in self._collection(record))
+                extra.extend(self._collection_errors(record))
                 found.extend(e for e in extra if e[2] in enabled)
             return sorted(found)
         return self._finished(record, lint())
@@ -96,6 +97,21 @@ class Errors:
         ]
         final = finish_file(self.setup.selection, display, found, marks)
         return sorted(_error(d) for d in final if d.severity >= Severity.ERROR)
+
+    def _collection_errors(self, record: Record) -> list[Error]:
+        """`_collection` as (line, col, code, message), without building findings."""
+        found: list[Error] = []
+        for name, line, col, _ in record.unresolved:
+            if name not in self.known:
+                found.append((line, col, _SK301, self.suggest.unresolved(name)))
+        if self.duplicates:
+            display = _display(record)
+            duplicate = self.duplicates.get(display)
+            if duplicate is not None:
+                name, first = duplicate
+                message = f"skill name '{name}' is declared by both {first} and {display}"
+                found.append((record.name_line, record.name_col, _SK304, message))
+        return found
 
     def _collection(self, record: Record) -> list[Diagnostic]:
         """SK301 for its references that resolve nowhere, SK304 when another skill has its name."""
