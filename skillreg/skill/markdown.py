@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from skillreg.skill.markdown_inline import blank_code_spans, find_comments, find_links
 
@@ -19,6 +20,7 @@ _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_ITEM_MARKS = frozenset("-+*0123456789")
 _REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S+)")
 # First characters that may open something other than paragraph text.
 _BLOCK_STARTERS = frozenset(" \t`~#=-*+_<[0123456789")
@@ -28,9 +30,11 @@ _HTML_BLOCK = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
+# The outline's records are named tuples, not frozen dataclasses: a body has hundreds of them and
+# a tuple is built several times faster, which the corpus-wide lint feels.
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+
+class Heading(NamedTuple):
     level: int
     text: str
     line: int  # file line (the text line of a setext heading)
@@ -38,8 +42,7 @@ class Heading:
     end_col: int
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     target: str  # as written, without angle brackets
     line: int
     col: int  # column of the target's first character
@@ -47,15 +50,13 @@ class Link:
     image: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     text: str  # between `<!--` and `-->`, stripped
     line: int
     col: int
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
+class CodeBlock(NamedTuple):
     first_line: int  # the opening fence (or first indented line)
     last_line: int  # the closing fence; the document's last line when never closed
     info: str  # the fence's info string ("" for indented code)
@@ -153,21 +154,23 @@ class _Outline:
 def _scan(lines: list[str], first_line: int, out: _Outline) -> None:
     """The block pass: one loop with its state in locals, since it runs for every line of every
     skill. Each kind of line pays for the few tests that tell it apart and nothing more: plain
-    text and bullet items, most of a body, take no regular expression; a fence's content is
-    skipped by substring search."""
-    headings, code, inline = out.headings, out.code, _inline
-    paragraph: list[tuple[int, str]] | None = None  # the open paragraph's lines
+    text, blank lines and bullet items, most of a body, take no regular expression, and a fence's
+    content is skipped by substring search."""
+    headings, code = out.headings, out.code
+    paragraph: list[str] | None = None  # the open paragraph's lines
+    paragraph_line = 0  # the file line of its first
     in_list = False
     list_paragraph = False  # the last line belongs to a list item's paragraph
     html = False  # inside an HTML block, which runs to the next blank line
     indented: tuple[int, int] | None = None  # first, last line of open indented code
+    in_comment = False  # an HTML comment runs on (`out.comment`)
     index, count = 0, len(lines)
     while index < count:
         line = lines[index]
         number = first_line + index
         index += 1
-        if out.comment is not None:
-            _in_comment(line, number, out)
+        if in_comment:
+            in_comment = _in_comment(line, number, out)
             continue
         first = line[:1]
         if first and first not in _BLOCK_STARTERS and not html and indented is None:
@@ -175,16 +178,25 @@ def _scan(lines: list[str], first_line: int, out: _Outline) -> None:
             if not list_paragraph:
                 in_list = False
                 if paragraph is None:
-                    paragraph = [(number, line)]
+                    paragraph, paragraph_line = [line], number
                 else:
-                    paragraph.append((number, line))
-            if "`" in line or "](" in line or "<!--" in line:
-                inline(line, number, 0, out)
+                    paragraph.append(line)
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
             continue
-        if not line.strip():
+        if not line or line.isspace():
             paragraph, list_paragraph, html = None, False, False
             continue
         if html:
+            continue
+        if first == "#" and (atx := _atx(line)) is not None:  # a heading, the next most common
+            if indented is not None:
+                code.append(CodeBlock(indented[0], indented[1], "", True))
+                indented = None
+            headings.append(Heading(atx[0], atx[1], number, 1, len(line) + 1))
+            paragraph, list_paragraph, in_list = None, False, False
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
             continue
         if indented is not None or first in " \t":
             is_code = line.startswith(("    ", "\t"))
@@ -196,14 +208,13 @@ def _scan(lines: list[str], first_line: int, out: _Outline) -> None:
                 continue
         if first not in _BLOCK_STARTERS:
             if not list_paragraph:
-                if first not in " \t":
-                    in_list = False
+                in_list = False
                 if paragraph is None:
-                    paragraph = [(number, line)]
+                    paragraph, paragraph_line = [line], number
                 else:
-                    paragraph.append((number, line))
-            if "`" in line or "](" in line or "<!--" in line:
-                inline(line, number, 0, out)
+                    paragraph.append(line)
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
             continue
         if (
             first in "-*+"
@@ -212,8 +223,8 @@ def _scan(lines: list[str], first_line: int, out: _Outline) -> None:
             and not (first != "+" and not line.strip(first + " \t") and _BREAK.fullmatch(line))
         ):  # a bullet item at the margin, the next most common line
             in_list, list_paragraph, paragraph = True, True, None
-            if "`" in line or "](" in line or "<!--" in line:
-                inline(line, number, 0, out)
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
             continue
         at_margin = first not in " \t"
         probe = line if at_margin or not in_list else line.lstrip(" \t")
@@ -224,43 +235,33 @@ def _scan(lines: list[str], first_line: int, out: _Outline) -> None:
                 if at_margin:
                     in_list = False
                 close = _closing_fence(lines, index, marker, in_list)
-                if close >= 0:
-                    code.append(
-                        CodeBlock(
-                            number, first_line + close, info.split(" ")[0] if info else "", True
-                        )
-                    )
-                    index = close + 1
-                else:
-                    code.append(
-                        CodeBlock(
-                            number,
-                            first_line + count - 1,
-                            info.split(" ")[0] if info else "",
-                            False,
-                        )
-                    )
-                    index = count
+                last = first_line + (close if close >= 0 else count - 1)
+                code.append(CodeBlock(number, last, info.split(" ")[0] if info else "", close >= 0))
+                index = close + 1 if close >= 0 else count
                 continue
         if (at_margin or not in_list) and first in "# =-":
             atx = _atx(line) if "#" in line[:4] else None
             if atx is not None:
                 headings.append(Heading(atx[0], atx[1], number, line.index("#") + 1, len(line) + 1))
                 paragraph, list_paragraph, in_list = None, False, False
-                if "`" in line or "](" in line or "<!--" in line:
-                    inline(line, number, 0, out)
+                if "](" in line or "<!--" in line:
+                    in_comment = _inline(line, number, 0, out)
                 continue
-            if paragraph and (setext := _SETEXT.fullmatch(line)):
-                start, text = paragraph[0]
+            if (
+                paragraph
+                and line.lstrip(" ")[:1] in ("=", "-")
+                and (setext := _SETEXT.fullmatch(line))
+            ):
+                text = paragraph[0]
                 level = 1 if setext.group(1)[0] == "=" else 2
                 col = len(text) - len(text.lstrip()) + 1
-                joined = " ".join(part.strip() for _, part in paragraph)
-                headings.append(Heading(level, joined, start, col, len(text) + 1))
+                joined = " ".join(part.strip() for part in paragraph)
+                headings.append(Heading(level, joined, paragraph_line, col, len(text) + 1))
                 paragraph, list_paragraph, in_list = None, False, False
                 continue
-        if first in "-*+ 0123456789" and _LIST_ITEM.match(line):
+        if first in "-*+ 0123456789" and _list_item(line):
             in_list, list_paragraph, paragraph = True, True, None
-        elif first in "-*_ " and _BREAK.fullmatch(line):
+        elif first in "-*_ " and not line.strip(" \t-*_") and _BREAK.fullmatch(line):
             paragraph, list_paragraph = None, False
             if at_margin:
                 in_list = False
@@ -272,37 +273,41 @@ def _scan(lines: list[str], first_line: int, out: _Outline) -> None:
                 in_list = False
         else:
             if not list_paragraph:
-                if first not in " \t":
+                if at_margin:
                     in_list = False
                 if paragraph is None:
-                    paragraph = [(number, line)]
+                    paragraph, paragraph_line = [line], number
                 else:
-                    paragraph.append((number, line))
-            if "`" in line or "](" in line or "<!--" in line:
-                inline(line, number, 0, out)
-            if first in " [" and (ref := _REF_DEF.match(line)):
+                    paragraph.append(line)
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
+            if first in " [" and "]:" in line and (ref := _REF_DEF.match(line)):
                 _add_link(out, ref.group(1), number, ref.start(1), False)
             continue
-        if "`" in line or "](" in line or "<!--" in line:
-            inline(line, number, 0, out)
+        if "](" in line or "<!--" in line:
+            in_comment = _inline(line, number, 0, out)
     if indented is not None:
         code.append(CodeBlock(indented[0], indented[1], "", True))
 
 
-def _in_comment(line: str, number: int, out: _Outline) -> None:
+def _in_comment(line: str, number: int, out: _Outline) -> bool:
+    """A line inside an open HTML comment; whether a comment is still open after it."""
     assert out.comment is not None
     start, col, parts = out.comment
     end = line.find("-->")
     if end < 0:
         parts.append(line)
-        return
+        return True
     parts.append(line[:end])
     out.comments.append(Comment("\n".join(parts).strip(), start, col))
     out.comment = None
-    _inline(line[end + 3 :], number, end + 3, out)
+    return _inline(line[end + 3 :], number, end + 3, out)
 
 
-def _inline(text: str, number: int, offset: int, out: _Outline) -> None:
+def _inline(text: str, number: int, offset: int, out: _Outline) -> bool:
+    """The links and comments of a line; whether it leaves an HTML comment open."""
+    if "](" not in text and "<!--" not in text:
+        return False  # no link or comment, inside code spans or out
     if "`" in text:
         text = blank_code_spans(text)
     if "<!--" in text:
@@ -313,12 +318,18 @@ def _inline(text: str, number: int, offset: int, out: _Outline) -> None:
             out.comment = (number, offset + open_at + 1, [text[open_at + 4 :]])
     for target, start, image in find_links(text):
         _add_link(out, target, number, offset + start, image)
+    return out.comment is not None
 
 
 def _add_link(out: _Outline, target: str, number: int, start: int, image: bool) -> None:
     raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
     shift = 1 if raw is not target else 0
     out.links.append(Link(raw, number, start + shift + 1, start + shift + len(raw) + 1, image))
+
+
+def _list_item(line: str) -> bool:
+    """`_LIST_ITEM.match(line)`, without the regex for lines that cannot start an item."""
+    return line.lstrip(" ")[:1] in _ITEM_MARKS and _LIST_ITEM.match(line) is not None
 
 
 def _atx(line: str) -> tuple[int, str] | None:
