@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import compress
 
 from skillreg.audit import rules as r
 from skillreg.audit.document import Document, Kind, anchors
@@ -52,6 +53,7 @@ _DECODE_EXEC = re.compile(
     r"|FromBase64String\b[^\n]{0,200}?\b(?:iex|Invoke-Expression)\b",
     re.I,
 )
+_BLOB = 200  # characters: the shortest blob
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{200,}={0,2}")
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){100,}(?![0-9A-Fa-f])")
 _DATA_URL = re.compile(r"data:(?:image|font|audio|video)/[\w.+-]{1,40};base64,$", re.I)
@@ -97,9 +99,10 @@ def exec_findings(doc: Document) -> Iterator[Diagnostic]:
 
 
 def blob_findings(doc: Document) -> Iterator[Diagnostic]:
-    words = doc.text.split()
-    if not words or max(map(len, words)) < 200:
-        return  # a blob is one word of 200 characters or more: most files have none
+    lines = doc.lines
+    long_lines = compress(lines, map((_BLOB - 1).__lt__, map(len, lines)))
+    if not any(max(map(len, line.split()), default=0) >= _BLOB for line in long_lines):
+        return  # a blob is one word of 200 characters or more, on a long line: most have none
     starts = doc.line_starts
     ends = [*starts[1:], len(doc.text) + 1]
     for begin, after in zip(starts, ends, strict=True):

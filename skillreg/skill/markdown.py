@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from skillreg.skill.markdown_inline import blank_code_spans, find_comments, find_links
 
@@ -19,6 +20,7 @@ _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_ITEM_MARKS = frozenset("-+*0123456789")
 _REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S+)")
 # First characters that may open something other than paragraph text.
 _BLOCK_STARTERS = frozenset(" \t`~#=-*+_<[0123456789")
@@ -28,9 +30,11 @@ _HTML_BLOCK = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
+# The outline's records are named tuples, not frozen dataclasses: a body has hundreds of them and
+# a tuple is built several times faster, which the corpus-wide lint feels.
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+
+class Heading(NamedTuple):
     level: int
     text: str
     line: int  # file line (the text line of a setext heading)
@@ -38,8 +42,7 @@ class Heading:
     end_col: int
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     target: str  # as written, without angle brackets
     line: int
     col: int  # column of the target's first character
@@ -47,15 +50,13 @@ class Link:
     image: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     text: str  # between `<!--` and `-->`, stripped
     line: int
     col: int
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
+class CodeBlock(NamedTuple):
     first_line: int  # the opening fence (or first indented line)
     last_line: int  # the closing fence; the document's last line when never closed
     info: str  # the fence's info string ("" for indented code)
@@ -106,35 +107,18 @@ class Body:
 
 def parse_body(text: str, first_line: int) -> Body:
     """Scan `text` (the body, starting at file line `first_line`) into an outline."""
-    scanner = _Scanner(first_line)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    index, count = 0, len(lines)
-    while index < count:
-        line = lines[index]
-        if line and line[0] not in _BLOCK_STARTERS and scanner.plain_text_ready():
-            scanner._text(line, first_line + index)
-        else:
-            scanner.feed(line, first_line + index)
-        index += 1
-        if scanner.fence is not None:  # skip the fence's content in one tight loop
-            close = _closing_fence(
-                lines, index, scanner.fence[0] * scanner.fence[1], scanner.in_list
-            )
-            if close >= 0:
-                scanner.feed(lines[close], first_line + close)
-                index = close + 1
-            else:
-                index = count
-    scanner.finish(first_line + count - 1)
+    out = _Outline()
+    _scan(lines, first_line, out)
     return Body(
         tuple(lines),
         first_line,
-        tuple(scanner.headings),
-        tuple(scanner.links),
-        tuple(scanner.comments),
-        tuple(scanner.code),
+        tuple(out.headings),
+        tuple(out.links),
+        tuple(out.comments),
+        tuple(out.code),
     )
 
 
@@ -154,185 +138,198 @@ def _closing_fence(lines: list[str], start: int, marker: str, in_list: bool) -> 
     return -1
 
 
-class _Scanner:
-    def __init__(self, first_line: int) -> None:
+class _Outline:
+    """What the scan collects, and the one piece of inline state a line can leave open."""
+
+    __slots__ = ("code", "comment", "comments", "headings", "links")
+
+    def __init__(self) -> None:
         self.headings: list[Heading] = []
         self.links: list[Link] = []
         self.comments: list[Comment] = []
         self.code: list[CodeBlock] = []
-        self.fence: tuple[str, int, int, str] | None = None  # char, length, first line, info
-        self.indented: tuple[int, int] | None = None  # first, last line of indented code
-        self.comment: tuple[int, int, list[str]] | None = (
-            None  # line, col, parts of an open comment
-        )
-        self.paragraph: list[tuple[int, str]] | None = None  # the open paragraph's lines
-        self.in_list = False
-        self.list_paragraph = False  # the last line belongs to a list item's paragraph
-        self.html = False  # inside an HTML block, which runs to the next blank line
+        self.comment: tuple[int, int, list[str]] | None = None  # line, col, parts of an open one
 
-    def plain_text_ready(self) -> bool:
-        """True when a plain text line can skip the block checks (no block is open)."""
-        return (
-            self.fence is None and self.comment is None and not self.html and self.indented is None
-        )
 
-    def feed(self, line: str, number: int) -> None:
-        if self.fence is not None:
-            self._in_fence(line, number)
-        elif self.comment is not None:
-            self._in_comment(line, number)
-        elif not line.strip():
-            self.paragraph, self.list_paragraph, self.html = None, False, False
-        elif self.html or self._indented_code(line, number):
-            pass
-        else:
-            self._block(line, number)
-
-    def finish(self, last_line: int) -> None:
-        if self.fence is not None:
-            _, _, first, info = self.fence
-            self.code.append(CodeBlock(first, last_line, info, False))
-        if self.indented is not None:
-            self.code.append(CodeBlock(*self.indented, "", True))
-
-    def _in_fence(self, line: str, number: int) -> None:
-        assert self.fence is not None
-        char, length, first, info = self.fence
-        stripped = line.strip()
-        if (
-            (len(line) - len(line.lstrip(" ")) < 4 or self.in_list)
-            and stripped.startswith(char * length)
-            and not stripped.strip(char)
-        ):
-            self.code.append(CodeBlock(first, number, info, True))
-            self.fence = None
-
-    def _in_comment(self, line: str, number: int) -> None:
-        assert self.comment is not None
-        start, col, parts = self.comment
-        end = line.find("-->")
-        if end < 0:
-            parts.append(line)
-            return
-        parts.append(line[:end])
-        self.comments.append(Comment("\n".join(parts).strip(), start, col))
-        self.comment = None
-        self._inline(line[end + 3 :], number, end + 3)
-
-    def _indented_code(self, line: str, number: int) -> bool:
-        """Indented code: four spaces or a tab, not continuing a paragraph or a list item."""
-        indented = line.startswith(("    ", "\t"))
-        if self.indented is not None and not (indented or not line.strip()):
-            self.code.append(CodeBlock(*self.indented, "", True))
-            self.indented = None
-        if not indented or self.paragraph is not None or self.in_list:
-            return False
-        first = self.indented[0] if self.indented else number
-        self.indented = (first, number)
-        return True
-
-    def _block(self, line: str, number: int) -> None:
-        # Dispatch on the first character so that each line pays for at most a regex or two.
-        first = line[0]
-        if first not in _BLOCK_STARTERS:  # plain text, the common case
-            self._text(line, number)
-            return
+def _scan(lines: list[str], first_line: int, out: _Outline) -> None:
+    """The block pass: one loop with its state in locals, since it runs for every line of every
+    skill. Each kind of line pays for the few tests that tell it apart and nothing more: plain
+    text, blank lines and bullet items, most of a body, take no regular expression, and a fence's
+    content is skipped by substring search."""
+    headings, code = out.headings, out.code
+    paragraph: list[str] | None = None  # the open paragraph's lines
+    paragraph_line = 0  # the file line of its first
+    in_list = False
+    list_paragraph = False  # the last line belongs to a list item's paragraph
+    html = False  # inside an HTML block, which runs to the next blank line
+    indented: tuple[int, int] | None = None  # first, last line of open indented code
+    in_comment = False  # an HTML comment runs on (`out.comment`)
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        number = first_line + index
+        index += 1
+        if in_comment:
+            in_comment = _in_comment(line, number, out)
+            continue
+        first = line[:1]
+        if first and first not in _BLOCK_STARTERS and not html and indented is None:
+            # Paragraph text: the common case once lists and headings are out of the way.
+            if not list_paragraph:
+                in_list = False
+                if paragraph is None:
+                    paragraph, paragraph_line = [line], number
+                else:
+                    paragraph.append(line)
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
+            continue
+        if not line or line.isspace():
+            paragraph, list_paragraph, html = None, False, False
+            continue
+        if html:
+            continue
+        if first == "#" and (atx := _atx(line)) is not None:  # a heading, the next most common
+            if indented is not None:
+                code.append(CodeBlock(indented[0], indented[1], "", True))
+                indented = None
+            headings.append(Heading(atx[0], atx[1], number, 1, len(line) + 1))
+            paragraph, list_paragraph, in_list = None, False, False
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
+            continue
+        if indented is not None or first in " \t":
+            is_code = line.startswith(("    ", "\t"))
+            if indented is not None and not is_code:
+                code.append(CodeBlock(indented[0], indented[1], "", True))
+                indented = None
+            if is_code and paragraph is None and not in_list:
+                indented = (indented[0] if indented else number, number)
+                continue
+        if first not in _BLOCK_STARTERS:
+            if not list_paragraph:
+                in_list = False
+                if paragraph is None:
+                    paragraph, paragraph_line = [line], number
+                else:
+                    paragraph.append(line)
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
+            continue
         if (
             first in "-*+"
             and line[1:2] in (" ", "\t", "")
-            and (self.paragraph is None or line.rstrip() != first)  # else a setext underline
-            and not _BREAK.fullmatch(line)
+            and (paragraph is None or line.rstrip() != first)
+            and not (first != "+" and not line.strip(first + " \t") and _BREAK.fullmatch(line))
         ):  # a bullet item at the margin, the next most common line
-            self.in_list, self.list_paragraph, self.paragraph = True, True, None
-            if "`" in line or "](" in line or "<!--" in line:
-                self._inline(line, number, 0)
-            return
+            in_list, list_paragraph, paragraph = True, True, None
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
+            continue
         at_margin = first not in " \t"
-        probe = line if at_margin or not self.in_list else line.lstrip(" \t")
+        probe = line if at_margin or not in_list else line.lstrip(" \t")
         if probe[:1] in ("`", "~") and (fence := _FENCE.fullmatch(probe)):
             marker, info = fence.group(2), fence.group(3).strip()
             if not (marker[0] == "`" and "`" in info):
-                self.fence = (marker[0], len(marker), number, info.split(" ")[0] if info else "")
-                self._end_blocks(ends_list=at_margin)
-                return
-        if (at_margin or not self.in_list) and first in "# =-" and self._heading(line, number):
-            self._end_blocks(ends_list=True)
-            return
-        if first in "-*+ 0123456789" and _LIST_ITEM.match(line):
-            self.in_list, self.list_paragraph, self.paragraph = True, True, None
-        elif first in "-*_ " and _BREAK.fullmatch(line):
-            self._end_blocks(ends_list=at_margin)
-            return
-        elif (
-            first in "< "
-            and self.paragraph is None
-            and not self.list_paragraph
-            and _HTML_BLOCK.match(line)
-        ):
-            self.html = not line.lstrip().startswith("<!--")  # comments are tracked on their own
-            self._end_blocks(ends_list=at_margin)
+                paragraph, list_paragraph = None, False
+                if at_margin:
+                    in_list = False
+                close = _closing_fence(lines, index, marker, in_list)
+                last = first_line + (close if close >= 0 else count - 1)
+                code.append(CodeBlock(number, last, info.split(" ")[0] if info else "", close >= 0))
+                index = close + 1 if close >= 0 else count
+                continue
+        if (at_margin or not in_list) and first in "# =-":
+            atx = _atx(line) if "#" in line[:4] else None
+            if atx is not None:
+                headings.append(Heading(atx[0], atx[1], number, line.index("#") + 1, len(line) + 1))
+                paragraph, list_paragraph, in_list = None, False, False
+                if "](" in line or "<!--" in line:
+                    in_comment = _inline(line, number, 0, out)
+                continue
+            if (
+                paragraph
+                and line.lstrip(" ")[:1] in ("=", "-")
+                and (setext := _SETEXT.fullmatch(line))
+            ):
+                text = paragraph[0]
+                level = 1 if setext.group(1)[0] == "=" else 2
+                col = len(text) - len(text.lstrip()) + 1
+                joined = " ".join(part.strip() for part in paragraph)
+                headings.append(Heading(level, joined, paragraph_line, col, len(text) + 1))
+                paragraph, list_paragraph, in_list = None, False, False
+                continue
+        if first in "-*+ 0123456789" and _list_item(line):
+            in_list, list_paragraph, paragraph = True, True, None
+        elif first in "-*_ " and not line.strip(" \t-*_") and _BREAK.fullmatch(line):
+            paragraph, list_paragraph = None, False
+            if at_margin:
+                in_list = False
+            continue
+        elif first in "< " and paragraph is None and not list_paragraph and _HTML_BLOCK.match(line):
+            html = not line.lstrip().startswith("<!--")  # comments are tracked on their own
+            paragraph, list_paragraph = None, False
+            if at_margin:
+                in_list = False
         else:
-            self._text(line, number)
-            return
-        self._inline(line, number, 0)
+            if not list_paragraph:
+                if at_margin:
+                    in_list = False
+                if paragraph is None:
+                    paragraph, paragraph_line = [line], number
+                else:
+                    paragraph.append(line)
+            if "](" in line or "<!--" in line:
+                in_comment = _inline(line, number, 0, out)
+            if first in " [" and "]:" in line and (ref := _REF_DEF.match(line)):
+                _add_link(out, ref.group(1), number, ref.start(1), False)
+            continue
+        if "](" in line or "<!--" in line:
+            in_comment = _inline(line, number, 0, out)
+    if indented is not None:
+        code.append(CodeBlock(indented[0], indented[1], "", True))
 
-    def _text(self, line: str, number: int) -> None:
-        """A paragraph line, or a lazy continuation of a list item's paragraph."""
-        if not self.list_paragraph:
-            if line[0] not in " \t":
-                self.in_list = False
-            if self.paragraph is None:
-                self.paragraph = [(number, line)]
-            else:
-                self.paragraph.append((number, line))
-        if "`" in line or "](" in line or "<!--" in line:
-            self._inline(line, number, 0)
-        if line[0] in " [" and (ref := _REF_DEF.match(line)):
-            self._add_link(ref.group(1), number, ref.start(1), False)
 
-    def _end_blocks(self, *, ends_list: bool) -> None:
-        self.paragraph = None
-        self.list_paragraph = False
-        if ends_list:
-            self.in_list = False
+def _in_comment(line: str, number: int, out: _Outline) -> bool:
+    """A line inside an open HTML comment; whether a comment is still open after it."""
+    assert out.comment is not None
+    start, col, parts = out.comment
+    end = line.find("-->")
+    if end < 0:
+        parts.append(line)
+        return True
+    parts.append(line[:end])
+    out.comments.append(Comment("\n".join(parts).strip(), start, col))
+    out.comment = None
+    return _inline(line[end + 3 :], number, end + 3, out)
 
-    def _heading(self, line: str, number: int) -> bool:
-        atx = _atx(line) if "#" in line[:4] else None
-        if atx:
-            col = line.index("#") + 1
-            self.headings.append(Heading(atx[0], atx[1], number, col, len(line) + 1))
-            self.paragraph = None
-            self._inline(line, number, 0)
-            return True
-        if self.paragraph and (setext := _SETEXT.fullmatch(line)):
-            first, text = self.paragraph[0]
-            level = 1 if setext.group(1)[0] == "=" else 2
-            col = len(text) - len(text.lstrip()) + 1
-            joined = " ".join(part.strip() for _, part in self.paragraph)
-            self.headings.append(Heading(level, joined, first, col, len(text) + 1))
-            self.paragraph = None
-            return True
-        return False
 
-    def _inline(self, text: str, number: int, offset: int) -> None:
-        if "`" in text:
-            text = blank_code_spans(text)
-        if "<!--" in text:
-            self._comments(text, number, offset)
-        for target, start, image in find_links(text):
-            self._add_link(target, number, offset + start, image)
-
-    def _comments(self, text: str, number: int, offset: int) -> None:
+def _inline(text: str, number: int, offset: int, out: _Outline) -> bool:
+    """The links and comments of a line; whether it leaves an HTML comment open."""
+    if "](" not in text and "<!--" not in text:
+        return False  # no link or comment, inside code spans or out
+    if "`" in text:
+        text = blank_code_spans(text)
+    if "<!--" in text:
         closed, open_at = find_comments(text)
         for body, start in closed:
-            self.comments.append(Comment(body, number, offset + start + 1))
+            out.comments.append(Comment(body, number, offset + start + 1))
         if open_at is not None:  # runs on over the next lines
-            self.comment = (number, offset + open_at + 1, [text[open_at + 4 :]])
+            out.comment = (number, offset + open_at + 1, [text[open_at + 4 :]])
+    for target, start, image in find_links(text):
+        _add_link(out, target, number, offset + start, image)
+    return out.comment is not None
 
-    def _add_link(self, target: str, number: int, start: int, image: bool) -> None:
-        raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
-        shift = 1 if raw is not target else 0
-        self.links.append(Link(raw, number, start + shift + 1, start + shift + len(raw) + 1, image))
+
+def _add_link(out: _Outline, target: str, number: int, start: int, image: bool) -> None:
+    raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
+    shift = 1 if raw is not target else 0
+    out.links.append(Link(raw, number, start + shift + 1, start + shift + len(raw) + 1, image))
+
+
+def _list_item(line: str) -> bool:
+    """`_LIST_ITEM.match(line)`, without the regex for lines that cannot start an item."""
+    return line.lstrip(" ")[:1] in _ITEM_MARKS and _LIST_ITEM.match(line) is not None
 
 
 def _atx(line: str) -> tuple[int, str] | None:
