@@ -263,9 +263,8 @@ def main() -> None:
                 measure(verb, trees, work, server.url, options.runs, options.import_runs)
                 if options.modules:
                     for tree in trees:
-                        print(
-                            f"  {verb.label} [{tree.name}]: {top_imports(verb, tree, work, server.url)}"
-                        )
+                        tops = top_imports(verb, tree, work, server.url)
+                        print(f"  {verb.label} [{tree.name}]: {tops}")
                 shutil.rmtree(work)
 
     print(f"after the runs: {load_text()}")

@@ -1,27 +1,27 @@
-"""Records: frozen dataclasses that read and write a file format without importing pydantic.
+"""Records: frozen value objects that read and write a file format without importing pydantic.
 
 Importing pydantic and building a model's validator costs more than everything else a cold
 `skill install` does, so the formats on that path (the lockfile, the registry's documents, the
-bundle manifest) are records: a dataclass per format object, whose fields carry a plain-Python
-check. Each record names its *twin*, the pydantic model that defines the format (its JSON Schema
-is generated from the twin) and words its errors.
+bundle manifest) are records: a small frozen class per format object, whose fields carry a
+plain-Python check. Each record names its *twin*, the pydantic model that defines the format
+(its JSON Schema is generated from the twin) and words its errors.
 
 `model_validate_json` tries the plain checks first; they accept only input the twin accepts
 unchanged (right JSON types, no coercion, ASCII for patterned text, no duplicate keys, ...).
 Anything else goes to the twin: it raises pydantic's `ValidationError` exactly as before, or
 accepts (a lax model coercing, say, ``"3"`` to 3), and the record is made from its result. So a
 valid document costs a `json.loads` and a few comparisons, and an invalid one the same error,
-word for word, as a pydantic model would give. `tests/core/test_record.py` checks each record
+word for word, as a pydantic model would give. `tests/test_record.py` checks each record
 against its twin on valid, mutated and hostile documents.
 
 The part of pydantic's model API the code uses is here with the same meaning: keyword
 construction (validated the same way), `model_validate`, `model_validate_json`, `model_dump`
-(`mode`, `exclude`, `exclude_none`), `model_copy(update=...)` (not validated, as in pydantic).
+(`mode`, `exclude`, `exclude_none`), `model_dump_json`, `model_copy(update=...)` (not validated,
+as in pydantic).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import json
 import re
@@ -173,47 +173,102 @@ class Nested(Check):
         return self.record()._make_from_json(value)
 
 
+_MISSING: Any = object()
+
+
+class Field:
+    """One field of a record: its name, check, default or default factory."""
+
+    __slots__ = ("check", "default", "factory", "name", "omit_none")
+
+    def __init__(self, check: Check, default: Any, factory: Any, omit_none: bool) -> None:
+        self.name = ""
+        self.check, self.default, self.factory, self.omit_none = check, default, factory, omit_none
+
+    @property
+    def required(self) -> bool:
+        return self.default is _MISSING and self.factory is None
+
+    def initial(self) -> Any:
+        return self.factory() if self.factory is not None else self.default
+
+
 def field(
     check: Check,
     *,
-    default: Any = dataclasses.MISSING,
+    default: Any = _MISSING,
     factory: Any = None,
     omit_none: bool = False,
 ) -> Any:
     """A record field: its check, its default (or `factory`), and `omit_none` (pydantic's
     ``exclude_if=lambda value: value is None``: left out of every dump while None)."""
-    metadata = {"check": check, "omit_none": omit_none}
-    if factory is not None:
-        return dataclasses.field(default_factory=factory, metadata=metadata)
-    return dataclasses.field(default=default, metadata=metadata)
+    return Field(check, default, factory, omit_none)
 
 
 # --- the base -------------------------------------------------------------------------------
 
 
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
-@dataclasses.dataclass(frozen=True)
 class Record:
-    """Base of the records: each subclass is made a frozen, keyword-only dataclass; it sets
-    `TWIN` and gives each field a `field(check, ...)`."""
+    """Base of the records: frozen, keyword-constructed objects whose fields are `field(check)`
+    class attributes, like a frozen keyword-only dataclass. (Not `dataclasses` itself: making a
+    dataclass execs generated code, about a millisecond per class at start-up.)
+
+    A subclass sets `TWIN`; its fields come after those of the record it extends."""
 
     #: "module:Class" of the pydantic model this record mirrors.
     TWIN: ClassVar[str] = ""
+    _FIELDS: ClassVar[tuple[Field, ...]] = ()
+    _NAMES: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+        fields = {f.name: f for f in cls._FIELDS}
+        for name, spec in list(cls.__dict__.items()):  # in the order of the class body
+            if isinstance(spec, Field):
+                spec.name = name
+                fields[name] = spec
+                delattr(cls, name)  # the value lives on the instance
+        cls._FIELDS = tuple(fields.values())
+        cls._NAMES = frozenset(fields)
 
-    def __post_init__(self) -> None:
-        # Keyword construction validates (and model validators run), as a pydantic model's does.
-        plain = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - self._NAMES
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got an unexpected keyword {min(unknown)!r}")
+        plain = {}
+        for f in self._FIELDS:
+            if f.name in values:
+                plain[f.name] = values[f.name]
+            elif f.required:
+                raise TypeError(f"{type(self).__name__}() missing keyword argument {f.name!r}")
+            else:
+                plain[f.name] = f.initial()
+        # Construction validates (and the model validators run), as a pydantic model's does.
         try:
-            for name, value in self._checked(plain).items():
-                object.__setattr__(self, name, value)
+            self.__dict__.update(self._checked(plain))
             self._finish()
         except Reject:
             model = self.twin().model_validate(_plain(plain))
             self.__dict__.update(self._make_from_json(model.model_dump(mode="json")).__dict__)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is frozen")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__[f.name] for f in self._FIELDS))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={self.__dict__[f.name]!r}" for f in self._FIELDS)
+        return f"{type(self).__name__}({shown})"
 
     @classmethod
     def twin(cls) -> Any:
@@ -223,52 +278,37 @@ class Record:
 
     def _finish(self) -> None:
         """Checks across fields (the twin's validators): raise `Reject` to leave the value to
-        the twin; may set a field to its normal form (with `object.__setattr__`)."""
+        the twin; may set a field to its normal form (in ``self.__dict__``)."""
 
     @classmethod
     def _checked(cls, plain: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            f.name: f.metadata["check"](plain[f.name])
-            for f in dataclasses.fields(cls)
-            if f.name in plain
-        }
+        return {f.name: f.check(plain[f.name]) for f in cls._FIELDS if f.name in plain}
 
     @classmethod
     def _from_plain(cls, plain: Mapping[str, Any]) -> Self:
         """A record from JSON-shaped data, or `Reject`."""
-        fields = dataclasses.fields(cls)
-        if len(plain) > len(fields) or not {f.name for f in fields}.issuperset(plain):
+        if not cls._NAMES.issuperset(plain):
             raise Reject  # extra="forbid"
-        for f in fields:
-            if f.name not in plain and f.default is f.default_factory is dataclasses.MISSING:
-                raise Reject  # a required field is missing
+        if any(f.required and f.name not in plain for f in cls._FIELDS):
+            raise Reject  # a required field is missing
         record = cls._make(cls._checked(plain))
         record._finish()
         return record
 
     @classmethod
     def _make(cls, values: Mapping[str, Any]) -> Self:
-        """An instance of checked values (defaults for the rest), without `__post_init__`."""
+        """An instance of checked values (defaults for the rest), not checked again."""
         record = cls.__new__(cls)
-        for f in dataclasses.fields(cls):
-            if f.name in values:
-                value = values[f.name]
-            elif f.default_factory is not dataclasses.MISSING:
-                value = f.default_factory()
-            else:
-                value = f.default
-            object.__setattr__(record, f.name, value)
+        record.__dict__.update(
+            {f.name: values[f.name] if f.name in values else f.initial() for f in cls._FIELDS}
+        )
         return record
 
     @classmethod
     def _make_from_json(cls, data: Mapping[str, Any]) -> Self:
         """A record of data the twin has validated and dumped: nested records rebuilt, no checks."""
         return cls._make(
-            {
-                f.name: f.metadata["check"].build(data[f.name])
-                for f in dataclasses.fields(cls)
-                if f.name in data
-            }
+            {f.name: f.check.build(data[f.name]) for f in cls._FIELDS if f.name in data}
         )
 
     # --- pydantic's API, the part the code uses ---
@@ -305,11 +345,11 @@ class Record:
         """The fields in order, nested records as dicts (`mode` is accepted for pydantic's
         sake: every value is already JSON's)."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
+        for f in self._FIELDS:
             if exclude and f.name in exclude:
                 continue
-            value = getattr(self, f.name)
-            if value is None and (exclude_none or f.metadata["omit_none"]):
+            value = self.__dict__[f.name]
+            if value is None and (exclude_none or f.omit_none):
                 continue
             out[f.name] = _dump(value, exclude_none)
         return out

@@ -92,7 +92,7 @@ class Lockfile(Record):
         names = [entry.name for entry in self.skills]
         if len(set(names)) != len(names):
             raise Reject  # a skill name appears twice
-        object.__setattr__(self, "skills", sorted(self.skills, key=lambda entry: entry.name))
+        self.__dict__["skills"] = sorted(self.skills, key=lambda entry: entry.name)
 
     def get(self, name: str) -> LockEntry | None:
         return next((entry for entry in self.skills if entry.name == name), None)

@@ -90,6 +90,9 @@ def _check_http_url(spec: str) -> str:
         )
     if not host:
         raise UsageError(f"invalid registry URL {spec!r}: no host")
+    from skillreg.registry.httpx_import import load_httpx
+
+    load_httpx()
     import httpx
 
     try:

@@ -21,7 +21,7 @@ latest version's. Readers take both (version 1 documents simply have none); writ
 version 1 registry's ``registry.json`` before they write, so an old client refuses it cleanly
 instead of failing on fields it does not know.
 
-The documents are records (`skillreg.core.record`): frozen dataclasses read without pydantic.
+The documents are records (`skillreg.core.record`): frozen objects read without pydantic.
 Their twins, the pydantic models the JSON Schemas are generated from and that word the error for
 a document a record refuses, are in `skillreg.registry.model_twin`.
 """
