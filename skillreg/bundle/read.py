@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from skillreg.bundle.manifest import MANIFEST_FILE
 from skillreg.bundle.pack import Limits
 from skillreg.core.errors import BundleError, IntegrityError, describe_error
+from skillreg.core.record import validation_error
 
 if TYPE_CHECKING:
     from skillreg.bundle.manifest import BundleManifest
@@ -23,8 +24,6 @@ def read_manifest(data: bytes, where: str = "bundle") -> BundleManifest:
     Raises `IntegrityError` when a member is missing, extra or has other bytes than recorded, and
     `BundleError` when the archive or manifest cannot be read.
     """
-    from pydantic import ValidationError
-
     from skillreg.bundle.manifest import BundleManifest
 
     contents = _members(data, where)
@@ -34,7 +33,7 @@ def read_manifest(data: bytes, where: str = "bundle") -> BundleManifest:
     top = manifests[0].split("/")[0]
     try:
         manifest = BundleManifest.model_validate_json(contents.pop(manifests[0]))
-    except ValidationError as exc:
+    except validation_error() as exc:
         raise BundleError(f"{where}: invalid manifest: {describe_error(exc)}", path=where) from None
     if manifest.name != top:
         raise IntegrityError(f"{where}: manifest names {manifest.name!r}, folder is {top!r}")

@@ -8,8 +8,12 @@ so any problem completes nothing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from click.shell_completion import CompletionItem
+
+if TYPE_CHECKING:  # imported when completing: every command declares these callbacks
+    from click.shell_completion import CompletionItem
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -23,6 +27,8 @@ Examples:
 
 
 def agent_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
     from skillreg.install.agents import AGENTS
 
     return [CompletionItem(a) for a in sorted(AGENTS) if a.startswith(incomplete)]
@@ -32,6 +38,8 @@ def installed_names(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     from pathlib import Path
+
+    from click.shell_completion import CompletionItem
 
     from skillreg.core.errors import SkillError
     from skillreg.install.lock import read_lock

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from skillreg.core.errors import BundleError, InstallError, IntegrityError
+from skillreg.core.record import validation_error
 
 MAX_MEMBERS = 2_000
 MAX_UNPACKED = 64 * 1024 * 1024  # bytes of file content
@@ -148,8 +149,6 @@ def settle_manifest(folder: Path, label: str) -> None:
     A bundle without a manifest (another producer's) is accepted as it is; one whose files
     disagree with its own manifest is refused.
     """
-    from pydantic import ValidationError
-
     from skillreg.bundle.manifest import MANIFEST_FILE, BundleManifest
 
     path = folder / MANIFEST_FILE
@@ -157,7 +156,7 @@ def settle_manifest(folder: Path, label: str) -> None:
         return
     try:
         manifest = BundleManifest.model_validate_json(path.read_bytes())
-    except (ValidationError, OSError) as exc:
+    except (validation_error(), OSError) as exc:
         raise BundleError(f"{label}: unreadable bundle manifest ({type(exc).__name__})") from None
     path.unlink()
     recorded = {f.path: f.sha256 for f in manifest.files}

@@ -2,105 +2,76 @@
 
 Sorted JSON with no timestamps, so two installs of the same thing write the same file and diffs
 stay readable. One entry per skill name; `sha256` is the bundle's digest and is checked again on
-every restore. The JSON Schema in ``schema/lockfile.schema.json`` is generated from `Lockfile`.
+every restore. The entries are records (`skillreg.core.record`); ``schema/lockfile.schema.json`` is
+generated from their pydantic twins in `skillreg.install.lock_twin`.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing import Any, ClassVar, Literal, cast
 
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import LockError
-from skillreg.core.fields import SemVer, SkillName
+from skillreg.core.fields import SEMVER, SHA256, SKILL_NAME
 from skillreg.core.jsonio import dump_json
+from skillreg.core.record import (
+    Integer,
+    ListOf,
+    Nested,
+    OneOf,
+    OrNone,
+    Record,
+    Reject,
+    Text,
+    field,
+    validation_error,
+)
 from skillreg.install.agents import AGENTS
 
 LOCK_FILE = "skills.lock"
 LOCK_VERSION = 1
+COMMIT_PATTERN = r"^[0-9a-f]{40}([0-9a-f]{24})?$"
 
 
-class LockEntry(BaseModel):
-    """One installed skill and where it went."""
+class LockEntry(Record):
+    """One installed skill and where it went (field descriptions: the twin's)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    TWIN: ClassVar[str] = "skillreg.install.lock_twin:LockEntry"
 
-    name: SkillName = Field(description="the skill's registry name (also its folder name)")
-    version: SemVer = Field(description="the exact version installed")
-    registry: str = Field(
-        description="URL, or absolute folder path, of the registry it came from; for a `source`,"
-        " where that is (a folder or bundle file, `./` relative to the project root, or a git URL)"
+    name: str = field(SKILL_NAME)
+    version: str = field(SEMVER)
+    registry: str = field(Text())
+    source: Literal["folder", "archive", "git"] | None = field(
+        OrNone(OneOf("folder", "archive", "git")), default=None
     )
-    source: Literal["folder", "archive", "git"] | None = Field(
-        default=None, description="set when installed from a source rather than a registry"
-    )
-    commit: str | None = Field(
-        default=None,
-        pattern=r"^[0-9a-f]{40}([0-9a-f]{24})?$",
-        description="for a git source: the commit the files were read from",
-    )
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the bundle (.tar.gz)")
-    size: int = Field(ge=0, description="bytes of the bundle")
-    agents: list[str] = Field(
-        default_factory=list, description="agent ids linked to it; [] = the shared folder only"
-    )
-    dirs: list[str] = Field(
-        default_factory=list, description="extra --dir folders (relative to the project root)"
-    )
-    scope: Literal["project", "global"] = Field(default="project")
-    mode: Literal["link", "copy"] = Field(
-        default="link", description="how agent folders get it (copy where a link failed too)"
-    )
-    verified: Literal["tuf"] | None = Field(
-        default=None,
-        # Entries from unsigned registries stay byte for byte what they were.
-        exclude_if=lambda value: value is None,
-        description='"tuf" when the document came from a signed registry and verified',
-    )
+    commit: str | None = field(OrNone(Text(COMMIT_PATTERN)), default=None)
+    sha256: str = field(SHA256)
+    size: int = field(Integer(ge=0))
+    agents: list[str] = field(ListOf(Text()), factory=list)
+    dirs: list[str] = field(ListOf(Text()), factory=list)
+    scope: Literal["project", "global"] = field(OneOf("project", "global"), default="project")
+    mode: Literal["link", "copy"] = field(OneOf("link", "copy"), default="link")
+    verified: Literal["tuf"] | None = field(OrNone(OneOf("tuf")), default=None, omit_none=True)
 
-    @field_validator("registry")
-    @classmethod
-    def _printable(cls, text: str) -> str:
-        # It is shown in messages: a committed lock must not reach the terminal with escapes.
-        if not text.isprintable():
-            raise ValueError("must hold printable characters only")
-        return text
-
-    @field_validator("agents")
-    @classmethod
-    def _known_agents(cls, ids: list[str]) -> list[str]:
-        unknown = [agent_id for agent_id in ids if agent_id not in AGENTS]
-        if unknown:
-            raise ValueError(f"unknown agent id {unknown[0]!r}")
-        return ids
-
-    @field_validator("registry", "dirs")
-    @classmethod
-    def _no_control_characters(cls, value: str | list[str]) -> str | list[str]:
-        # A NUL cannot be in a path or a URL (the OS refuses it with a ValueError); no control
-        # character belongs in either, and a committed lock is untrusted.
-        for text in [value] if isinstance(value, str) else value:
-            if any(ord(char) < 0x20 or ord(char) == 0x7F for char in text):
-                raise ValueError(f"{text!r} holds a control character")
-        return value
-
-    @model_validator(mode="after")
-    def _commit_only_for_git(self) -> LockEntry:
+    def _finish(self) -> None:
+        # The twin's validators: each failure is its error to word.
+        if not self.registry.isprintable() or control_character(self.registry):
+            raise Reject  # shown in messages: a committed lock must not reach the terminal
+        if any(agent_id not in AGENTS for agent_id in self.agents):
+            raise Reject
+        if any(control_character(folder) for folder in self.dirs):
+            raise Reject  # no path holds one, and a committed lock is untrusted
         if (self.commit is None) != (self.source != "git"):
-            raise ValueError("a git source needs its commit, and only a git source has one")
-        return self
+            raise Reject  # a git source needs its commit, and only a git source has one
+        if self.scope == "project" and not all(is_inside(folder) for folder in self.dirs):
+            raise Reject  # a committed lock must not point installs outside the project
 
-    @model_validator(mode="after")
-    def _dirs_inside_project(self) -> LockEntry:
-        # A committed lock must not point installs (or `skill remove`) outside the project.
-        if self.scope == "project":
-            for folder in self.dirs:
-                if not is_inside(folder):
-                    raise ValueError(f"dir {folder!r} must be a relative path inside the project")
-        return self
+
+def control_character(text: str) -> bool:
+    """Whether `text` holds a C0 control character or DEL (no path or URL holds one)."""
+    return any(ord(char) < 0x20 or ord(char) == 0x7F for char in text)
 
 
 def is_inside(folder: str) -> bool:
@@ -111,19 +82,17 @@ def is_inside(folder: str) -> bool:
     return ".." not in windows.parts and not folder.startswith("~")
 
 
-class Lockfile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Lockfile(Record):
+    TWIN: ClassVar[str] = "skillreg.install.lock_twin:Lockfile"
 
-    lock_version: Literal[1] = 1
-    skills: list[LockEntry] = Field(default_factory=list, description="sorted by name")
+    lock_version: Literal[1] = field(OneOf(1), default=1)
+    skills: list[LockEntry] = field(ListOf(Nested(lambda: LockEntry)), factory=list)
 
-    @field_validator("skills")
-    @classmethod
-    def _unique_sorted(cls, skills: list[LockEntry]) -> list[LockEntry]:
-        names = [entry.name for entry in skills]
+    def _finish(self) -> None:
+        names = [entry.name for entry in self.skills]
         if len(set(names)) != len(names):
-            raise ValueError("a skill name appears twice")
-        return sorted(skills, key=lambda entry: entry.name)
+            raise Reject  # a skill name appears twice
+        self.__dict__["skills"] = sorted(self.skills, key=lambda entry: entry.name)
 
     def get(self, name: str) -> LockEntry | None:
         return next((entry for entry in self.skills if entry.name == name), None)
@@ -158,8 +127,8 @@ def read_lock(path: Path) -> Lockfile:
         ) from None
     try:
         return Lockfile.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
+    except validation_error() as exc:
+        first = cast(Any, exc).errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top)"
         raise LockError(
             f"{path}: invalid lockfile at {where}{_entry_name(text, first['loc'])}: {first['msg']}"
@@ -198,6 +167,6 @@ def write_lock(path: Path, lock: Lockfile) -> None:
 
 def lock_schema() -> dict[str, Any]:
     """The JSON Schema published as ``schema/lockfile.schema.json``."""
-    schema = Lockfile.model_json_schema()
+    schema: dict[str, Any] = Lockfile.twin().model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

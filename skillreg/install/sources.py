@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import BundleError, InstallError, IntegrityError, UsageError
 from skillreg.core.terminal import for_terminal
-from skillreg.install.git import fetch_tree, parse_git_source
 
 if TYPE_CHECKING:
     from skillreg.install.lock import LockEntry
@@ -63,6 +62,8 @@ def locate(text: str, *, root: Path, cwd: Path) -> tuple[str, str]:
     """(kind, locator) for an install argument; paths inside the project are recorded relative
     to its root so a committed lock works in every clone."""
     if text.startswith("git+"):
+        from skillreg.install.git import parse_git_source  # with subprocess: for git only
+
         return "git", parse_git_source(text).locator
     try:
         path = (cwd / Path(text).expanduser()).resolve()
@@ -151,6 +152,8 @@ def _from_archive(path: Path, locator: str) -> Fetched:
 
 
 def _from_git(locator: str, commit: str | None) -> Fetched:
+    from skillreg.install.git import fetch_tree, parse_git_source
+
     source = parse_git_source(locator)
     with tempfile.TemporaryDirectory(prefix="skillreg-src-") as tmp:
         folder = Path(tmp) / "skill"

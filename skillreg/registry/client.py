@@ -26,6 +26,7 @@ from skillreg.core.errors import (
     UsageError,
     describe_error,
 )
+from skillreg.core.record import validation_error
 from skillreg.registry.blobfile import HashingFile, cache_copy, file_matches
 from skillreg.registry.model import MAX_BUNDLE, MAX_INDEX_FILE
 from skillreg.registry.serials import SerialMemory
@@ -33,13 +34,12 @@ from skillreg.registry.serials import SerialMemory
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from pydantic import BaseModel
-
+    from skillreg.core.record import Record
     from skillreg.registry.http import HttpClient
     from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
     from skillreg.registry.signing.verifier import SignedIndex
 
-M = TypeVar("M", bound="BaseModel")
+M = TypeVar("M", bound="Record")
 
 
 # What each registry file is, in the words of the format description (not the model's class name).
@@ -90,6 +90,9 @@ def _check_http_url(spec: str) -> str:
         )
     if not host:
         raise UsageError(f"invalid registry URL {spec!r}: no host")
+    from skillreg.registry.httpx_import import load_httpx
+
+    load_httpx()
     import httpx
 
     try:
@@ -204,11 +207,9 @@ class Registry:
         return url, result.body, cached, result.etag
 
     def _parse(self, url: str, body: bytes, model: type[M]) -> M:
-        from pydantic import ValidationError
-
         try:
             return model.model_validate_json(body)
-        except ValidationError as exc:
+        except validation_error() as exc:
             raise RegistryError(
                 f"{self.shown(url)}: not a valid {_KINDS.get(model.__name__, 'registry file')}"
                 f" ({describe_error(exc)})",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from skillreg.core.errors import RegistryError
 from skillreg.core.names import is_skill_name
+from skillreg.core.record import validation_error
 from skillreg.registry import shards
 from skillreg.registry.model import (
     CATALOG_FILE,
@@ -126,11 +127,9 @@ def read_catalog(reg: RegistryStore) -> Catalog | None:
 
 
 def _parse_catalog(raw: bytes | None) -> Catalog | None:
-    from pydantic import ValidationError
-
     try:
         return None if raw is None else Catalog.model_validate_json(raw)
-    except ValidationError:
+    except validation_error():
         return None
 
 
@@ -192,20 +191,16 @@ def all_documents(reg: RegistryStore) -> Iterator[SkillDocument]:
 
 
 def parse_shard(raw: bytes | None) -> CatalogShard | None:
-    from pydantic import ValidationError
-
     try:
         return None if raw is None else CatalogShard.model_validate_json(raw)
-    except ValidationError:
+    except validation_error():
         return None
 
 
 def parse_terms(raw: bytes | None) -> SearchShard | None:
-    from pydantic import ValidationError
-
     try:
         return None if raw is None else SearchShard.model_validate_json(raw)
-    except ValidationError:
+    except validation_error():
         return None
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from skillreg import __version__
 from skillreg.core.errors import ConfigError, IntegrityError, NotFoundError, RegistryError
+from skillreg.registry.httpx_import import load_httpx
 
 if TYPE_CHECKING:
     import httpx
@@ -112,6 +113,7 @@ class HttpClient:
         progress: ProgressFactory | None = None,
         notice: Callable[[str], None] | None = None,
     ) -> None:
+        load_httpx()
         import httpx
 
         self.settings = settings
@@ -274,6 +276,7 @@ def _lazy_transport() -> httpx.BaseTransport:
     Building httpx's default transport loads the CA bundle (~70 ms), which a plain-http or
     fully cached run never needs; start-up time is a feature.
     """
+    load_httpx()
     import httpx
 
     class Lazy(httpx.BaseTransport):

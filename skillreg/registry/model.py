@@ -1,4 +1,4 @@
-"""The registry file format: pydantic models and the path scheme (the contract between publish and
+"""The registry file format: its records and the path scheme (the contract between publish and
 install; `docs/registry-format.md` is its prose form).
 
 Layout under a registry root::
@@ -20,16 +20,30 @@ Format versions: 1 had no frontmatter metadata; 2 records each version's `licens
 latest version's. Readers take both (version 1 documents simply have none); writers upgrade a
 version 1 registry's ``registry.json`` before they write, so an old client refuses it cleanly
 instead of failing on fields it does not know.
+
+The documents are records (`skillreg.core.record`): frozen objects read without pydantic.
+Their twins, the pydantic models the JSON Schemas are generated from and that word the error for
+a document a record refuses, are in `skillreg.registry.model_twin`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import ClassVar, Final, Literal
 
-from pydantic import Field, field_validator
-
-from skillreg.core.fields import SHA256, SemVer, SkillName
-from skillreg.core.fields import StrictModel as _Model
+from skillreg.core.fields import SEMVER, SHA256, SKILL_NAME
+from skillreg.core.record import (
+    Boolean,
+    DictOf,
+    Integer,
+    ListOf,
+    Nested,
+    OneOf,
+    OrNone,
+    Record,
+    Reject,
+    Text,
+    field,
+)
 
 FORMAT: Final = "skillreg-registry"
 FORMAT_VERSION = 2
@@ -52,44 +66,55 @@ MAX_BUNDLE: Final = 64 * 1024 * 1024  # bytes of a .tar.gz; packing caps a skill
 MAX_INDEX_FILE: Final = 64 * 1024 * 1024  # registry.json, a document or the catalog, from a folder
 # Frontmatter metadata as a registry records it: bounded, since any registry may be hostile.
 MAX_METADATA = 64
-MetadataKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-MetadataValue = Annotated[str, Field(max_length=1024)]
-Metadata = dict[MetadataKey, MetadataValue]
 
-
-def _metadata_field() -> Metadata:
-    return Field(
-        default_factory=dict,
-        max_length=MAX_METADATA,
-        description="the frontmatter's string metadata (tier, council, category, ...), "
-        "`version` excepted",
-    )
-
-
+METADATA_KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+SHARD_PATTERN = r"^[a-z0-9][a-z0-9-]{0,2}$"
+TERM_PATTERN = r"^[a-z0-9]{2,4}$"
+
+_METADATA = DictOf(Text(METADATA_KEY_PATTERN), Text(max_length=1024), max_length=MAX_METADATA)
+_STRING, _NAMES = Text(), ListOf(SKILL_NAME)
+_COUNT = Integer(ge=0)
+_TEMPLATE = Text()
 
 
-class RegistryRoot(_Model):
+def template_problem(template: str) -> str | None:
+    """Why a path template in ``registry.json`` cannot be used, or None.
+
+    A template may only name a path below the registry root: a document that could point reads
+    at `/etc` or `../..` would turn any registry into a way to read the disk."""
+    parts = template.replace("\\", "/").split("/")
+    if (
+        not template
+        or template.startswith("/")
+        or ":" in template
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        return f"{template!r} must be a relative path inside the registry"
+    # No path or URL holds a control character; a NUL would reach open() as a ValueError.
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in template):
+        return f"{template!r} holds a control character"
+    return None
+
+
+class RegistryRoot(Record):
     """``registry.json``: what a client reads first (and caches). It never lists skills."""
 
-    format: Literal["skillreg-registry"] = Field(description=f"always {FORMAT!r}")
-    format_version: int = Field(
-        default=FORMAT_VERSION, description="refuse a version you do not know"
-    )
-    name: str | None = Field(default=None, description="a display name for the registry")
-    index: str = Field(default=INDEX_TEMPLATE, description="per-skill document path template")
-    blobs: str = Field(default=BLOB_TEMPLATE, description="bundle path template")
-    catalog: str = Field(
-        default=CATALOG_FILE, description="derived catalog path, or its shards' path template"
-    )
-    search: str | None = Field(
-        default=None, description="with a sharded catalog: the search index's path template"
-    )
-    tuf: str | None = Field(
-        default=None,
-        exclude_if=lambda value: value is None,  # unsigned registry.json files stay as they were
-        description="folder of the TUF metadata of a signed registry (docs/registry-format.md)",
-    )
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:RegistryRoot"
+
+    format: Literal["skillreg-registry"] = field(OneOf(FORMAT))
+    format_version: int = field(Integer(), default=FORMAT_VERSION)
+    name: str | None = field(OrNone(_STRING), default=None)
+    index: str = field(_TEMPLATE, default=INDEX_TEMPLATE)
+    blobs: str = field(_TEMPLATE, default=BLOB_TEMPLATE)
+    catalog: str = field(_TEMPLATE, default=CATALOG_FILE)
+    search: str | None = field(OrNone(_TEMPLATE), default=None)
+    tuf: str | None = field(OrNone(_TEMPLATE), default=None, omit_none=True)
+
+    def _finish(self) -> None:
+        for template in (self.index, self.blobs, self.catalog, self.search, self.tuf):
+            if template is not None and template_problem(template) is not None:
+                raise Reject
 
     @property
     def default_layout(self) -> bool:
@@ -104,124 +129,102 @@ class RegistryRoot(_Model):
         """Whether the catalog is split into shards (see `skillreg.registry.shards`)."""
         return self.search is not None
 
-    @field_validator("index", "blobs", "catalog", "search", "tuf")
-    @classmethod
-    def _inside(cls, template: str | None) -> str | None:
-        """A template may only name a path below the registry root: a document that could point
-        reads at `/etc` or `../..` would turn any registry into a way to read the disk."""
-        if template is None:
-            return None
-        parts = template.replace("\\", "/").split("/")
-        if (
-            not template
-            or template.startswith("/")
-            or ":" in template
-            or any(part in ("", ".", "..") for part in parts)
-        ):
-            raise ValueError(f"{template!r} must be a relative path inside the registry")
-        # No path or URL holds a control character; a NUL would reach open() as a ValueError.
-        if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in template):
-            raise ValueError(f"{template!r} holds a control character")
-        return template
+
+class Deprecation(Record):
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:Deprecation"
+
+    message: str = field(_STRING, default="")
 
 
-class Deprecation(_Model):
-    message: str = Field(default="", description="what to use instead, shown to users")
-
-
-class AuditSummary(_Model):
+class AuditSummary(Record):
     """What `skill audit` found in the bundle when it was published (`skillreg.audit`)."""
 
-    scanner: str = Field(description="the scanner and its rule-set version")
-    errors: int = Field(ge=0)
-    warnings: int = Field(ge=0)
-    infos: int = Field(ge=0)
-    codes: dict[str, int] = Field(default_factory=dict, description="findings per rule code")
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:AuditSummary"
+
+    scanner: str = field(_STRING)
+    errors: int = field(_COUNT)
+    warnings: int = field(_COUNT)
+    infos: int = field(_COUNT)
+    codes: dict[str, int] = field(DictOf(_STRING, Integer()), factory=dict)
 
 
-class VersionEntry(_Model):
+class VersionEntry(Record):
     """One published version; immutable except `yanked` and `yanked_reason`."""
 
-    sha256: SHA256 = Field(description="of the .tar.gz bundle (its address under blobs/)")
-    size: int = Field(ge=0, description="bytes of the .tar.gz bundle")
-    tar_sha256: SHA256 = Field(description="of the uncompressed tar (stable across zlib builds)")
-    tar_size: int = Field(ge=0, description="bytes of the uncompressed tar")
-    description: str = Field(description="the skill's frontmatter description")
-    related: list[SkillName] = Field(
-        default_factory=list, description="names under the skill's Related Skills section"
-    )
-    published: str = Field(pattern=TIMESTAMP, description="RFC 3339 UTC, e.g. 2026-11-26T17:00:00Z")
-    license: str | None = Field(default=None, max_length=1024, description="frontmatter license")
-    compatibility: str | None = Field(
-        default=None, max_length=1024, description="frontmatter compatibility"
-    )
-    metadata: Metadata = _metadata_field()
-    yanked: bool = Field(default=False, description="skipped by resolution unless pinned exactly")
-    yanked_reason: str | None = None
-    audit: AuditSummary | None = Field(
-        default=None, description="the audit of the bundle at publish time (absent before 0.2)"
-    )
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:VersionEntry"
+
+    sha256: str = field(SHA256)
+    size: int = field(_COUNT)
+    tar_sha256: str = field(SHA256)
+    tar_size: int = field(_COUNT)
+    description: str = field(_STRING)
+    related: list[str] = field(_NAMES, factory=list)
+    published: str = field(Text(TIMESTAMP))
+    license: str | None = field(OrNone(Text(max_length=1024)), default=None)
+    compatibility: str | None = field(OrNone(Text(max_length=1024)), default=None)
+    metadata: dict[str, str] = field(_METADATA, factory=dict)
+    yanked: bool = field(Boolean(), default=False)
+    yanked_reason: str | None = field(OrNone(_STRING), default=None)
+    audit: AuditSummary | None = field(OrNone(Nested(lambda: AuditSummary)), default=None)
 
 
-class SkillDocument(_Model):
+class SkillDocument(Record):
     """``index/{prefix}/{name}.json``: every version of one skill."""
 
-    name: SkillName
-    serial: int = Field(
-        ge=1,
-        le=MAX_SERIAL,
-        description="raised by every change; refuse one lower than seen before",
-    )
-    tags: dict[str, SemVer] = Field(
-        default_factory=dict, description='e.g. {"latest": "1.2.0"}: highest non-yanked release'
-    )
-    deprecated: Deprecation | None = None
-    versions: dict[SemVer, VersionEntry] = Field(
-        default_factory=dict,
-        description="keyed by SemVer version",
-        json_schema_extra={"additionalProperties": False},
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:SkillDocument"
+
+    name: str = field(SKILL_NAME)
+    serial: int = field(Integer(ge=1, le=MAX_SERIAL))
+    tags: dict[str, str] = field(DictOf(_STRING, SEMVER), factory=dict)
+    deprecated: Deprecation | None = field(OrNone(Nested(lambda: Deprecation)), default=None)
+    versions: dict[str, VersionEntry] = field(
+        DictOf(SEMVER, Nested(lambda: VersionEntry)), factory=dict
     )
 
 
-class CatalogEntry(_Model):
-    name: SkillName
-    description: str = Field(description="first line of the latest description, trimmed")
-    latest: SemVer | None
-    deprecated: bool = False
-    metadata: Metadata = _metadata_field()  # of the version `description` comes from
+class CatalogEntry(Record):
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:CatalogEntry"
+
+    name: str = field(SKILL_NAME)
+    description: str = field(_STRING)
+    latest: str | None = field(OrNone(SEMVER))
+    deprecated: bool = field(Boolean(), default=False)
+    metadata: dict[str, str] = field(_METADATA, factory=dict)  # of `description`'s version
 
 
-class Catalog(_Model):
+class Catalog(Record):
     """``catalog.json``: derived from the per-skill documents; rebuilt by `reindex`."""
 
-    format_version: int = FORMAT_VERSION
-    skills: list[CatalogEntry] = Field(default_factory=list, description="sorted by name")
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:Catalog"
+
+    format_version: int = field(Integer(), default=FORMAT_VERSION)
+    skills: list[CatalogEntry] = field(ListOf(Nested(lambda: CatalogEntry)), factory=list)
 
 
 class ShardEntry(CatalogEntry):
-    serial: int = Field(ge=1, description="serial of the document this entry was made from")
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:ShardEntry"
+
+    serial: int = field(Integer(ge=1))
 
 
-class CatalogShard(_Model):
+class CatalogShard(Record):
     """``catalog/{shard}.json``: the catalog entries of the names starting with `shard`."""
 
-    format_version: int = FORMAT_VERSION
-    shard: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9-]{0,2}$", description="the names' first three characters"
-    )
-    skills: list[ShardEntry] = Field(default_factory=list, description="sorted by name")
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:CatalogShard"
+
+    format_version: int = field(Integer(), default=FORMAT_VERSION)
+    shard: str = field(Text(SHARD_PATTERN))
+    skills: list[ShardEntry] = field(ListOf(Nested(lambda: ShardEntry)), factory=list)
 
 
-class SearchShard(_Model):
+class SearchShard(Record):
     """``catalog/terms/{term}.json``: which skills use each word beginning with `term`."""
 
-    format_version: int = FORMAT_VERSION
-    term: str = Field(
-        pattern=r"^[a-z0-9]{2,4}$", description="the words' first four characters (or all)"
-    )
-    terms: dict[str, list[SkillName]] = Field(
-        default_factory=dict, description="word -> names of the skills using it, sorted"
-    )
+    TWIN: ClassVar[str] = "skillreg.registry.model_twin:SearchShard"
+
+    format_version: int = field(Integer(), default=FORMAT_VERSION)
+    term: str = field(Text(TERM_PATTERN))
+    terms: dict[str, list[str]] = field(DictOf(_STRING, _NAMES), factory=dict)
 
 
 def index_prefix(name: str) -> str:

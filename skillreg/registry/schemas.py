@@ -1,4 +1,5 @@
-"""JSON Schemas of the files we write, generated from the pydantic models in `model`.
+"""JSON Schemas of the files we write, generated from the pydantic twins of the records
+in `model` (`model_twin`) and `skillreg.bundle.manifest` (`manifest_twin`).
 
 ``python -m skillreg.registry.schemas [FOLDER]`` rewrites them (default: ``schema/``); a test
 fails when the committed files and the models drift apart.
@@ -11,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from skillreg.bundle.manifest import BundleManifest
+from skillreg.bundle.manifest_twin import BundleManifest
 from skillreg.core.jsonio import dump_json
-from skillreg.registry.model import (
+from skillreg.registry.model_twin import (
     Catalog,
     CatalogShard,
     RegistryRoot,

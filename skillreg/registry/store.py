@@ -25,6 +25,7 @@ from pathlib import Path
 from skillreg.core.errors import IntegrityError, RegistryError, UsageError, describe_error
 from skillreg.core.jsonio import dump_json
 from skillreg.core.names import RULE, is_skill_name
+from skillreg.core.record import validation_error
 from skillreg.registry.model import (
     FORMAT,
     FORMAT_VERSION,
@@ -122,11 +123,9 @@ class RegistryStore:
                 f"{self.location}: not a registry (no {ROOT_FILE}); publish a skill to create one",
                 path=self.location,
             )
-        from pydantic import ValidationError
-
         try:
             root = RegistryRoot.model_validate_json(stored.data)
-        except ValidationError as exc:
+        except validation_error() as exc:
             raise RegistryError(f"{where}: invalid: {describe_error(exc)}", path=where) from None
         if not root.default_layout:  # clients follow templates; writer and verify do not
             raise RegistryError(
@@ -153,14 +152,13 @@ class RegistryStore:
         root = self.require()
         if root.format_version == FORMAT_VERSION:
             return []
-        from pydantic import ValidationError
 
         def compute(raw: bytes | None) -> bytes | None:  # conditional: racing upgraders agree
             if raw is None:
                 return None
             try:
                 current = RegistryRoot.model_validate_json(raw)
-            except ValidationError:
+            except validation_error():
                 return None
             if current.format_version == FORMAT_VERSION:
                 return None
@@ -180,12 +178,10 @@ class RegistryStore:
         return None if stored is None else self.parse_doc(name, stored.data)
 
     def parse_doc(self, name: str, raw: bytes) -> SkillDocument:
-        from pydantic import ValidationError
-
         where = f"{self.location}/{index_path(name)}"
         try:
             doc = SkillDocument.model_validate_json(raw)
-        except ValidationError as exc:
+        except validation_error() as exc:
             raise RegistryError(f"{where}: invalid: {describe_error(exc)}", path=where) from None
         if doc.name != name:
             raise RegistryError(f"{where}: names skill {doc.name!r}, expected {name!r}", path=where)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from skillreg.core.diagnostics import Severity
 from skillreg.core.errors import SkillError, describe_error
+from skillreg.core.record import validation_error
 from skillreg.registry.derived import (
     catalog_entry,
     expected_files,
@@ -113,14 +114,12 @@ def _signed(reg: FolderRegistry) -> bool:
 
 
 def _check_document(reg: RegistryStore, key: str, report: VerifyReport) -> SkillDocument | None:
-    from pydantic import ValidationError
-
     try:
         stored = reg.storage.read(key)
         if stored is None:
             raise OSError("unreadable")
         doc = SkillDocument.model_validate_json(stored.data)
-    except (OSError, ValidationError, SkillError) as exc:
+    except (OSError, validation_error(), SkillError) as exc:
         report.error(key, f"invalid skill document: {describe_error(exc)}")
         return None
     if index_path(doc.name) != key:
