@@ -57,6 +57,11 @@ def catalog_entry(doc: SkillDocument) -> CatalogEntry:
     )
 
 
+def summary(doc: SkillDocument) -> str:
+    """The one-line description the catalog shows for `doc`."""
+    return catalog_entry(doc).description
+
+
 def shard_entry(doc: SkillDocument) -> ShardEntry:
     return ShardEntry(**catalog_entry(doc).model_dump(), serial=doc.serial)
 
@@ -71,23 +76,80 @@ def _newest(versions: Iterable[str]) -> str | None:
 def render_catalog(catalog: Catalog) -> bytes:
     """The catalog's JSON: sorted keys like every file we write, but one skill per line.
 
-    Written by hand because it is the one file every publish rewrites whole: an indented
-    ``json.dumps`` takes the pure-Python encoder, and even one C-encoded dump per entry costs tens
-    of milliseconds at 10,000 skills. Names and versions match [a-z0-9.+-] patterns and need no
-    escaping; descriptions go through the JSON string encoder.
+    Written by hand because an indented ``json.dumps`` takes the pure-Python encoder, and even
+    one C-encoded dump per entry costs tens of milliseconds at 10,000 skills. Names and versions
+    match [a-z0-9.+-] patterns and need no escaping; descriptions go through the JSON string
+    encoder. A publish does not render it whole: it splices its entries' lines (`_splice`).
     """
-    string = json.JSONEncoder(ensure_ascii=False).encode
-    mapping = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-    lines = [
-        f'{{"deprecated": {"true" if e.deprecated else "false"}, '
-        f'"description": {string(e.description)}, '
-        f'"latest": {f"{chr(34)}{e.latest}{chr(34)}" if e.latest else "null"}, '
-        f'"metadata": {mapping(e.metadata)}, "name": "{e.name}"}}'
-        for e in catalog.skills
-    ]
-    body = ",\n    ".join(lines)
+    lines = [_catalog_line(e) for e in catalog.skills]
+    body = _SEP.decode().join(lines)
     skills = f"[\n    {body}\n  ]" if lines else "[]"
     return f'{{\n  "format_version": {catalog.format_version},\n  "skills": {skills}\n}}\n'.encode()
+
+
+_string = json.JSONEncoder(ensure_ascii=False).encode
+_mapping = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_HEAD = f'{{\n  "format_version": {Catalog().format_version},\n  "skills": [\n    '.encode()
+_SEP = b",\n    "  # between two entries: no entry holds a newline (strings are JSON-escaped)
+_TAIL = b"\n  ]\n}\n"
+_NAME = b'"name": "'  # only the last key of an entry has quotes unescaped before its value
+
+
+def _catalog_line(e: CatalogEntry) -> str:
+    return (
+        f'{{"deprecated": {"true" if e.deprecated else "false"}, '
+        f'"description": {_string(e.description)}, '
+        f'"latest": {f"{chr(34)}{e.latest}{chr(34)}" if e.latest else "null"}, '
+        f'"metadata": {_mapping(e.metadata)}, "name": "{e.name}"}}'
+    )
+
+
+def _line_name(line: bytes) -> bytes:
+    """The name of an entry line as `render_catalog` writes it; ValueError for anything else."""
+    if not (line.startswith(b'{"deprecated": ') and line.endswith(b'"}')):
+        raise ValueError("not an entry line")
+    return line[line.rindex(_NAME) + len(_NAME) : -2]
+
+
+def _catalog_lines(raw: bytes) -> list[bytes] | None:
+    """The entry lines of a non-empty catalog spelled as `render_catalog` spells it, else None."""
+    if not (raw.startswith(_HEAD) and raw.endswith(_TAIL)) or len(raw) <= len(_HEAD + _TAIL):
+        return None
+    return raw[len(_HEAD) : -len(_TAIL)].split(_SEP)
+
+
+def _splice(raw: bytes, entries: dict[str, CatalogEntry | None]) -> bytes | None:
+    """`raw` with the lines of `entries`' names replaced, added (in name order) or removed (None),
+    the other lines' bytes untouched: the same bytes `render_catalog` would give for the parsed
+    catalog so changed, found by a binary search instead of parsing 10,000 entries. None when
+    `raw` is not spelled as `render_catalog` spells it (then the caller parses it)."""
+    import bisect
+
+    lines = _catalog_lines(raw)
+    if lines is None:
+        return None
+    try:
+        for name, entry in sorted(entries.items()):
+            key = name.encode()
+            at = bisect.bisect_left(lines, key, key=_line_name)
+            found = at < len(lines) and _line_name(lines[at]) == key
+            if entry is not None:
+                lines[at : at + found] = [_catalog_line(entry).encode()]
+            elif found:
+                del lines[at]
+    except ValueError:
+        return None
+    if not lines:
+        return render_catalog(Catalog())
+    return b"".join((_HEAD, _SEP.join(lines), _TAIL))
+
+
+def _catalog_count(raw: bytes | None) -> int | None:
+    """How many entries the catalog `raw` has (None: missing or unreadable)."""
+    if raw is not None and raw.startswith(_HEAD) and raw.endswith(_TAIL):
+        return raw.count(_SEP) + 1  # (an entry never holds the separator: see `_SEP`)
+    current = _parse_catalog(raw)
+    return None if current is None else len(current.skills)
 
 
 def _page(intro: str, table: str) -> bytes:
@@ -98,11 +160,12 @@ def _page(intro: str, table: str) -> bytes:
     ).encode()
 
 
-def render_html(catalog: Catalog) -> bytes:
-    """The home page of the web catalog (`skillreg.registry.site`): search, facets, counts."""
+def render_html(catalog: Catalog | int) -> bytes:
+    """The home page of the web catalog (`skillreg.registry.site`): search, facets, counts (it
+    needs only the number of skills, which may be given instead of the catalog)."""
     from skillreg.registry.site.home import render_home
 
-    return render_home(len(catalog.skills))
+    return render_home(catalog if isinstance(catalog, int) else len(catalog.skills))
 
 
 def render_shard_page(keys: Iterable[str]) -> bytes:
@@ -135,21 +198,27 @@ def _parse_catalog(raw: bytes | None) -> Catalog | None:
 
 def _update_single(reg: RegistryStore, names: set[str]) -> list[str]:
     def catalog(raw: bytes | None) -> bytes:
+        # The documents are read after the catalog: see the module docstring.
+        fresh = {name: reg.read_doc(name) for name in sorted(names)}
+        entries = {n: catalog_entry(doc) if doc else None for n, doc in fresh.items()}
+        spliced = _splice(raw, entries) if raw is not None else None
+        if spliced is not None:
+            return spliced
         current = _parse_catalog(raw)
         if current is None:
             return render_catalog(build_catalog(reg))
-        entries = {e.name: e for e in current.skills}
-        for name in names:
-            doc = reg.read_doc(name)  # read after the catalog: see the module docstring
-            if doc is None:
-                entries.pop(name, None)
+        kept = {e.name: e for e in current.skills}
+        for name, entry in entries.items():
+            if entry is None:
+                kept.pop(name, None)
             else:
-                entries[name] = catalog_entry(doc)
-        return render_catalog(Catalog(skills=[entries[n] for n in sorted(entries)]))
+                kept[name] = entry
+        return render_catalog(Catalog(skills=[kept[n] for n in sorted(kept)]))
 
     def page(_raw: bytes | None) -> bytes:
-        current = read_catalog(reg)
-        return render_html(current if current is not None else build_catalog(reg))
+        stored = reg.storage.read(CATALOG_FILE)
+        count = _catalog_count(stored.data if stored else None)
+        return render_html(count if count is not None else build_catalog(reg))
 
     written = [CATALOG_FILE] if reg.update(CATALOG_FILE, catalog, Kind.DERIVED) else []
     return written + ([HTML_FILE] if reg.update(HTML_FILE, page, Kind.DERIVED) else [])
@@ -315,8 +384,9 @@ def update_derived(reg: RegistryStore, names: Iterable[str]) -> list[str]:
     if not isinstance(reg, FolderRegistry):
         return written
     with reg.registry_lock():
-        catalog = read_catalog(reg) or build_catalog(reg)
-        return written + site_summary(update_site(reg, catalog, wanted))
+        return written + site_summary(
+            update_site(reg, wanted, lambda: read_catalog(reg) or build_catalog(reg), summary)
+        )
 
 
 def expected_files(reg: RegistryStore, docs: Iterable[SkillDocument]) -> dict[str, bytes]:

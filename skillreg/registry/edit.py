@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from skillreg.core.errors import NotFoundError, UsageError
-from skillreg.registry.model import Deprecation, SkillDocument, VersionEntry
+from skillreg.registry.model import Deprecation, SkillDocument, VersionEntry, index_path
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,12 @@ def apply_edit(
     """Apply `edit` to `name`'s document in the registry `target` (a conditional write)."""
     from skillreg.registry.derived import update_derived
     from skillreg.registry.signed import check_signing_keys, resign
-    from skillreg.registry.store import open_registry_store
+    from skillreg.registry.store import check_name, open_registry_store
 
     reg = open_registry_store(target, endpoint_url=endpoint_url)
     root = reg.require()
-    reg.check_writable()
+    check_name(name)
+    reg.check_writable([index_path(name)])  # the skeleton, and the way to the document
     check_signing_keys(reg, root)  # before anything is written
     reg.upgrade_root()  # the catalog it rewrites is of this skillreg's format
     before: list[SkillDocument] = []

@@ -223,7 +223,10 @@ def execute(reg: RegistryStore, plan: list[Planned]) -> list[str]:
     """Write the plan: per skill bundle then document (the commit point), then derived files."""
     from skillreg.registry.derived import update_derived
 
-    reg.check_writable()  # before the first write
+    # Before the first write: the skeleton, and the way to each file this publish writes.
+    reg.check_writable(
+        key for p in plan for key in (index_path(p.bundle.name), blob_path(p.bundle.sha256))
+    )
     written = [ROOT_FILE] if reg.ensure_root() else reg.upgrade_root()
     for item in plan:
         written += _write_one(reg, item)

@@ -18,7 +18,7 @@ import json
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -189,10 +189,11 @@ class RegistryStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def check_writable(self) -> None:
+    def check_writable(self, keys: Iterable[str] = (), *, everywhere: bool = False) -> None:
         """Refuse, before anything is written, storage a writer must not write through (a
-        folder holding a symlink below its root); `RegistryError`."""
-        self.storage.check_writable()
+        folder with a symlink in its skeleton or on the way to `keys`, or anywhere below its
+        root with `everywhere`); `RegistryError`."""
+        self.storage.check_writable(keys, everywhere=everywhere)
 
     def ensure_root(self) -> bool:
         """Create ``registry.json`` where nothing is stored yet; True when this call did.

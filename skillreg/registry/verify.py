@@ -280,7 +280,7 @@ def reindex(target: str, *, endpoint_url: str | None = None) -> tuple[list[str],
     import time
 
     reg = open_registry_store(target, endpoint_url=endpoint_url)
-    reg.check_writable()
+    reg.check_writable(everywhere=True)  # it rewrites every derived file
     started = time.time()
     written = rebuild_derived(reg)
     reg.storage.clear_pending(older_than=started)

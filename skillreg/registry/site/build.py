@@ -8,7 +8,7 @@ Called with the registry lock held (the derived files' lock), after ``catalog.js
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -111,14 +111,19 @@ def site_summary(changed: list[str]) -> list[str]:
     return [f"{SITE_DIR}/"] if changed else []
 
 
-def update_site(reg: FolderRegistry, catalog: Catalog, names: Iterable[str]) -> list[str]:
-    """Refresh the pages and shards of `names`; a full build when the site is missing."""
+def update_site(
+    reg: FolderRegistry,
+    names: Iterable[str],
+    catalog: Callable[[], Catalog],
+    summary: Callable[[SkillDocument], str],
+) -> list[str]:
+    """Refresh the pages and shards of `names`, each described by `summary` of its document
+    (the catalog's one line); a full build from `catalog()` when the site is missing."""
     writer = SiteWriter(reg.root)
     index = SearchIndex.load(writer)
     if index is None or not all((reg.root / ASSETS / f).is_file() for f in ASSET_FILES):
-        return build_site(reg, catalog)
+        return build_site(reg, catalog())
     _write_assets(writer)  # a newer skillreg's script and styles (unchanged bytes are skipped)
-    summaries = {e.name: e.description for e in catalog.skills}
     views: dict[str, SkillView] = {}
     touched: set[str] = set()
     for name in sorted(set(names)):
@@ -131,7 +136,7 @@ def update_site(reg: FolderRegistry, catalog: Catalog, names: Iterable[str]) -> 
             after: set[str] = set()
         else:
             views[name] = view = read_view(reg, doc)
-            index.put(make_record(view, summaries.get(name, ""), old[8] if old else []))
+            index.put(make_record(view, summary(doc), old[8] if old else []))
             after = set(view.related)
             touched.add(name)
         touched |= _relink(index, name, before, after)

@@ -78,6 +78,9 @@ class SearchIndex:
     _columns: dict[str, list[str | None]] = field(default_factory=dict)
     _dirty_chunks: set[int] = field(default_factory=set)
     _dirty_shards: set[str] = field(default_factory=set)
+    # ids, a facet value or the set of term shards changed: ids.json, columns.json and
+    # facets.json (each as long as the registry) are recomputed and written by `flush`
+    _dirty_totals: bool = False
     fresh: bool = False  # built from nothing: flush also removes shards no longer written
 
     @classmethod
@@ -105,6 +108,7 @@ class SearchIndex:
         if ident is None:
             ident = self.ids[name] = self.next_id
             self.next_id += 1
+            self._dirty_totals = True
         old = self._chunk(ident // CHUNK).get(str(ident))
         self._repost(ident, old, record)
         self._chunk(ident // CHUNK)[str(ident)] = record
@@ -112,12 +116,15 @@ class SearchIndex:
         for facet, value in zip(FACETS, record[4:7], strict=True):
             column = self._columns.setdefault(facet, [])
             column.extend([None] * (ident + 1 - len(column)))
-            column[ident] = value
+            if column[ident] != value:
+                column[ident] = value
+                self._dirty_totals = True
 
     def remove(self, name: str) -> None:
         ident = self.ids.pop(name, None)
         if ident is None:
             return
+        self._dirty_totals = True
         old = self._chunk(ident // CHUNK).pop(str(ident), None)
         self._dirty_chunks.add(ident // CHUNK)
         self._repost(ident, old, None)
@@ -165,9 +172,15 @@ class SearchIndex:
             self._write_or_remove(f"{SEARCH_DIR}/r/{number}.json", self._chunks[number])
         for key in sorted(self._dirty_shards):
             shard = {token: _gaps(postings) for token, postings in self._shards[key].items()}
-            self._write_or_remove(f"{SEARCH_DIR}/t/{key}.json", shard)
+            rel = f"{SEARCH_DIR}/t/{key}.json"
+            existed = (w.root / rel).is_file()
+            self._write_or_remove(rel, shard)
+            self._dirty_totals |= existed != bool(shard)  # facets.json lists the shards
         if self.fresh:
             self._remove_stale()
+        facets_there = (w.root / SEARCH_DIR / "facets.json").is_file()
+        if not (self.fresh or self._dirty_totals) and facets_there:
+            return  # e.g. a new version with the same facets: no file as long as the registry
         w.write(f"{SEARCH_DIR}/columns.json", compact_json(self._column_file()))
         w.write(f"{SEARCH_DIR}/facets.json", compact_json(self._facet_counts()))
         w.write(f"{SEARCH_DIR}/ids.json", compact_json({"ids": self.ids, "next": self.next_id}))

@@ -86,9 +86,10 @@ class Storage(Protocol):
         """Whether a new registry here gets the sharded catalog (``skillreg.registry.shards``)."""
         ...
 
-    def check_writable(self) -> None:
-        """Raise `RegistryError` when a writer must not write here at all (a folder holding a
-        symlink below its root); checked once before a publish or edit writes anything."""
+    def check_writable(self, keys: Iterable[str] = (), *, everywhere: bool = False) -> None:
+        """Raise `RegistryError` when a writer must not write here at all (a folder with a
+        symlink in its skeleton or on the way to `keys`, or anywhere below its root with
+        `everywhere`); checked once before a publish or edit writes anything."""
         ...
 
     def read(self, key: str) -> Stored | None: ...

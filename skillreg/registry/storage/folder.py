@@ -32,7 +32,7 @@ from skillreg.core.errors import RegistryError, UsageError
 from skillreg.core.locking import hold
 from skillreg.core.names import is_skill_name
 from skillreg.registry.model import MAX_BUNDLE, MAX_INDEX_FILE
-from skillreg.registry.nolinks import check_file, links_under, real_folder
+from skillreg.registry.nolinks import check_file, links_under, real_folder, skeleton_links
 from skillreg.registry.storage.base import Kind, Stored, WriteConflict
 
 LOCK_DIR = ".locks"
@@ -59,6 +59,7 @@ class FolderStorage:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._writing = False  # after `check_writable`: reads refuse links on their path too
 
     @property
     def location(self) -> str:
@@ -68,11 +69,13 @@ class FolderStorage:
     def sharded_catalog(self) -> bool:
         return False  # one catalog.json, as registries in folders always had
 
-    def check_writable(self) -> None:
-        """Refuse a registry holding any symlink below its root (`RegistryError` naming the
-        first): writers never go through one, and a registry that has one is damaged (`verify`
-        says where). Each write checks its own path again."""
-        links = links_under(self.root)
+    def check_writable(self, keys: Iterable[str] = (), *, everywhere: bool = False) -> None:
+        """Refuse a registry holding a symlink (`RegistryError` naming the first) where a writer
+        goes: the registry's skeleton (`skeleton_links`: a bounded number of folders) and every
+        folder on the way to `keys`, the files this writer is about to read and write; or,
+        with `everywhere`, anywhere below the root (`reindex`, which rewrites every derived
+        file). From then on every read checks its own path too, as every write always does."""
+        links = links_under(self.root) if everywhere else skeleton_links(self.root)
         if links:
             raise RegistryError(
                 f"{self.root / links[0]}: a symlink inside the registry; the publisher never"
@@ -80,11 +83,14 @@ class FolderStorage:
                 " `skill registry verify`)",
                 path=self.root / links[0],
             )
+        for key in keys:
+            check_file(self.root, key, create=False)  # the same one error, naming the link
+        self._writing = True
 
     def read(self, key: str) -> Stored | None:
         """The file's bytes; only a regular file, at most `MAX_BUNDLE` bytes for a bundle and
         `MAX_INDEX_FILE` for anything else."""
-        path = self.root / key
+        path = self._checked(key) if self._writing else self.root / key
         cap = MAX_BUNDLE if key.startswith("blobs/") else MAX_INDEX_FILE
         try:
             data = read_regular(path, cap)
@@ -95,7 +101,13 @@ class FolderStorage:
         return Stored(data, hashlib.sha256(data).hexdigest())
 
     def exists(self, key: str) -> bool:
-        return (self.root / key).is_file()
+        path = self._checked(key) if self._writing else self.root / key
+        return path.is_file()
+
+    def _checked(self, key: str) -> Path:
+        """``root / key``, refused (`RegistryError`) when a folder on the way or the file is a
+        symlink: a writer never reads what a link below the root points at either."""
+        return check_file(self.root, key, create=False)
 
     def write(
         self, key: str, data: bytes, kind: Kind, *, etag: str | None = None, create: bool = False

@@ -158,7 +158,7 @@ class S3Storage:
         return not page.get("Contents")
 
     # Object storage keeps no pending marks and no temp files: `verify` compares serials.
-    def check_writable(self) -> None:
+    def check_writable(self, keys: Iterable[str] = (), *, everywhere: bool = False) -> None:
         """Nothing to refuse: keys in a bucket are names, never links."""
 
     def mark_pending(self, name: str) -> None:
