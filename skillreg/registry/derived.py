@@ -339,13 +339,17 @@ def expected_files(reg: RegistryStore, docs: Iterable[SkillDocument]) -> dict[st
 def rebuild_derived(reg: RegistryStore) -> list[str]:
     """`reindex`: recompute every derived file from the documents; the keys rewritten (with
     one ``site/`` entry for a folder's web catalog)."""
+    from skillreg.registry.changes import record_changes
+
     upgraded = reg.upgrade_root()
     root = reg.require()
     docs = list(all_documents(reg))
     files = expected_files(reg, docs)
-    written = upgraded + [
-        k for k, data in sorted(files.items()) if reg.write_file(k, data, Kind.DERIVED)
-    ]
+    written = (
+        upgraded
+        + record_changes(reg, (), rebuild=True)
+        + [k for k, data in sorted(files.items()) if reg.write_file(k, data, Kind.DERIVED)]
+    )
     if root.sharded or not isinstance(reg, FolderRegistry):
         return written
     catalog = Catalog(skills=sorted((catalog_entry(d) for d in docs), key=lambda e: e.name))
