@@ -107,11 +107,15 @@ def next_log(current: ChangeLog | None, names: Iterable[str], root: dict[str, An
     return ChangeLog(serial, since, changed, root)
 
 
-def record_changes(reg: RegistryStore, names: Iterable[str], *, rebuild: bool = False) -> list[str]:
+def record_changes(
+    reg: RegistryStore, names: Iterable[str], *, rebuild: bool = False, everything: bool = False
+) -> list[str]:
     """Note that `names` changed (their documents are committed), with the skills an interrupted
     writer left pending; [CHANGES_FILE] when it was written. Nothing is written when there is
     nothing to note and the log's copy of ``registry.json`` is current, nor (unless `rebuild`:
-    reindex) to start a log in a registry that has none and saw no change."""
+    reindex) to start a log in a registry that has none and saw no change. `everything`: the
+    documents may have changed in ways no writer recorded (reindex found derived files out of
+    date): the log starts afresh, so every client asks for every document once."""
     from skillreg.registry.storage.base import Kind
 
     noted = set(names)
@@ -126,6 +130,8 @@ def record_changes(reg: RegistryStore, names: Iterable[str], *, rebuild: bool = 
             return None
         current = parse_log(raw) if raw is not None else None
         wanted = noted | reg.pending_names()
+        if everything and current is not None:
+            return render_log(ChangeLog(current.serial + 1, current.serial + 1, {}, root))
         if not wanted and (current.root == root if current else not rebuild):
             return None
         return render_log(next_log(current, wanted, root))
