@@ -132,7 +132,15 @@ def test_a_replayed_older_log_is_ignored(
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"[]", b'{"format": "skillreg-changes"}', b"\x00" * 4096, b'{"serial": 1e400}'],
+    [
+        b"",
+        b"[]",
+        b'{"format": "skillreg-changes"}',
+        b"\x00" * 4096,
+        b'{"serial": 1e400}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b"x" * (2 << 20),
+    ],
 )
 def test_a_hostile_log_is_read_as_none(
     tmp_path: Path, twenty: tuple[RegistryBuilder, Server], body: bytes
@@ -203,3 +211,37 @@ def test_signed_requests_cold_and_warm(tmp_path: Path, monkeypatch: pytest.Monke
             "/tuf/metadata/2.root.json",
             "/tuf/metadata/timestamp.json",
         ]
+
+
+def test_a_damaged_memory_of_the_log_costs_requests_not_correctness(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server]
+) -> None:
+    _, server = twenty
+    first = installed(tmp_path, server)
+    for kept in (Path.home() / ".cache" / "skillreg" / "changes").iterdir():
+        kept.write_bytes(b'{"serial": 99999999, "docs": "x"' + b"[" * 50_000)
+    restore(clone(tmp_path, first, "second"), server)
+    assert server.paths()[0] == f"/{CHANGES_FILE}"
+    assert len(server.paths()) == 1 + len(NAMES)
+    restore(clone(tmp_path, first, "third"), server)
+    assert server.paths() == [f"/{CHANGES_FILE}"]
+
+
+def test_reindex_after_a_hand_edit_restarts_the_log(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server]
+) -> None:
+    from skillreg.registry.verify import reindex
+
+    builder, server = twenty
+    first = installed(tmp_path, server)
+    path = builder.root / index_path("skill-05")
+    doc = json.loads(path.read_bytes())
+    doc["deprecated"], doc["serial"] = {"message": "use skill-06"}, doc["serial"] + 1
+    path.write_text(json.dumps(doc))  # by hand: no log entry
+    written, _ = reindex(str(builder.root))
+    assert CHANGES_FILE in written
+    result = restore(clone(tmp_path, first, "second"), server)
+    assert server.paths()[0] == f"/{CHANGES_FILE}"
+    assert len(server.paths()) == 1 + len(NAMES)
+    assert "skill-05 is deprecated: use skill-06" in result.stderr  # type: ignore[attr-defined]
+    assert reindex(str(builder.root))[0] == []  # nothing out of date: the log is left alone

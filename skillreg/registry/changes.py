@@ -61,7 +61,7 @@ def parse_log(body: bytes) -> ChangeLog | None:
     try:
         data = json.loads(body)
         serial, since, changed, root = (data[k] for k in ("serial", "since", "changed", "root"))
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError):
         return None
     ints = [serial, since, *changed.values()] if isinstance(changed, dict) else None
     if (
@@ -168,7 +168,7 @@ class Seen:
                 seen.docs = {k: v for k, v in docs.items() if type(v) is int}
             if isinstance(absent, (int, float)):
                 seen.absent_at = float(absent)
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):
             pass
         return seen
 
