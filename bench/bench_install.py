@@ -1,34 +1,53 @@
-"""Install benchmarks: prints figures, asserts nothing.
+"""Install benchmarks: HTTP requests and times, this tree beside `--previous` in the same run.
 
-1. `skill install backend-developer` from a localhost HTTP registry, cold cache (fresh HOME), wall
-   time of the whole process; beside it `npx skills add <folder>` (npm `skills` 1.3.9) when npx can
-   run it offline, else the reference figure measured earlier.
-2. Restoring 20 locked skills into a fresh checkout with a warm cache (target <= 1 s).
-3. A registry of 100,000 skills: HTTP requests per skill installed, from the server's log
-   (target <= 3).
+Registries are served by `python -m http.server` on 127.0.0.1 (no ETags, as the issue measured),
+and requests are counted from its log. Each version has its own HOME (caches, trust).
 
-Run: .venv/bin/python bench/bench_install.py
+1. Cold `skill install backend-developer` (fresh HOME): requests and wall/CPU, min and median.
+2. Warm restore of 20 locked skills: `skill install` in a fresh checkout of a project whose lock
+   lists 20 skills, bundles already in the cache. Target: no request for a bundle, at most one
+   (small) per registry. Also timed.
+3. A registry of 100,000 skills: requests to install one and three skills, cold (target <= 3 per
+   skill).
+
+Run: .venv/bin/python bench/bench_install.py [--previous /work/base17] [--runs 5] [--skills N]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
-from tests.install_helpers import RegistryBuilder, make_bundle, serve  # noqa: E402
+from harness import (  # noqa: E402
+    SKILL,
+    Figures,
+    header,
+    previous_skill,
+    previous_tree,
+    row,
+    run_once,
+    table_head,
+)
+
+from tests.install_helpers import RegistryBuilder, make_bundle  # noqa: E402
 
 SEED = REPO.parent / "shared" / "seed" / "backend-developer"
-NPX_REFERENCE = 0.21  # seconds, `npx skills add <local folder>` measured earlier on this machine
+_REQUEST = re.compile(r'"GET (\S+) HTTP/[0-9.]+" (\d{3})')
 
 
 def env_for(home: Path) -> dict[str, str]:
@@ -37,12 +56,13 @@ def env_for(home: Path) -> dict[str, str]:
         HOME=str(home),
         XDG_CACHE_HOME=str(home / ".cache"),
         XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local/share"),
         SKILL_HTTP_BACKOFF="0.01",
     )
     return env
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120) -> float:
+def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> float:
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     elapsed = time.perf_counter() - start
@@ -55,124 +75,164 @@ def skill_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "skillreg", *args]
 
 
-def cold_install(work: Path) -> float:
+class HttpServer:
+    """`python -m http.server` on 127.0.0.1; `paths` are the GETs it logged, in order."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+             "--directory", str(root)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        port = re.search(r"port (\d+)", self.proc.stdout.readline())
+        assert port is not None
+        self.url = f"http://127.0.0.1:{port.group(1)}"
+        self.log: list[tuple[str, int]] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, args=(self.proc.stderr,), daemon=True).start()
+
+    def _read(self, stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            found = _REQUEST.search(line)
+            if found:
+                with self._lock:
+                    self.log.append((found.group(1), int(found.group(2))))
+
+    def take(self) -> list[tuple[str, int]]:
+        """The requests logged since the last call (after the log settles)."""
+        time.sleep(0.05)
+        with self._lock:
+            out, self.log = self.log, []
+        return out
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@contextmanager
+def http_server(root: Path) -> Iterator[HttpServer]:
+    server = HttpServer(root)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def versions(tree: Path | None) -> dict[str, str]:
+    """label -> `skill` executable: the previous version first, when given."""
+    out = {"today": previous_skill(tree)} if tree is not None else {}
+    return out | {"new": SKILL}
+
+
+def shown(requests: list[tuple[str, int]]) -> str:
+    names = [p.rsplit("/", 1)[-1] if len(p) < 40 else p.split("/")[1] + "/…" for p, _ in requests]
+    return ", ".join(
+        f"{n}{'' if s == 200 else f' ({s})'}" for n, (_, s) in zip(names, requests, strict=True)
+    )
+
+
+# -- 1. cold install -------------------------------------------------------------------------
+
+
+def cold_install(work: Path, skills: dict[str, str], runs: int) -> None:
     registry = work / "seed-registry"
     related = sorted(str(p) for p in (REPO / "tests" / "fixtures" / "related").iterdir())
-    run(
-        skill_cmd("publish", str(SEED), *related, "--to", str(registry)), work, env_for(work / "h0")
-    )
-    times = []
-    with serve(registry) as server:
-        for i in range(5):
-            home, project = work / f"cold-home-{i}", work / f"cold-project-{i}"
-            project.mkdir()
-            args = skill_cmd("install", "backend-developer", "--registry", server.url)
-            times.append(run(args, project, env_for(home)))
-    return statistics.median(times)
+    run([SKILL, "publish", str(SEED), *related, "--to", str(registry)], work, env_for(work / "h0"))
+    walls = {k: Figures() for k in skills}
+    cpus = {k: Figures() for k in skills}
+    counts: dict[str, list[tuple[str, int]]] = {}
+    with http_server(registry) as server:
+        for i in range(runs):  # interleaved, so both versions see the same load
+            for label, exe in skills.items():
+                home, project = work / f"cold-{label}-home-{i}", work / f"cold-{label}-{i}"
+                project.mkdir()
+                argv = [exe, "install", "backend-developer", "--registry", server.url]
+                wall, cpu = run_once(argv, env=env_for(home), cwd=project, ok=(0,))
+                walls[label].samples.append(wall)
+                cpus[label].samples.append(cpu)
+                counts[label] = server.take()
+    print("1. cold `skill install backend-developer` (fresh HOME), http.server on 127.0.0.1")
+    table_head("today", "new")
+    today = "today" if "today" in skills else "new"
+    row("requests", str(len(counts[today])), str(len(counts["new"])), "<= 3",
+        len(counts["new"]) <= 3)  # fmt: skip
+    row("wall min / median", walls[today].fmt(), walls["new"].fmt())
+    row("CPU min / median", cpus[today].fmt(), cpus["new"].fmt())
+    for label in skills:
+        print(f"    {label}: {shown(counts[label])}")
 
 
-def npx_install(work: Path) -> tuple[float | None, str]:
-    if shutil.which("npx") is None:
-        return None, "npx not found"
-    project, home = work / "npx-project", work / "npx-home"
-    project.mkdir()
-    env = {**os.environ, "DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1", "CI": "1"}
-    args = [
-        "npx",
-        "--offline",
-        "--yes",
-        "skills@1.3.9",
-        "add",
-        str(SEED),
-        "-y",
-        "--agent",
-        "claude-code",
-    ]
-    try:
-        run(args, project, env, timeout=60)  # first run: npx resolves the package
-        times = []
-        for i in range(3):
-            again = work / f"npx-project-{i}"
-            again.mkdir()
-            times.append(run(args, again, env, timeout=60))
-            if not (again / ".claude/skills/backend-developer/SKILL.md").is_file():
-                return None, "ran offline but installed nothing"
-        del home
-        return statistics.median(times), "measured now"
-    except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        return None, f"could not run offline ({str(exc).splitlines()[0][:120]})"
+# -- 2. warm restore of 20 locked skills -------------------------------------------------------
 
 
-def restore_twenty(work: Path) -> tuple[float, float]:
-    root = work / "twenty"
-    builder = RegistryBuilder(root)
-    names = [f"skill-{i:02d}" for i in range(20)]
-    for name in names:
+def twenty_registry(work: Path) -> Path:
+    builder = RegistryBuilder(work / "twenty")
+    builder.change_log = True  # as `skill publish` writes it
+    for i in range(20):
+        name = f"skill-{i:02d}"
         extra = {f"references/{j}.md": os.urandom(2000).hex().encode() for j in range(5)}
         builder.add(name, "1.0.0", data=make_bundle(name, "1.0.0", extra))
-    builder.write()
-    home = work / "twenty-home"
-    with serve(root) as server:
-        first = work / "twenty-a"
-        first.mkdir()
-        run(
-            skill_cmd("install", *names, "--agent", "claude-code", "--registry", server.url),
-            first,
-            env_for(home),
-        )
-        times, lib_times = [], []
-        for i in range(3):
-            clone = work / f"twenty-clone-{i}"
-            clone.mkdir()
-            for f in ("skills.lock", "skills.toml"):
-                shutil.copy(first / f, clone / f)
-            times.append(run(skill_cmd("install"), clone, env_for(home)))
-        lib_times.append(_restore_in_process(first, work / "twenty-lib", home))
-    return statistics.median(times), lib_times[0]
+    return builder.write()
 
 
-def _restore_in_process(source: Path, clone: Path, home: Path) -> float:
-    """The same restore through the library, without interpreter start-up."""
-    clone.mkdir()
-    for f in ("skills.lock", "skills.toml"):
-        shutil.copy(source / f, clone / f)
-    saved = dict(os.environ)
-    os.environ.update(env_for(home))
-    try:
-        from skillreg.install.engine import restore
-        from skillreg.install.session import InstallOptions
+def warm_restore(work: Path, skills: dict[str, str], runs: int) -> None:
+    root = twenty_registry(work)
+    names = [f"skill-{i:02d}" for i in range(20)]
+    walls = {k: Figures() for k in skills}
+    cpus = {k: Figures() for k in skills}
+    counts: dict[str, list[tuple[str, int]]] = {}
+    with http_server(root) as server:
+        firsts = {}
+        for label, exe in skills.items():
+            first = work / f"twenty-{label}"
+            first.mkdir()
+            argv = [exe, "install", *names, "--agent", "claude-code", "--registry", server.url]
+            run(argv, first, env_for(work / f"twenty-{label}-home"))
+            firsts[label] = first
+            server.take()
+        for i in range(runs):
+            for label, exe in skills.items():
+                clone = work / f"twenty-{label}-clone-{i}"
+                clone.mkdir()
+                for f in ("skills.lock", "skills.toml"):
+                    shutil.copy(firsts[label] / f, clone / f)
+                env = env_for(work / f"twenty-{label}-home")
+                wall, cpu = run_once([exe, "install"], env=env, cwd=clone, ok=(0,))
+                walls[label].samples.append(wall)
+                cpus[label].samples.append(cpu)
+                counts[label] = server.take()
+    print("2. warm restore of 20 locked skills (fresh checkout, bundles in the cache)")
+    table_head("today", "new")
+    today = "today" if "today" in skills else "new"
+    new = counts["new"]
+    bundles = [p for p, _ in new if p.startswith("/blobs/")]
+    row("requests", str(len(counts[today])), str(len(new)), "<= 1 per registry", len(new) <= 1)
+    row("  of which bundles", str(sum(p.startswith("/blobs/") for p, _ in counts[today])),
+        str(len(bundles)), "0", not bundles)  # fmt: skip
+    row("wall min / median", walls[today].fmt(), walls["new"].fmt())
+    row("CPU min / median", cpus[today].fmt(), cpus["new"].fmt())
+    for label in skills:
+        print(f"    {label}: {shown(counts[label])}")
 
-        start = time.perf_counter()
-        restore(InstallOptions(cwd=clone))
-        return time.perf_counter() - start
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+
+# -- 3. requests per install at 100,000 skills ---------------------------------------------------
 
 
-def huge_registry(work: Path, count: int = 100_000) -> tuple[int, int, int, float]:
-    """(requests for one skill, requests for three in one run, 3, generation seconds)."""
-    from skillreg.registry.model import RegistryRoot, index_path
+def huge_registry(work: Path, count: int) -> tuple[Path, list[str]]:
+    from skillreg.registry.model import index_path
 
     root = work / "huge"
-    start = time.perf_counter()
     builder = RegistryBuilder(root)
-    real = [f"s{i:06d}-skill" for i in (0, 31_337, 99_999)]
+    builder.change_log = True
+    real = [f"s{i:06d}-skill" for i in (0, 31_337 % count, count - 1)]
     for name in real:
         builder.add(name, "1.0.0")
     builder.write()
-    (root / "registry.json").write_text(
-        RegistryRoot(format="skillreg-registry", name="huge").model_dump_json()
-    )
     fake = "0" * 64
-    version = {
-        "sha256": fake,
-        "size": 1,
-        "tar_sha256": fake,
-        "tar_size": 1,
-        "description": "generated",
-        "published": "2026-11-26T17:00:00Z",
-    }
+    version = {"sha256": fake, "size": 1, "tar_sha256": fake, "tar_size": 1,
+               "description": "generated", "published": "2026-11-26T17:00:00Z"}  # fmt: skip
     template = json.dumps(
         {"name": "@NAME@", "serial": 1, "tags": {"latest": "1.0.0"}, "versions": {"1.0.0": version}}
     )
@@ -186,51 +246,49 @@ def huge_registry(work: Path, count: int = 100_000) -> tuple[int, int, int, floa
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_text(template.replace("@NAME@", name))
-    generated = time.perf_counter() - start
-    counts = []
-    with serve(root) as server:
-        for i, names in enumerate((real[:1], real)):
-            project = work / f"huge-project-{i}"
-            project.mkdir()
-            server.log.clear()
-            args = skill_cmd("install", *names, "--registry", server.url)
-            run(args, project, env_for(work / f"huge-home-{i}"))  # cold cache each time
-            counts.append(len(server.log))
-    return counts[0], counts[1], len(real), generated
+    return root, real
+
+
+def huge_requests(work: Path, skills: dict[str, str], count: int) -> None:
+    start = time.perf_counter()
+    root, real = huge_registry(work, count)
+    print(f"3. registry of {count:,} skills (generated in {time.perf_counter() - start:.1f} s),"
+          " cold cache")  # fmt: skip
+    table_head("today", "new")
+    got: dict[str, list[int]] = {}
+    with http_server(root) as server:
+        for label, exe in skills.items():
+            got[label] = []
+            for i, names in enumerate((real[:1], real)):
+                project = work / f"huge-{label}-{i}"
+                project.mkdir()
+                argv = [exe, "install", *names, "--registry", server.url]
+                run(argv, project, env_for(work / f"huge-{label}-home-{i}"))
+                got[label].append(len(server.take()))
+    today = "today" if "today" in skills else "new"
+    one, three = got["new"]
+    row("requests, 1 skill", str(got[today][0]), str(one), "<= 3", one <= 3)
+    row("requests, 3 skills in one run", str(got[today][1]), str(three), "<= 9", three <= 9)
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-install-") as tmp:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--previous", help="a checkout of an earlier version, with its .venv")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skills", type=int, default=100_000, help="size of the huge registry")
+    parser.add_argument("--only", choices=["cold", "restore", "huge"])
+    args = parser.parse_args()
+    skills = versions(previous_tree(args.previous))
+    header("bench_install")
+    with tempfile.TemporaryDirectory(prefix="w17inst-bench-install-") as tmp:
         work = Path(tmp)
-        cold = cold_install(work)
-        npx, how = npx_install(work)
-        print("install backend-developer (whole process, cold cache, localhost HTTP registry)")
-        print(f"  skill install      {cold:6.3f} s   (median of 5)")
-        if npx is not None:
-            print(f"  npx skills add     {npx:6.3f} s   (median of 3, local folder, {how})")
-        else:
-            print(f"  npx skills add     {NPX_REFERENCE:6.3f} s   (reference figure; {how})")
-        restore, in_process = restore_twenty(work)
-        print("restore 20 locked skills, warm cache (target <= 1 s)")
-        print(f"  skill install      {restore:6.3f} s   (whole process, median of 3)")
-        print(f"  library restore()  {in_process:6.3f} s   (without interpreter start-up)")
-        one, requests, installed, generated = huge_registry(work)
-        print(f"registry of 100,000 skills (generated in {generated:.1f} s), cold cache")
-        print(f"  HTTP requests      {one} to install 1 skill (target <= 3 per skill)")
-        print(
-            f"  HTTP requests      {requests} to install {installed} skills in one run"
-            f" = {requests / installed:.2f} per skill"
-        )
-        print(
-            json.dumps(
-                {
-                    "cold_install_s": round(cold, 3),
-                    "npx_s": npx,
-                    "restore20_s": round(restore, 3),
-                    "requests_per_skill": round(requests / installed, 2),
-                }
-            )
-        )
+        if args.only in (None, "cold") and SEED.is_dir():
+            cold_install(work, skills, args.runs)
+        if args.only in (None, "restore"):
+            warm_restore(work, skills, args.runs)
+        if args.only in (None, "huge"):
+            huge_requests(work, skills, args.skills)
+    header("bench_install done")
 
 
 if __name__ == "__main__":

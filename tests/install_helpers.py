@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from skillreg.registry.changes import CHANGES_FILE, next_log, parse_log, render_log
 from skillreg.registry.model import (
     Catalog,
     CatalogEntry,
@@ -76,6 +77,7 @@ class RegistryBuilder:
         self.skills: dict[str, dict[str, Published]] = {}
         self.serials: dict[str, int] = {}
         self.deprecated: dict[str, str] = {}
+        self.change_log = False  # True: record changes.json as a publisher does
 
     def add(self, name: str, version: str, data: bytes | None = None, **kw: Any) -> RegistryBuilder:
         self.skills.setdefault(name, {})[version] = Published(
@@ -97,6 +99,11 @@ class RegistryBuilder:
             latest = doc.tags.get("latest")
             entries.append(CatalogEntry(name=name, description=f"about {name}", latest=latest))
         self._put("catalog.json", Catalog(skills=entries).model_dump_json(indent=2).encode())
+        if self.change_log:  # as a publisher records it: every document was just rewritten
+            root = json.loads((self.root / "registry.json").read_bytes())
+            old = self.root / CHANGES_FILE
+            current = parse_log(old.read_bytes()) if old.is_file() else None
+            self._put(CHANGES_FILE, render_log(next_log(current, self.skills, root)))
         return self.root
 
     def document(self, name: str, versions: dict[str, Published]) -> SkillDocument:

@@ -36,8 +36,14 @@ def test_install_from_http(server: Server, project: Path) -> None:
     assert (project / "skills.toml").read_text() == (
         f'[skills]\nbackend-developer = {{version = "^1.1.0", registry = "{server.url}"}}\n'
     )
-    # three small requests: root, one document, one bundle
-    assert [p.split("/")[1] for p in server.paths()] == ["registry.json", "index", "blobs"]
+    # A registry without a change log (as an older skillreg wrote it): the log is asked for
+    # once (404), then root, one document, one bundle (tests/test_install_requests.py: with one).
+    assert [p.split("/")[1] for p in server.paths()] == [
+        "changes.json",
+        "registry.json",
+        "index",
+        "blobs",
+    ]
 
 
 def test_install_from_folder_and_file_url(registry: RegistryBuilder, project: Path) -> None:

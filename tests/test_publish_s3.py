@@ -75,8 +75,8 @@ def test_publish_verify_install_and_search_through_a_bucket(
         project.mkdir()
         installed = skill_in("install", "backend-developer", "--registry", site.url, cwd=project)
         assert installed.exit_code == 0, installed.output
-        # registry.json, the document, the bundle: never a catalog file.
-        assert {r.split("/", 2)[1] for r in site.requests} == {"registry.json", "index", "blobs"}
+        # The change log (it carries registry.json), the document, the bundle: never a catalog.
+        assert {r.split("/", 2)[1] for r in site.requests} == {"changes.json", "index", "blobs"}
         assert (project / ".agents/skills/backend-developer/SKILL.md").is_file()
         found = skill_in("search", "python", "--json", "--registry", site.url, cwd=project)
         assert [h["name"] for h in json.loads(found.stdout)] == ["python-pro"]

@@ -21,7 +21,7 @@ def locked_warnings(session: Session, entry: LockEntry, warn: Callable[[str], No
     if entry.source is not None:
         return  # a source has no yanks; its bytes are checked against the lock when fetched
     try:
-        doc = session.registry(entry.registry).document(entry.name)
+        doc = session.registry(entry.registry).document(entry.name, logged=True)
     except RegistryError:
         if session.options.offline:
             return  # warnings are best effort offline; the digest check still happens

@@ -89,6 +89,8 @@ class Session:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        for opened in self._registries.values():
+            opened.close()
         if self._http is not None:
             self._http.close()
         if exc is not None and self._before is not None:

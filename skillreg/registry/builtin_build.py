@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from skillreg.registry.builtin import builtin_registry, catalog_sources
+from skillreg.registry.changes import CHANGES_FILE
 from skillreg.registry.publish import PublishOptions, publish
 from skillreg.registry.storage.folder import LOCK_DIR
 
@@ -42,6 +43,8 @@ def build(sources: Path, target: Path) -> None:
     with _source_date_epoch(EPOCH):
         publish([sources], PublishOptions(registry=str(target), profile=PROFILE))
     shutil.rmtree(target / LOCK_DIR, ignore_errors=True)  # publisher state, not registry content
+    # Read as a folder only: the change log is for clients that would pay a request per file.
+    (target / CHANGES_FILE).unlink(missing_ok=True)
 
 
 def rebuild(sources: Path, shipped: Path) -> None:

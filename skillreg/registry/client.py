@@ -1,7 +1,10 @@
 """Reading a registry: a folder, a ``file://`` URL or an ``http(s)://`` URL, through the user cache.
 
 Index files (``registry.json``, per-skill documents, ``catalog.json``) are cached with their ETag
-and revalidated with ``If-None-Match``; ``--offline`` reads the cache only. A per-skill document
+and revalidated with ``If-None-Match``; ``--offline`` reads the cache only. Over HTTP a registry's
+change log (`skillreg.registry.changes`) is asked for instead of ``registry.json``; a restore
+uses a cached document it lists as unchanged without a request (signed registries keep
+``registry.json`` and TUF's own freshness). A per-skill document
 whose `serial` is lower than the highest seen from the same registry, or equal with other
 contents, is refused (`skillreg.registry.serials`). Bundles are checked for size
 and sha256 before anyone sees them, and cached by digest.
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from skillreg.core.record import Record
+    from skillreg.registry.changes import ChangeLog, Seen
     from skillreg.registry.http import HttpClient
     from skillreg.registry.model import Catalog, RegistryRoot, SkillDocument
     from skillreg.registry.signing.verifier import SignedIndex
@@ -155,7 +159,10 @@ class Registry:
         self.index_cache = IndexCache(cache_dir / "index")
         self.serials = SerialMemory(cache_dir / "serials", location)
         self.blob_dir = cache_dir / "bundles"
+        self.cache_dir = cache_dir
         self._root: RegistryRoot | None = None
+        self._log: ChangeLog | None = None  # the change log read this run (HTTP only)
+        self._seen: Seen | None = None  # what earlier runs saw of it
         self.notice: Callable[[str], None] | None = (
             None  # told when a signing root is first trusted
         )
@@ -220,13 +227,19 @@ class Registry:
         from skillreg.registry.model import FORMAT_VERSION, ROOT_FILE, RegistryRoot
 
         if self._root is None:
-            try:
-                url, body, cached, etag = self._fetch_index(ROOT_FILE)
-            except NotFoundError as exc:
-                raise RegistryError(
-                    f"{self.name}: not a skill registry (no {ROOT_FILE})", url=exc.url
-                ) from None
-            root = self._parse(url, body, RegistryRoot)
+            quick = self.http is not None and not self.offline
+            root = self._root_without_request() if quick else None
+            fetched = None
+            if root is None:
+                try:
+                    url, body, cached, etag = self._fetch_index(ROOT_FILE)
+                except NotFoundError as exc:
+                    raise RegistryError(
+                        f"{self.name}: not a skill registry (no {ROOT_FILE})", url=exc.url
+                    ) from None
+                root = self._parse(url, body, RegistryRoot)
+                fetched = (url, etag, body, cached)
+            url = self._url(ROOT_FILE)
             if root.format_version > FORMAT_VERSION:  # older ones stay readable
                 raise RegistryError(
                     f"{self.shown(url)}: registry format version {root.format_version} is newer"
@@ -235,18 +248,84 @@ class Registry:
                 )
             if self.recorded != "builtin":  # the package's own registry: pip checked its files
                 self.signed = _open_signed(self, root)
-            self.index_cache.put(url, etag, body, had=cached)
+            if fetched is not None:
+                self.index_cache.put(fetched[0], fetched[1], fetched[2], had=fetched[3])
+            elif self._log is not None:  # the log's copy, for --offline
+                self.index_cache.put(url, None, json.dumps(self._log.root).encode(), had=None)
             self._root = root
         return self._root
 
-    def document(self, name: str) -> SkillDocument:
-        """The per-skill document; refuses one older (lower serial) than the cached one."""
+    def _root_without_request(self) -> RegistryRoot | None:
+        """The root from the change log: one small request that also says which cached documents
+        are current. None to ask for ``registry.json`` as before: for a registry without a log,
+        and for a signed one (``registry.json`` is what says it is signed, and a trusted one
+        answering unsigned must be seen to be refused; TUF's timestamp is its freshness)."""
+        from skillreg.registry.changes import CHANGES_FILE, MAX_LOG_BYTES, Seen, parse_log
+        from skillreg.registry.changes import root_model as logged_root
+        from skillreg.registry.serials import registry_identity
+
+        assert self.http is not None
+        if self.recorded != "builtin" and _trusted(self.location):
+            return None
+        seen = self._seen = Seen.load(self.cache_dir / "changes", registry_identity(self.location))
+        if seen.absent_recently():
+            return None
+        try:
+            body = self.http.get(self._url(CHANGES_FILE), limit=MAX_LOG_BYTES).body
+        except NotFoundError:
+            seen.mark_absent()  # a registry an older skillreg writes: asked again in a day
+            return None
+        except RegistryError:
+            return None  # asking for registry.json gives the error in its own words
+        log = parse_log(body)
+        root = logged_root(log) if log is not None and log.serial >= seen.serial else None
+        if log is None or root is None or root.tuf is not None:
+            return None  # damaged, a replay of an older log, or signed: read as if it had none
+        if (seen.serial, seen.absent_at) != (log.serial, None):
+            seen.serial, seen.absent_at, seen.dirty = log.serial, None, True
+        self._log = log
+        return root
+
+    def _current_cached(self, name: str, url: str) -> SkillDocument | None:
+        """The cached document of `name` when the change log says it has not changed since it
+        was fetched; None (ask the registry) when not, or when the cached copy does not hold up."""
+        from skillreg.registry.model import SkillDocument
+
+        log, seen = self._log, self._seen
+        if log is None or seen is None or not log.unchanged(name, seen.docs.get(name, -1)):
+            return None
+        cached = self.index_cache.get(url)
+        if cached is None:
+            return None
+        try:  # the cache is not trusted more than the registry: the same checks, or a refetch
+            doc = self._parse(url, cached.body, SkillDocument)
+            if doc.name != name:
+                return None
+            self.serials.check(doc, url)
+        except RegistryError:
+            return None
+        seen.current(name, log.serial)
+        return doc
+
+    def close(self) -> None:
+        """Remember what this run learned of the change log (best effort)."""
+        if self._seen is not None:
+            self._seen.save()
+
+    def document(self, name: str, *, logged: bool = False) -> SkillDocument:
+        """The per-skill document; refuses one older (lower serial) than the cached one.
+
+        `logged`: a cached copy the change log says is current will do (a restore's yank and
+        deprecation check); resolving a version always asks the registry."""
         from skillreg.registry.model import SkillDocument
 
         rel = _fill(self.root().index, prefix=_prefix(name), name=name)
         if self.signed is not None:  # verified against signed metadata: no serial check needed
             url, body = self.signed.document(name)
             return self._named(url, self._parse(url, body, SkillDocument), name)
+        current = self._current_cached(name, self._url(rel)) if logged else None
+        if current is not None:
+            return current
         try:
             url, body, cached, etag = self._fetch_index(rel)
         except NotFoundError as exc:
@@ -263,6 +342,8 @@ class Registry:
             )
         self.serials.check(doc, url)  # keyed by registry and name, not by URL
         self.index_cache.put(url, etag, body, had=cached)
+        if self._log is not None and self._seen is not None:  # the log was read before this
+            self._seen.current(name, self._log.serial)
         return doc
 
     def _named(self, url: str, doc: SkillDocument, name: str) -> SkillDocument:
@@ -364,6 +445,13 @@ class Registry:
                 f"{self.shown(url)}: bundle not in the cache (run once without --offline)", url=url
             )
         self.http.get(url, size=size, label=label, into=out)
+
+
+def _trusted(location: str) -> bool:
+    """Whether a signing root of `location` is trusted (without loading the signing stack)."""
+    from skillreg.registry.signing.trust import is_trusted
+
+    return is_trusted(location)
 
 
 def _open_signed(registry: Registry, root: RegistryRoot) -> SignedIndex | None:

@@ -404,13 +404,16 @@ def expected_files(reg: RegistryStore, docs: Iterable[SkillDocument]) -> dict[st
 def rebuild_derived(reg: RegistryStore) -> list[str]:
     """`reindex`: recompute every derived file from the documents; the keys rewritten (with
     one ``site/`` entry for a folder's web catalog)."""
+    from skillreg.registry.changes import record_changes
+
     upgraded = reg.upgrade_root()
     root = reg.require()
     docs = list(all_documents(reg))
     files = expected_files(reg, docs)
-    written = upgraded + [
-        k for k, data in sorted(files.items()) if reg.write_file(k, data, Kind.DERIVED)
-    ]
+    rewritten = [k for k, data in sorted(files.items()) if reg.write_file(k, data, Kind.DERIVED)]
+    # Derived files out of date: documents changed that the log may not list (hand edits).
+    logged = record_changes(reg, (), rebuild=True, everything=bool(rewritten))
+    written = upgraded + sorted(rewritten + logged)
     if root.sharded or not isinstance(reg, FolderRegistry):
         return written
     catalog = Catalog(skills=sorted((catalog_entry(d) for d in docs), key=lambda e: e.name))

@@ -104,6 +104,7 @@ def apply_edit(
     endpoint_url: str | None = None,
 ) -> EditResult:
     """Apply `edit` to `name`'s document in the registry `target` (a conditional write)."""
+    from skillreg.registry.changes import record_changes
     from skillreg.registry.derived import update_derived
     from skillreg.registry.signed import check_signing_keys, resign
     from skillreg.registry.store import check_name, open_registry_store
@@ -128,6 +129,8 @@ def apply_edit(
 
     after = reg.update_doc(name, step)
     resign(reg, [name])  # also completes a signing that a killed writer left undone
+    changed = after is not None and bool(before) and after is not before[0]
+    record_changes(reg, [name] if changed else [])  # installers check the log, not every document
     started = time.time()
     update_derived(reg, [name])
     reg.storage.clear_pending(started, [name])

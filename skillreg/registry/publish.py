@@ -19,6 +19,7 @@ from skillreg.bundle.pack import Bundle, build_bundle, check_identity, collect_f
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.core.errors import BundleError, PublishError
 from skillreg.registry import gate
+from skillreg.registry.changes import record_changes
 from skillreg.registry.gate import LintRefusal
 from skillreg.registry.model import (
     CATALOG_FILE,
@@ -232,6 +233,8 @@ def execute(reg: RegistryStore, plan: list[Planned]) -> list[str]:
         written += _write_one(reg, item)
     names = sorted({p.bundle.name for p in plan})
     written += resign(reg, names)
+    # Installers learn from the log which documents changed (committed above, so listed after).
+    written += record_changes(reg, [n for n in names if index_path(n) in written])
     started = time.time()
     # Unchanged skills are refreshed too: a rerun repairs a catalog a killed publisher left.
     written += update_derived(reg, names)

@@ -67,6 +67,9 @@ def init_signing(reg: FolderRegistry, options: InitOptions) -> InitResult:
             reg.write_file(rel, data, force=True)
         signed_doc = doc.model_copy(update={"tuf": layout.TUF_DIR})
         reg.write_file(ROOT_FILE, dump_json(signed_doc.model_dump(mode="json", exclude_none=True)))
+    from skillreg.registry.changes import record_changes
+
+    record_changes(reg, ())  # its copy of registry.json now says "tuf" too
     return InitResult(tuple(s.public_key.keyid for s in root_keys), documents, bins, created)
 
 
