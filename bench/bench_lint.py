@@ -1,146 +1,191 @@
-"""Benchmark `skill lint` against the reference validator, and its start-up, size and memory.
+"""Benchmark `skill lint` against the reference validator, measured in the same run.
 
 Prints figures beside their targets; never fails on them (benchmarks are not tests). Run from the
-project root with the shared virtualenv:
+project root with the project's virtualenv:
 
-    .venv/bin/python bench/bench_lint.py [--corpus ../shared/corpus] [--copies 10000]
+    .venv/bin/python bench/bench_lint.py [--previous ../base17] [--runs 5] [--copies 10000]
 
-Every `skill` figure is a whole CLI process (start-up, discovery, parsing, rules, rendering),
-timed from the outside with output discarded, best of N to skip cold-cache and scheduler noise.
+Every ratio is against a baseline timed in the same run, interleaved with the measured code:
+
+* corpus: `skill lint` over the shared corpus against `skills_ref.validate()` looped over the same
+  skills in one process. Two figures: the CPU time of `run_lint` in one process with `--jobs 1`
+  (the checking work alone), and the CPU time of the whole `skill lint` process (start-up,
+  discovery, parsing, rules, rendering; the default `--jobs`). Target: 5x.
+* one skill: `skill lint DIR` against `agentskills validate DIR` (the reference CLI), whole
+  processes, wall and CPU, min of `--one-runs`. Target: faster.
+* import time: `python -X importtime` total of `skill lint DIR`.
+
+With `--previous TREE` (a checkout with its own `.venv`), each figure is also taken for that
+version in the same rounds, so "previous" and "this tree" share the machine's load.
+
+Every process runs with bytecode caching on, as an installed package has it, in a private cache
+folder (`PYTHONPYCACHEPREFIX`), so no source tree is written to; a `PYTHONDONTWRITEBYTECODE` in
+the environment would otherwise make each run compile this project from source while the
+reference, installed by pip, loads its bytecode.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
-BIN = Path(sys.executable).parent
-SKILL = str(BIN / "skill")
-AGENTSKILLS = str(BIN / "agentskills")
-PROFILE = "agentskills"
+import harness as h
 
-# Figures from the brief, printed beside the measurements.
-TARGET_RATE = 1500.0  # skills/s, whole CLI run over the corpus
-TARGET_VERSION_MS = 150.0
-TARGET_ONE_SKILL_MS = 350.0
+AGENTSKILLS = str(h.BIN / "agentskills")
+PROFILE = "agentskills"
+TARGET_RATIO = 5.0
 TARGET_10K_S = 8.0
 TARGET_10K_MB = 300.0
-EARLIER_REFERENCE_RATE = 280  # skills/s, the reference validator, measured earlier in the project
 
-
-def best_of(n: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def best_run(n: int, argv: Sequence[str]) -> tuple[float, float]:
-    """Best wall time of `n` runs, and the CPU time (user + system, all processes) of that run.
-
-    CPU time is the figure to trust on a busy machine: other load stretches wall time but
-    hardly changes the work done.
-    """
-    best = (float("inf"), 0.0)
-    for _ in range(n):
-        cpu, start = children_cpu(), time.perf_counter()
-        run(argv)
-        best = min(best, (time.perf_counter() - start, children_cpu() - cpu))
-    return best
-
-
-def run(argv: Sequence[str]) -> None:
-    """Run a command, output discarded; exit 1 (findings) is a normal lint result."""
-    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    if proc.returncode not in (0, 1):
-        stderr = proc.stderr.decode(errors="replace")[-2000:]
-        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{stderr}")
-
-
-def skill_dirs(corpus: Path) -> list[Path]:
-    return sorted(p.parent for p in corpus.rglob("SKILL.md"))
-
-
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
-
-
-def line(label: str, figure: str, target: str = "", ok: bool | None = None) -> None:
-    mark = "" if ok is None else verdict(ok)
-    print(f"  {label:<44} {figure:>22}   {target:<14} {mark}")
-
-
-def bench_corpus(corpus: Path, dirs: list[Path]) -> float:
-    wall, cpu = best_run(5, [SKILL, "lint", str(corpus), "--profile", PROFILE])
-    rate = len(dirs) / wall
-    line(f"skill lint corpus ({len(dirs)} skills), best of 5", f"{wall:.3f} s", "")
-    line("  CPU time of that run (user + sys)", f"{cpu:.3f} s")
-    line("  throughput", f"{rate:,.0f} skills/s", f">= {TARGET_RATE:,.0f}", rate >= TARGET_RATE)
-    return rate
-
-
-def bench_reference(dirs: list[Path], per_process_sample: int) -> tuple[float, float]:
-    """Skills/s of the reference validator: in one process, and one process per skill."""
-    from skills_ref import validate  # the reference API
-
-    def validate_all() -> None:
+# One measurement in a fresh interpreter: the minimum CPU time of N in-process runs.
+_IN_PROCESS = """
+import sys, time
+from pathlib import Path
+what, runs, corpus, profile = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+if what == "reference":
+    from skills_ref import validate
+    dirs = sorted(p.parent for p in corpus.rglob("SKILL.md"))
+    def once():
         for d in dirs:
             validate(d)
-
-    wall = best_of(3, validate_all)
-    in_process = len(dirs) / wall
-    line("reference validate(), in-process, best of 3", f"{wall:.3f} s")
-    line("  throughput", f"{in_process:,.0f} skills/s")
-
-    sample = dirs[:per_process_sample]
-
-    def validate_each() -> None:
-        for d in sample:
-            run([AGENTSKILLS, "validate", str(d)])
-
-    wall = best_of(1, validate_each)
-    per_process = len(sample) / wall
-    line(f"agentskills validate, 1 process/skill (n={len(sample)})", f"{per_process:,.1f} skills/s")
-    line(f"  (noted earlier: ~{EARLIER_REFERENCE_RATE} skills/s)", "")
-    return in_process, per_process
+else:
+    from skillreg.lint.model import LintOptions
+    from skillreg.lint.runner import run_lint
+    options = LintOptions(profile=None if profile == "default" else profile, jobs=1,
+                          use_config=False)
+    def once():
+        run_lint([corpus], options)
+    once()
+best = float("inf")
+for _ in range(runs):
+    start = time.process_time()
+    once()
+    best = min(best, time.process_time() - start)
+print(best)
+"""
 
 
-def bench_startup(dirs: list[Path]) -> None:
-    wall, _ = best_run(10, [SKILL, "--version"])
-    ms = wall * 1000
-    line(
-        "skill --version, best of 10",
-        f"{ms:.0f} ms",
-        f"<= {TARGET_VERSION_MS:.0f} ms",
-        ms <= TARGET_VERSION_MS,
+def bench_env(cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+def in_process(
+    python: str, what: str, runs: int, corpus: Path, profile: str, env: dict[str, str]
+) -> float:
+    import subprocess
+
+    out = subprocess.run(
+        [python, "-c", _IN_PROCESS, what, str(runs), str(corpus), profile],
+        capture_output=True, text=True, env=env, check=True, cwd=corpus,
+    )  # fmt: skip
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def pythons(previous: Path | None) -> dict[str, str]:
+    found = {"new": sys.executable}
+    if previous is not None:
+        found = {"previous": h.previous_python(previous), **found}
+    return found
+
+
+def skills(previous: Path | None) -> dict[str, str]:
+    found = {"new": h.SKILL}
+    if previous is not None:
+        found = {"previous": h.previous_skill(previous), **found}
+    return found
+
+
+def fig(figures: h.Figures | None, unit: str = "s") -> str:
+    if figures is None:
+        return "-"
+    return figures.ms() if unit == "ms" else figures.fmt()
+
+
+def bench_corpus(corpus: Path, previous: Path | None, rounds: int, env: dict[str, str]) -> None:
+    """In-process CPU of lint (--jobs 1) and of the reference loop, interleaved."""
+    for profile in (PROFILE, "default"):
+        measured = {key: h.Figures() for key in ("reference", *pythons(previous))}
+        for _ in range(rounds):
+            measured["reference"].samples.append(
+                in_process(sys.executable, "reference", 2, corpus, profile, env)
+            )
+            for key, python in pythons(previous).items():
+                measured[key].samples.append(in_process(python, "lint", 3, corpus, profile, env))
+        ref = measured["reference"]
+        print(f"\ncorpus, profile {profile}: CPU of one process, --jobs 1 (min / median of rounds)")
+        h.table_head()
+        h.row("skills_ref.validate() loop", fig(ref), fig(ref))
+        prev = measured.get("previous")
+        new = measured["new"]
+        h.row("run_lint", fig(prev), fig(new))
+        today = h.ratio(prev.min, ref.min) if prev else "-"
+        ratio = ref.min / new.min
+        h.row("  faster than the reference (min / min)", today, f"{ratio:.2f}x",
+              f">= {TARGET_RATIO:.0f}x", ratio >= TARGET_RATIO)  # fmt: skip
+
+        commands = {f"{key} skill lint": [skill, "lint", str(corpus)] for key, skill in
+                    skills(previous).items()}  # fmt: skip
+        if profile != "default":
+            commands = {key: [*argv, "--profile", profile] for key, argv in commands.items()}
+        cli = h.interleaved(commands, rounds, env=env, cwd=corpus)
+        print(f"corpus, profile {profile}: whole `skill lint` process (default --jobs)")
+        h.table_head()
+        prev_cli = cli.get("previous skill lint")
+        new_wall, new_cpu = cli["new skill lint"]
+        h.row("wall", fig(prev_cli[0]) if prev_cli else "-", fig(new_wall))
+        h.row("CPU (all processes)", fig(prev_cli[1]) if prev_cli else "-", fig(new_cpu))
+        today = h.ratio(prev_cli[1].min, ref.min) if prev_cli else "-"
+        ratio = ref.min / new_cpu.min
+        h.row("  CPU faster than the reference loop", today, f"{ratio:.2f}x",
+              f">= {TARGET_RATIO:.0f}x", ratio >= TARGET_RATIO)  # fmt: skip
+
+
+def bench_one(skill_dir: Path, previous: Path | None, runs: int, env: dict[str, str]) -> None:
+    commands = {"reference": [AGENTSKILLS, "validate", str(skill_dir)]}
+    commands |= {key: [skill, "lint", str(skill_dir)] for key, skill in skills(previous).items()}
+    h.interleaved(commands, 2, env=env)  # warm the bytecode cache and the page cache
+    measured = h.interleaved(commands, runs, env=env)
+    ref_wall, ref_cpu = measured["reference"]
+    print(f"\none skill ({skill_dir.name}): whole processes, interleaved")
+    h.table_head()
+    h.row("agentskills validate: wall", ref_wall.ms(), ref_wall.ms())
+    h.row("agentskills validate: CPU", ref_cpu.ms(), ref_cpu.ms())
+    prev = measured.get("previous")
+    new_wall, new_cpu = measured["new"]
+    h.row("skill lint: wall", prev[0].ms() if prev else "-", new_wall.ms())
+    h.row("skill lint: CPU", prev[1].ms() if prev else "-", new_cpu.ms())
+    for label, index in (("wall", 0), ("CPU", 1)):
+        base = measured["reference"][index].min
+        today = h.ratio(prev[index].min, base) if prev else "-"
+        ours = measured["new"][index].min
+        h.row(f"  {label} vs agentskills validate (min / min)", today, h.ratio(ours, base),
+              "> 1.00x", ours < base)  # fmt: skip
+
+    code = h.cli_code(["lint", str(skill_dir)])
+    totals = {}
+    for key, python in pythons(previous).items():
+        totals[key] = min(
+            h.importtime_ms(python, code, env=env, cwd=skill_dir)[0] for _ in range(5)
+        )
+    ref_code = h.cli_code(["validate", str(skill_dir)]).replace(
+        "from skillreg.cli import main", "from skills_ref.cli import main"
     )
-    one = str(dirs[0])
-    wall, _ = best_run(5, [SKILL, "lint", one, "--profile", PROFILE])
-    ms = wall * 1000
-    line(
-        "skill lint one skill, best of 5",
-        f"{ms:.0f} ms",
-        f"<= {TARGET_ONE_SKILL_MS:.0f} ms",
-        ms <= TARGET_ONE_SKILL_MS,
+    ref_total = min(
+        h.importtime_ms(sys.executable, ref_code, env=env, cwd=skill_dir)[0] for _ in range(5)
     )
+    h.row(
+        "-X importtime total, min of 5: agentskills", f"{ref_total:.0f} ms", f"{ref_total:.0f} ms"
+    )
+    h.row("-X importtime total, min of 5: skill lint",
+          f"{totals['previous']:.0f} ms" if "previous" in totals else "-",
+          f"{totals['new']:.0f} ms")  # fmt: skip
 
 
 def _copy(src: Path, dst: Path) -> None:
@@ -158,125 +203,53 @@ def _copy(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, copy_function=link_or_copy, ignore=nested_skills)
 
 
-def make_tree(dirs: list[Path], count: int, into: Path) -> None:
-    """`count` skill folders: the corpus again and again, each copy under a new folder name."""
-    for i in range(count):
-        src = dirs[i % len(dirs)]
-        # The index keeps names unique: two collections in the corpus share some folder names.
-        _copy(src, into / f"batch-{i // len(dirs):02d}" / f"{src.name}-{i:05d}")
-
-
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux only)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-    tree, frontier = {root_pid}, [root_pid]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return sum(rss.get(pid, 0) for pid in tree)
-
-
-def bench_10k(dirs: list[Path], count: int) -> None:
+def bench_many(dirs: list[Path], count: int, previous: Path | None, env: dict[str, str]) -> None:
+    """`count` skill folders (the corpus again and again under new names): time and memory."""
     judged = count == 10_000  # the targets are for exactly this size
     with tempfile.TemporaryDirectory(prefix="skill-bench-") as tmp:
         tree = Path(tmp) / "skills"
-        start = time.perf_counter()
-        make_tree(dirs, count, tree)
-        print(f"  (built {count:,} skill folders in {time.perf_counter() - start:.1f} s)")
-
-        # A fresh Python parent, so RUSAGE_CHILDREN holds this lint run alone.
-        probe = (
-            "import resource, subprocess, sys, time\n"
-            "t = time.perf_counter()\n"
-            "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-            "w = time.perf_counter() - t\n"
-            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "print(p.returncode, w, u.ru_maxrss, u.ru_utime + u.ru_stime)\n"
-        )
-        argv = [sys.executable, "-c", probe, SKILL, "lint", str(tree), "--profile", PROFILE]
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
-        peak_tree = 0
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak_tree
-            while not done.wait(0.02):
-                peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        out, _ = proc.communicate()
-        done.set()
-        sampler.join()
-        status, wall_text, maxrss_text, cpu_text = out.split()
-        if status not in ("0", "1"):
-            raise SystemExit(f"skill lint on {count} skills exited {status}")
-        wall, peak_mb = float(wall_text), int(maxrss_text) / 1024
-        # The probe's own interpreter is a few MB of the sampled tree; close enough for a bound.
-        tree_mb = peak_tree / 1024
-        line(
-            f"skill lint {count:,} skills, wall",
-            f"{wall:.2f} s",
-            f"<= {TARGET_10K_S:.0f} s",
-            wall <= TARGET_10K_S if judged else None,
-        )
-        line("  throughput", f"{count / wall:,.0f} skills/s")
-        line("  CPU time (user + sys, all processes)", f"{float(cpu_text):.2f} s")
-        line(
-            "  peak RSS, largest process (ru_maxrss)",
-            f"{peak_mb:.0f} MB",
-            f"< {TARGET_10K_MB:.0f} MB",
-            peak_mb < TARGET_10K_MB if judged else None,
-        )
-        line(
-            "  peak RSS, whole process tree (sampled)",
-            f"{tree_mb:.0f} MB",
-            f"< {TARGET_10K_MB:.0f} MB",
-            tree_mb < TARGET_10K_MB if judged else None,
-        )
+        for i in range(count):
+            src = dirs[i % len(dirs)]
+            _copy(src, tree / f"batch-{i // len(dirs):02d}" / f"{src.name}-{i:05d}")
+        print(f"\n{count:,} skills: one run each, whole process tree")
+        h.table_head()
+        runs = {key: h.peak_tree_rss([skill, "lint", str(tree), "--profile", PROFILE], env=env)
+                for key, skill in skills(previous).items()}  # fmt: skip
+        prev, new = runs.get("previous"), runs["new"]
+        h.row("wall", f"{prev.wall:.2f} s" if prev else "-", f"{new.wall:.2f} s",
+              f"<= {TARGET_10K_S:.0f} s", new.wall <= TARGET_10K_S if judged else None)  # fmt: skip
+        h.row("CPU", f"{prev.cpu:.2f} s" if prev else "-", f"{new.cpu:.2f} s")
+        h.row("peak RSS, process tree", f"{prev.tree_mb:.0f} MB" if prev else "-",
+              f"{new.tree_mb:.0f} MB", f"< {TARGET_10K_MB:.0f} MB",
+              new.tree_mb < TARGET_10K_MB if judged else None)  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--copies", type=int, default=10_000, help="skills in the large tree")
-    parser.add_argument("--per-process-sample", type=int, default=40)
+    parser.add_argument("--corpus", type=Path, default=h.SHARED / "corpus")
+    parser.add_argument("--previous", help="a checkout of an earlier version, with its .venv")
+    parser.add_argument("--runs", type=int, default=5, help="interleaved rounds on the corpus")
+    parser.add_argument("--one-runs", type=int, default=12, help="rounds of the one-skill run")
+    parser.add_argument("--one", type=Path, help="the one skill (default: the corpus's first)")
+    parser.add_argument(
+        "--copies", type=int, default=10_000, help="skills in the large tree (0: skip)"
+    )
     args = parser.parse_args()
 
-    dirs = skill_dirs(args.corpus)
+    corpus = args.corpus.resolve()
+    dirs = sorted(p.parent for p in corpus.rglob("SKILL.md"))
     if not dirs:
-        raise SystemExit(f"no SKILL.md under {args.corpus}")
-    print(
-        f"skill lint benchmark: {len(dirs)} skills in {args.corpus}, "
-        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
-    )
-    # Other work on the machine skews every figure; say how busy it was.
-    print(f"  load average at start: {os.getloadavg()[0]:.1f}")
-    print(f"  {'':<44} {'measured':>22}   {'target':<14}")
-    rate = bench_corpus(args.corpus, dirs)
-    in_process, per_process = bench_reference(dirs, args.per_process_sample)
-    line("ratio skill lint / reference in-process", f"{rate / in_process:.2f}x")
-    line("ratio skill lint / reference per process", f"{rate / per_process:.0f}x")
-    line(
-        f"ratio skill lint / the earlier ~{EARLIER_REFERENCE_RATE}",
-        f"{rate / EARLIER_REFERENCE_RATE:.1f}x",
-    )
-    bench_startup(dirs)
-    bench_10k(dirs, args.copies)
+        raise SystemExit(f"no SKILL.md under {corpus}")
+    previous = h.previous_tree(args.previous)
+    h.header(f"skill lint benchmark: {len(dirs)} skills in {corpus}")
+    with tempfile.TemporaryDirectory(prefix="skill-bench-pyc-") as cache:
+        env = bench_env(Path(cache))
+        started = time.perf_counter()
+        bench_one(args.one or dirs[0], previous, args.one_runs, env)
+        bench_corpus(corpus, previous, args.runs, env)
+        if args.copies:
+            bench_many(dirs, args.copies, previous, env)
+    print(f"\n({time.perf_counter() - started:.0f} s; {h.load_text()} at the end)")
 
 
 if __name__ == "__main__":
