@@ -16,6 +16,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
+from skillreg.core.lazy_pattern import lazy
 from skillreg.skill.markdown import Body, parse_body
 
 
@@ -26,7 +27,7 @@ class Kind(Enum):
     TEXT = "text"  # any other text file
 
 
-CAUTION = re.compile(
+CAUTION = lazy(
     r"\b(?:never|don'?t|do not|avoid|dangerous|insecure|unsafe|risky|instead of|anti-?patterns?"
     r"|bad practice|not recommended|beware|warning|malicious|attackers?|pitfalls?|mistakes?)\b"
     r"|\u274c|\u26a0",

@@ -12,16 +12,15 @@ from skillreg.audit.findings import at
 from skillreg.audit.injection import injection_score
 from skillreg.audit.payloads import COMMAND
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.lazy_pattern import lazy
 
 # Zero-width characters, word joiner and invisible operators, BOM (not at the start), Mongolian
 # vowel separator, Hangul fillers, and the whole tag block (U+E0000-E007F: ASCII smuggling).
-_INVISIBLE = re.compile(
-    "[\u200b\u200c\u200d\u2060-\u2064\ufeff\u180e\u3164\uffa0\U000e0000-\U000e007f]"
-)
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = lazy("[\u200b\u200c\u200d\u2060-\u2064\ufeff\u180e\u3164\uffa0\U000e0000-\U000e007f]")
+_BIDI = lazy("[\u202a-\u202e\u2066-\u2069]")
 # The UTF-8 forms of every character the two patterns match: searching the encoded text skips
 # at C speed over everything but a few rare lead bytes, so most non-ASCII files cost a scan.
-_SUSPECT_BYTES = re.compile(
+_SUSPECT_BYTES = lazy(
     rb"\xe2\x80[\x8b-\x8d\xaa-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xa9]|\xef\xbb\xbf|\xe1\xa0\x8e"
     rb"|\xe3\x85\xa4|\xef\xbe\xa0|\xf3\xa0[\x80\x81]"
 )
@@ -74,14 +73,14 @@ def unicode_findings(doc: Document) -> Iterator[Diagnostic]:
             yield at(doc, r.BIDI, match.start(), match.end(), f"{what} reorders the text shown")
 
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = lazy(
     r"(?:skill-lint|markdownlint|prettier|eslint|cspell|vale|textlint|toc|end ?toc|lint)\b"
     r"|(?:TODO|FIXME|NOTE|XXX)\b",
     re.IGNORECASE,
 )
 # Spoken to the agent: second person, or a vocative ("Assistant:", "Claude,"). Comments that speak
 # *about* the agent in the third person are a template's guidance to the skill's author.
-_ADDRESSED = re.compile(
+_ADDRESSED = lazy(
     r"\byou\b[^.\n]{0,60}?\b(?:must|should|will|shall|always|never|are to|need to|have to)\b"
     r"|^\s{0,8}(?:assistant|agent|claude|ai|model)\s{0,2}[:,]",
     re.IGNORECASE | re.MULTILINE,
@@ -115,8 +114,8 @@ def _why_hidden(text: str) -> tuple[str, Severity]:
     return "", Severity.INFO
 
 
-_TAG = re.compile(r"<[A-Za-z][^<>\n]{0,2000}>")
-_HIDING = re.compile(
+_TAG = lazy(r"<[A-Za-z][^<>\n]{0,2000}>")
+_HIDING = lazy(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|em|rem|%)?\s*[;\"']"
     r"|opacity\s*:\s*0(?:\.0*)?\s*[;\"']|\shidden(?:[\s>/=]|$)|\saria-hidden\s*=\s*[\"']?true",
     re.IGNORECASE,

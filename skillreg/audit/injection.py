@@ -16,8 +16,9 @@ from skillreg.audit import rules as r
 from skillreg.audit.document import Document, anchors
 from skillreg.audit.findings import at
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.lazy_pattern import lazy
 
-_STRONG = re.compile(
+_STRONG = lazy(
     r"\b(?:ignore|disregard|forget|override|bypass)[ \t]{1,4}(?:all[ \t]{1,4}|any[ \t]{1,4})?"
     r"(?:of[ \t]{1,4})?(?:the[ \t]{1,4}|your[ \t]{1,4}|my[ \t]{1,4})?"
     r"(?:previous|prior|above|earlier|preceding|original|system|safety)[ \t]{1,4}"
@@ -32,7 +33,7 @@ _STRONG = re.compile(
     r"jailbroken|unrestricted|unfiltered)\b",
     re.I,
 )
-_MEDIUM = re.compile(
+_MEDIUM = lazy(
     r"<\|(?:system|im_start\|>[ \t]{0,2}system)\|?>|\[(?:SYSTEM|INST)\]"
     r"|^\s{0,3}(?:SYSTEM|System)[ \t]*:"
     r"|\byour[ \t]{1,4}(?:real|true|new|actual)[ \t]{1,4}(?:instructions|task|purpose)\b"
@@ -40,12 +41,12 @@ _MEDIUM = re.compile(
     r"system|your[ \t]{1,4}(?:developer|creator|administrator))\b",
     re.I | re.M,
 )
-_WEAK = re.compile(
+_WEAK = lazy(
     r"\b(?:secretly|silently|covertly|quietly)[ \t]{1,4}(?:run|execute|send|upload|delete|copy|"
     r"install|modify|add)\b",
     re.I,
 )
-_DISCUSSED = re.compile(r"\b(?:injection|jailbreak|adversarial|red[ -]?team|attack)", re.I)
+_DISCUSSED = lazy(r"\b(?:injection|jailbreak|adversarial|red[ -]?team|attack)", re.I)
 
 
 def injection_score(text: str) -> int:

@@ -15,22 +15,23 @@ from skillreg.audit import rules as r
 from skillreg.audit.document import Document, Kind, anchors
 from skillreg.audit.findings import at
 from skillreg.core.diagnostics import Diagnostic, Severity
+from skillreg.core.lazy_pattern import lazy
 
-_FETCH = re.compile(
+_FETCH = lazy(
     r"\b(?:curl|wget|fetch|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|http(?:ie)?)\b", re.I
 )
-_INTO_SHELL = re.compile(
+_INTO_SHELL = lazy(
     r"\|[ \t]{0,8}(?:sudo[ \t]{1,8}(?:-[A-Za-z]{1,3}[ \t]{1,8}){0,3})?(?:env[ \t]{1,8})?"
     r"(?:(?:ba|z|k|c|tc|da|fi|a)?sh|python[23]?|perl|ruby|node|php|iex|Invoke-Expression)\b",
     re.I,
 )
 #: Any command worth flagging when an HTML comment holds it.
-COMMAND = re.compile(
+COMMAND = lazy(
     r"\b(?:curl|wget|bash[ \t]+-c|sh[ \t]+-c|python[23]?[ \t]+-c|rm[ \t]+-rf|eval|exec|chmod"
     r"[ \t]+\+x|base64[ \t]+(?:-d|--decode)|nc[ \t]+-|powershell|iex)\b",
     re.I,
 )
-_EVAL_FETCH = re.compile(
+_EVAL_FETCH = lazy(
     r"(?:\beval\b|\b(?:ba|z)?sh[ \t]+-c|\bsource\b|\bpython[23]?[ \t]+-c)[^\n]{0,40}?"
     r"(?:\$\(|`|<\()[ \t]{0,4}(?:curl|wget)\b"
     r"|\b(?:ba|z)?sh[ \t]{1,8}<\([ \t]{0,4}(?:curl|wget)\b"
@@ -42,7 +43,7 @@ _EVAL_FETCH = re.compile(
     r"|\beval[ \t]{0,4}\([ \t]{0,4}await[ \t]{1,4}fetch\b",
     re.I,
 )
-_DECODE_EXEC = re.compile(
+_DECODE_EXEC = lazy(
     r"\bbase64[ \t]{1,8}(?:-d|--decode|-D)\b[^\n|]{0,200}\|[ \t]{0,8}(?:sudo[ \t]{1,8})?"
     r"(?:(?:ba|z|k|da)?sh|python[23]?|perl)\b"
     r"|\bxxd[ \t]{1,8}-r\b[^\n|]{0,200}\|[ \t]{0,8}(?:(?:ba|z)?sh|python[23]?)\b"
@@ -54,9 +55,9 @@ _DECODE_EXEC = re.compile(
     re.I,
 )
 _BLOB = 200  # characters: the shortest blob
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{200,}={0,2}")
-_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){100,}(?![0-9A-Fa-f])")
-_DATA_URL = re.compile(r"data:(?:image|font|audio|video)/[\w.+-]{1,40};base64,$", re.I)
+_BASE64 = lazy(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{200,}={0,2}")
+_HEX = lazy(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){100,}(?![0-9A-Fa-f])")
+_DATA_URL = lazy(r"data:(?:image|font|audio|video)/[\w.+-]{1,40};base64,$", re.I)
 
 
 # Rare substrings that every match contains: lines without one are never scanned, which keeps

@@ -14,8 +14,9 @@ from skillreg.audit import rules as r
 from skillreg.audit.document import Document, anchors
 from skillreg.audit.findings import at
 from skillreg.core.diagnostics import Diagnostic
+from skillreg.core.lazy_pattern import lazy
 
-_CREDENTIALS = re.compile(
+_CREDENTIALS = lazy(
     r"(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|/home/[\w.-]{1,32}|/root)/\.(?:ssh|aws|gnupg|kube|docker"
     r"|netrc|git-credentials|npmrc|pypirc|config/gcloud|azure|password-store)\b"
     r"|\bid_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)"
@@ -24,18 +25,18 @@ _CREDENTIALS = re.compile(
     r"|(?:Google/Chrome|google-chrome|\.mozilla/firefox|BraveSoftware|Microsoft/Edge)/"
     r"|\.(?:bash|zsh)_history\b",
 )
-_READS = re.compile(
+_READS = lazy(
     r"\b(?:cat|less|more|head|tail|read|reads|open|opens|copy|copies|cp|scp|rsync|tar|zip|upload"
     r"|send|print|dump|collect|exfiltrate|grep|base64|load|readFile|read_text|open\(|os\.walk"
     r"|glob|find)\b",
     re.I,
 )
-_PROTECTS = re.compile(
+_PROTECTS = lazy(
     r"\b(?:protect|permissions?|chmod|chown|gitignore|\.gitignore|never[ ]commit|exclude|secure"
     r"|restrict|private|do[ ]not[ ]share|don'?t[ ]share|ssh-keygen|ssh-add|ssh-copy-id|backup)\b",
     re.I,
 )
-_SAFETY = re.compile(
+_SAFETY = lazy(
     r"--dangerously-(?:skip-permissions|bypass-approvals-and-sandbox)\b|--yolo\b"
     r"|\bbypassPermissions\b|--trust-all-tools\b|--allow-all-tools\b"
     r"|\bapproval[_-]policy[\"']?[ \t]{0,4}[=:][ \t]{0,4}[\"']?never\b"
@@ -46,25 +47,25 @@ _SAFETY = re.compile(
     r"(?:permission|confirmation|approval)\b",
     re.I,
 )
-_SENDS = re.compile(
+_SENDS = lazy(
     r"\b(?:curl|wget[ \t][^\n]{0,80}--post|nc|ncat|netcat|socat|scp|requests\.post|httpx\.post"
     r"|urllib\.request\.urlopen|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|smtplib)\b|\bfetch\(",
     re.I,
 )
-_LOCAL_DATA = re.compile(
+_LOCAL_DATA = lazy(
     r"\b(?:env|printenv|set)[ \t]*\||\$\((?:env|printenv)\)|`(?:env|printenv)`"
     r"|os\.environ\b(?!\.get|\[)"
     r"|process\.env\b(?!\.)|Get-ChildItem[ \t]+env:|\.env\b(?!\.example|\.sample|\.template)",
     re.I,
 )
-_PUBLIC_KEY = re.compile(r"\.pub\b|ssh-copy-id")
+_PUBLIC_KEY = lazy(r"\.pub\b|ssh-copy-id")
 # What makes a request carry local data out, rather than fetch something in.
-_UPLOADS = re.compile(
+_UPLOADS = lazy(
     r"[ \t]-(?:d|F|T)\b|--data|--form|--upload-file|-X[ \t]{0,4}(?:POST|PUT)\b|--request[ \t]{1,4}"
     r"(?:POST|PUT)\b|[ \t]@[~/$.\w]|\.post\(|smtplib|\|[ \t]{0,8}(?:curl|nc|ncat|netcat|socat)\b"
     r"|(?:nc|ncat|netcat)\b[^\n<]{0,80}<|\bscp\b",
 )
-_DROP = re.compile(
+_DROP = lazy(
     r"\b(?:webhook\.site|requestbin|pipedream\.net|ngrok(?:-free)?\.(?:io|app)|burpcollaborator"
     r"|interact\.sh|oast\.(?:fun|live|pro|site)|pastebin\.com|transfer\.sh|discord(?:app)?\.com/api"
     r"/webhooks)\b",

@@ -15,6 +15,7 @@ from skillreg.audit import rules as r
 from skillreg.audit.document import Document, anchors
 from skillreg.audit.findings import at
 from skillreg.core.diagnostics import Diagnostic
+from skillreg.core.lazy_pattern import lazy
 
 # (what, anchors that any match contains, in lower case, pattern)
 _KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -44,10 +45,10 @@ _KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("a private key", ("private key",),
      r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"),
 )  # fmt: skip
-_PATTERNS = tuple(re.compile(pattern) for _, _, pattern in _KINDS)
+_PATTERNS = tuple(lazy(pattern) for _, _, pattern in _KINDS)
 anchors(*(word for _, words, _ in _KINDS for word in words))
-_PLACEHOLDER = re.compile(r"EXAMPLE|X{6}|x{6}|0{8}|1234567|abcdef|your|<|\.\.\.|\*{4}", re.I)
-_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
+_PLACEHOLDER = lazy(r"EXAMPLE|X{6}|x{6}|0{8}|1234567|abcdef|your|<|\.\.\.|\*{4}", re.I)
+_KEY_BODY = lazy(r"[A-Za-z0-9+/=]{40,}")
 
 
 def secret_findings(doc: Document) -> Iterator[Diagnostic]:
