@@ -235,15 +235,15 @@ def huge_part(work: Path, keys: Path, count: int, skills: dict[str, str]) -> Non
         for label, exe in skills.items():
             home, got = work / f"home-signed-{label}", stages[label]
             got["cold (first use, TOFU)"] = requests(work, server, label, home, "cold", exe)
-            got["warm root, no other metadata cached"] = requests(
+            got["warm root, no metadata cached"] = requests(
                 work, server, label, home, "cold-metadata", exe
             )
-            got["warm root and metadata, registry unchanged"] = requests(
+            got["warm root+metadata, registry unchanged"] = requests(
                 work, server, label, home, "cold", exe
             )
         publish_other(root, keys)  # another skill's bin changes: snapshot and timestamp too
         for label, exe in skills.items():
-            stages[label]["warm, another bin changed since"] = requests(
+            stages[label]["warm, another bin changed"] = requests(
                 work, server, label, work / f"home-signed-{label}", "cold", exe
             )
     today = "today" if "today" in skills else "new"
