@@ -31,7 +31,16 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bench_install import env_for, run, skill_cmd  # noqa: E402
 from bench_publish import build_registry, synthetic_name, timed_publish  # noqa: E402
-from harness import SKILL, header, previous_skill, previous_tree, row, table_head  # noqa: E402
+from harness import (  # noqa: E402
+    SKILL,
+    Figures,
+    header,
+    previous_skill,
+    previous_tree,
+    row,
+    run_once,
+    table_head,
+)
 
 from skillreg.registry.signing.create import InitOptions, init_signing  # noqa: E402
 from skillreg.registry.store import FolderRegistry  # noqa: E402
@@ -71,7 +80,10 @@ def cpu_of(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, floa
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def cold_installs(work: Path, keys: Path) -> tuple[float, float, float, float]:
+def cold_installs(
+    work: Path, keys: Path, skills: dict[str, str], runs: int = 7
+) -> dict[str, tuple[Figures, Figures]]:
+    """(wall, CPU) per "version kind" (e.g. "new signed"), every version and kind interleaved."""
     plain = work / "seed-plain"
     related = sorted(str(p) for p in (REPO / "tests" / "fixtures" / "related").iterdir())
     publish = skill_cmd("publish", str(SEED), *related, "--to", str(plain))
@@ -79,20 +91,20 @@ def cold_installs(work: Path, keys: Path) -> tuple[float, float, float, float]:
     signed = work / "seed-signed"
     shutil.copytree(plain, signed)
     init_signing(FolderRegistry(signed), InitOptions(keys))
-    walls: dict[str, list[float]] = {"plain": [], "signed": []}
-    cpus: dict[str, list[float]] = {"plain": [], "signed": []}
+    out: dict[str, tuple[Figures, Figures]] = {}
     with serve(plain) as plain_server, serve(signed) as signed_server:
-        for i in range(7):  # alternate, so both see the same load
-            for label, server in (("plain", plain_server), ("signed", signed_server)):
-                home, project = work / f"{label}-home-{i}", work / f"{label}-project-{i}"
-                project.mkdir()
-                args = skill_cmd("install", "backend-developer", "--registry", server.url)
-                env = {**env_for(home), "XDG_DATA_HOME": str(home / ".local/share")}
-                wall, cpu = cpu_of(args, project, env)
-                walls[label].append(wall)
-                cpus[label].append(cpu)
-    med = statistics.median
-    return med(walls["plain"]), med(walls["signed"]), med(cpus["plain"]), med(cpus["signed"])
+        for i in range(runs):  # alternate, so every kind sees the same load
+            for version, exe in skills.items():
+                for kind, server in (("unsigned", plain_server), ("signed", signed_server)):
+                    label = f"{version} {kind}"
+                    home, project = work / f"{label}-home-{i}", work / f"{label}-project-{i}"
+                    project.mkdir()
+                    argv = [exe, "install", "backend-developer", "--registry", server.url]
+                    wall, cpu = run_once(argv, env=env_for(home), cwd=project, ok=(0,))
+                    walls, cpus = out.setdefault(label, (Figures(), Figures()))
+                    walls.samples.append(wall)
+                    cpus.samples.append(cpu)
+    return out
 
 
 def huge(work: Path, keys: Path, count: int = 100_000) -> Path:
@@ -199,7 +211,7 @@ def main() -> None:
         work = Path(tmp)
         keys = make_keys(work / "keys")
         if args.only in (None, "cold"):
-            cold_part(work, keys)
+            cold_part(work, keys, skills)
         if args.only in (None, "huge"):
             huge_part(work, keys, args.skills, skills)
         if args.only in (None, "publish"):
@@ -208,17 +220,26 @@ def main() -> None:
                 print(f"  {label:16} {seconds:6.3f} s (median; target <= 1 s signed)")
 
 
-def cold_part(work: Path, keys: Path) -> None:
-    if SEED.is_dir():
-        plain, signed, plain_cpu, signed_cpu = cold_installs(work, keys)
-        print("cold install backend-developer (whole process, fresh HOME, localhost HTTP),")
-        print("median of 7, unsigned and signed runs alternating")
-        print(f"  wall  unsigned {plain:6.3f} s   signed {signed:6.3f} s"
-              f"   ratio {signed / plain:.2f} (target <= 1.3)")  # fmt: skip
-        print(f"  CPU   unsigned {plain_cpu:6.3f} s   signed {signed_cpu:6.3f} s"
-              f"   ratio {signed_cpu / plain_cpu:.2f}")  # fmt: skip
-    else:
+def cold_part(work: Path, keys: Path, skills: dict[str, str]) -> None:
+    if not SEED.is_dir():
         print(f"cold install: skipped ({SEED} not found)")
+        return
+    got = cold_installs(work, keys, skills)
+    print("cold install backend-developer (whole process, fresh HOME, localhost HTTP),")
+    print("7 rounds, every version unsigned and signed in turn; signed / unsigned ratio")
+    table_head("today", "new")
+    versions = list(skills)
+    for measure, index in (("wall", 0), ("CPU", 1)):
+        ratios = {}
+        for version in versions:
+            signed, plain = got[f"{version} signed"][index], got[f"{version} unsigned"][index]
+            ratios[version] = (signed.median / plain.median, signed, plain)
+        old, new = ratios[versions[0]], ratios["new"]
+        ok = new[0] <= 1.3 if measure == "wall" else None
+        row(f"{measure} signed/unsigned (median)", f"{old[0]:.2f}", f"{new[0]:.2f}",
+            "<= 1.3" if measure == "wall" else "", ok)  # fmt: skip
+        row(f"  {measure} unsigned", old[2].fmt(), new[2].fmt())
+        row(f"  {measure} signed", old[1].fmt(), new[1].fmt())
 
 
 def huge_part(work: Path, keys: Path, count: int, skills: dict[str, str]) -> None:
@@ -235,15 +256,15 @@ def huge_part(work: Path, keys: Path, count: int, skills: dict[str, str]) -> Non
         for label, exe in skills.items():
             home, got = work / f"home-signed-{label}", stages[label]
             got["cold (first use, TOFU)"] = requests(work, server, label, home, "cold", exe)
-            got["warm root, no other metadata cached"] = requests(
+            got["warm root, no metadata cached"] = requests(
                 work, server, label, home, "cold-metadata", exe
             )
-            got["warm root and metadata, registry unchanged"] = requests(
+            got["warm root+metadata, registry unchanged"] = requests(
                 work, server, label, home, "cold", exe
             )
         publish_other(root, keys)  # another skill's bin changes: snapshot and timestamp too
         for label, exe in skills.items():
-            stages[label]["warm, another bin changed since"] = requests(
+            stages[label]["warm, another bin changed"] = requests(
                 work, server, label, work / f"home-signed-{label}", "cold", exe
             )
     today = "today" if "today" in skills else "new"

@@ -200,6 +200,8 @@ class HttpClient:
             with self._client.stream("GET", url, headers=self._headers(url, etag)) as response:
                 if response.status_code == 304 and etag:
                     return HttpResult(304, b"", etag)
+                if response.status_code == 404:  # a probe (changes.json): keep the connection
+                    _drain(response)
                 _check_status(url, response)
                 body = self._read_body(url, response, size, label, into, limit)
                 return HttpResult(200, body, response.headers.get("ETag"))
@@ -319,6 +321,21 @@ def _declared_length(response: httpx.Response) -> int | None:
         return None
     raw = response.headers.get("Content-Length")
     return int(raw) if raw and raw.isdigit() else None
+
+
+def _drain(response: httpx.Response, most: int = 65_536) -> None:
+    """Read a small error body to its end, so the connection is reused rather than reset with
+    unread bytes in it; a large or failing one is left (the connection is then closed)."""
+    import httpx
+
+    read = 0
+    try:
+        for chunk in response.iter_raw():
+            read += len(chunk)
+            if read > most:
+                return
+    except httpx.HTTPError:
+        return
 
 
 def _check_status(url: str, response: httpx.Response) -> None:
