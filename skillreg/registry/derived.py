@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from skillreg.core.errors import RegistryError
@@ -377,7 +377,9 @@ def shard_page(reg: RegistryStore) -> bytes:
 # -- entry points ------------------------------------------------------------------------------
 
 
-def update_derived(reg: RegistryStore, names: Iterable[str]) -> list[str]:
+def update_derived(
+    reg: RegistryStore, names: Iterable[str], progress: Callable[[int, int], None] | None = None
+) -> list[str]:
     """Refresh the derived entries of `names` from their documents; the keys rewritten.
 
     A registry in a folder also gets the pages of `names` in its web catalog (`site`), under
@@ -390,7 +392,9 @@ def update_derived(reg: RegistryStore, names: Iterable[str]) -> list[str]:
         return written
     with reg.registry_lock():
         return written + site_summary(
-            update_site(reg, wanted, lambda: read_catalog(reg) or build_catalog(reg), summary)
+            update_site(
+                reg, wanted, lambda: read_catalog(reg) or build_catalog(reg), summary, progress
+            )
         )
 
 
