@@ -77,8 +77,10 @@ def _map_batches(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork: the workers start with the parent's imports and do not re-read the documents' list.
-    context = multiprocessing.get_context("fork")
+    # spawn, not fork: a forked worker would carry the parent's whole heap (a publish of 10,000
+    # skills has parsed all of them), counted again in every worker's resident memory; a fresh
+    # one imports what rendering needs (~0.5 s once, ~50 MB) and gets its batches as arguments.
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [
             pool.submit(
