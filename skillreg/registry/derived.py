@@ -20,6 +20,7 @@ from skillreg.core.names import is_skill_name
 from skillreg.registry import shards
 from skillreg.registry.model import (
     CATALOG_FILE,
+    FORMAT_VERSION,
     HTML_FILE,
     Catalog,
     CatalogEntry,
@@ -88,7 +89,7 @@ def render_catalog(catalog: Catalog) -> bytes:
 
 _string = json.JSONEncoder(ensure_ascii=False).encode
 _mapping = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-_HEAD = f'{{\n  "format_version": {Catalog().format_version},\n  "skills": [\n    '.encode()
+_HEAD = f'{{\n  "format_version": {FORMAT_VERSION},\n  "skills": [\n    '.encode()  # (Catalog's)
 _SEP = b",\n    "  # between two entries: no entry holds a newline (strings are JSON-escaped)
 _TAIL = b"\n  ]\n}\n"
 _NAME = b'"name": "'  # only the last key of an entry has quotes unescaped before its value
