@@ -119,6 +119,9 @@ def test_index_and_publish_summaries_on_a_tty(tmp_path: Path) -> None:
     code, out = on_a_terminal("publish", "skills", "--to", "site", cwd=tmp_path)
     assert code == 0, out
     assert "Packing 6/6 skills" in out  # the counter while it packs
+    assert "Storing 6/6 skills" in out  # ... writes bundles and documents
+    assert "Rendering 6/6 skills" in out  # ... builds the web catalog's pages
     assert [m.groups()[:2] for m in SUMMARY.finditer(out)] == [("Published", "6")]
     code, out = on_a_terminal("publish", "skills", "--to", "site2", "-q", cwd=tmp_path)
     assert code == 0 and not SUMMARY.search(out) and "Packing" not in out
+    assert "Storing" not in out and "Rendering" not in out

@@ -163,3 +163,33 @@ def test_publishers_killed_at_random_moments_never_break_the_registry(tmp_path: 
     report = verify(str(reg))
     assert report.ok, report.findings
     assert report.versions == 5
+
+
+@pytest.mark.parametrize("step", ["after-blob", "before-doc", "after-doc"])
+def test_a_batch_publisher_killed_at_each_step_leaves_a_valid_registry(
+    tmp_path: Path, step: str
+) -> None:
+    """Several skills in one command take the batched writes (bundles, one flush, documents
+    staged then renamed): killed at each step, the registry verifies (old state, or documents
+    ahead of the derived files with their pending marks), and a rerun completes it."""
+    reg = tmp_path / "reg"
+    assert publisher(write_skill(tmp_path / "base", "base-skill"), reg).wait(timeout=60) == 0
+    src = tmp_path / "src"
+    for name in ("late-one", "late-two", "late-three"):
+        write_skill(src, name, related=("base-skill",))
+    signal_file = tmp_path / "paused"
+    proc = publisher(src, reg, SKILL_TEST_PAUSE_AT=step, SKILL_TEST_PAUSE_SIGNAL=str(signal_file))
+    wait_for(signal_file, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    report = verify(str(reg))
+    assert report.ok, report.findings
+    assert report.versions == (4 if step == "after-doc" else 1)
+    rerun = publisher(src, reg)
+    _out, err = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, err
+    report = verify(str(reg))
+    assert report.ok and report.versions == report.blobs == 4
+    assert report.findings == []
+    assert not any((reg / ".locks" / "pending").iterdir())

@@ -39,6 +39,10 @@ class Counter:
             sys.stderr.write(f"\r\x1b[2K{_ing(self.verb)} {done}/{total} {self.noun}s")
             sys.stderr.flush()
 
+    def phase(self, verb: str) -> None:
+        """Count the next stage of the same work ("Packed", then "Stored"): drawn from 0."""
+        self.verb, self._drawn = verb, 0.0
+
     def summary(self, count: int | None = None) -> str:
         n = self.done if count is None else count
         noun = self.noun if n == 1 else f"{self.noun}s"

@@ -95,6 +95,7 @@ def publish(paths: tuple[Path, ...], registry: str, endpoint_url: str | None, dr
             options = PublishOptions(
                 registry=registry, endpoint_url=endpoint_url, dry_run=dry_run, profile=profile,
                 keep_going=keep_going, nested=nested, progress=progress,
+                phase=getattr(progress, "phase", None),
             )  # fmt: skip
             result = run_publish(list(paths) or [Path(".")], options)
     except LintRefusal as exc:

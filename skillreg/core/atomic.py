@@ -74,3 +74,28 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def can_sync_later() -> bool:
+    """Whether `sync_file_system` exists here (POSIX): then a batch may skip the fsync of each
+    file and flush them all at once."""
+    return hasattr(os, "sync")
+
+
+def sync_file_system(folder: Path) -> None:
+    """Flush to disk everything written on the file system holding `folder`: one ``syncfs(2)``
+    (Linux), else ``sync(2)``. A batch of files written with ``durable=False`` is then as
+    durable as if each had been fsynced, for one flush instead of thousands."""
+    try:
+        import ctypes
+
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):
+        pass
+    os.sync()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from skillreg.core.errors import RegistryError
@@ -21,6 +21,7 @@ from skillreg.core.record import validation_error
 from skillreg.registry import shards
 from skillreg.registry.model import (
     CATALOG_FILE,
+    FORMAT_VERSION,
     HTML_FILE,
     Catalog,
     CatalogEntry,
@@ -89,7 +90,7 @@ def render_catalog(catalog: Catalog) -> bytes:
 
 _string = json.JSONEncoder(ensure_ascii=False).encode
 _mapping = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-_HEAD = f'{{\n  "format_version": {Catalog().format_version},\n  "skills": [\n    '.encode()
+_HEAD = f'{{\n  "format_version": {FORMAT_VERSION},\n  "skills": [\n    '.encode()  # (Catalog's)
 _SEP = b",\n    "  # between two entries: no entry holds a newline (strings are JSON-escaped)
 _TAIL = b"\n  ]\n}\n"
 _NAME = b'"name": "'  # only the last key of an entry has quotes unescaped before its value
@@ -372,7 +373,9 @@ def shard_page(reg: RegistryStore) -> bytes:
 # -- entry points ------------------------------------------------------------------------------
 
 
-def update_derived(reg: RegistryStore, names: Iterable[str]) -> list[str]:
+def update_derived(
+    reg: RegistryStore, names: Iterable[str], progress: Callable[[int, int], None] | None = None
+) -> list[str]:
     """Refresh the derived entries of `names` from their documents; the keys rewritten.
 
     A registry in a folder also gets the pages of `names` in its web catalog (`site`), under
@@ -385,7 +388,9 @@ def update_derived(reg: RegistryStore, names: Iterable[str]) -> list[str]:
         return written
     with reg.registry_lock():
         return written + site_summary(
-            update_site(reg, wanted, lambda: read_catalog(reg) or build_catalog(reg), summary)
+            update_site(
+                reg, wanted, lambda: read_catalog(reg) or build_catalog(reg), summary, progress
+            )
         )
 
 
