@@ -5,7 +5,7 @@ re-index of 10,000 after one edit, and the default `--jobs` against 1 and 2 proc
     .venv/bin/python bench/bench_index.py --only reindex --runs 5          # one part
     .venv/bin/python bench/bench_index.py --only jobs --loads 0,1,2
 
-Trees are the corpus copied under new folder names (`bench_lint.make_tree`), so the skills' names
+Trees are the corpus copied under new folder names (`harness.make_tree`), so the skills' names
 repeat, as in a collection with many duplicates. The cold tree is made of hard links; the re-index
 tree of real copies, because linking a corpus file anywhere (another benchmark running) changes
 the ctime of every link to it, which the cache rightly reads as a change. Edits replace a file,
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,19 +37,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_lint import make_tree, skill_dirs
 from harness import (
     SHARED,
     SKILL,
     Figures,
     header,
     load_text,
+    make_tree,
     peak_tree_rss,
     previous_skill,
     previous_tree,
     ratio,
     row,
     run_once,
+    skill_dirs,
     table_head,
 )
 
@@ -58,18 +58,6 @@ CORPUS = SHARED / "corpus"
 COLD_MAX_RATIO = 2.0
 COLD_MAX_MB = 150.0
 REINDEX_MAX_S = 1.0
-
-
-def copy_tree(dirs: Sequence[Path], count: int, into: Path) -> None:
-    """`bench_lint.make_tree` with copies instead of links (see the module docstring)."""
-
-    def nested_skills(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if os.path.isfile(os.path.join(folder, n, "SKILL.md"))}
-
-    for i in range(count):
-        src = dirs[i % len(dirs)]
-        dst = into / f"batch-{i // len(dirs):02d}" / f"{src.name}-{i:05d}"
-        shutil.copytree(src, dst, ignore=nested_skills)
 
 
 def pair(values: Sequence[str]) -> tuple[str, str]:
@@ -229,10 +217,7 @@ def main() -> None:
         def tree(count: int, linked: bool = True) -> Path:
             if (count, linked) not in trees:
                 trees[count, linked] = work / f"t{count // 1000}k{'' if linked else '-copied'}"
-                if linked:
-                    make_tree(dirs, count, trees[count, linked])
-                else:
-                    copy_tree(dirs, count, trees[count, linked])
+                make_tree(dirs, count, trees[count, linked], link=linked)
             return trees[count, linked]
 
         if "cold" in parts:

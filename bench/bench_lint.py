@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -49,7 +48,7 @@ from pathlib import Path
 what, runs, corpus, profile = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 if what == "reference":
     from skills_ref import validate
-    dirs = sorted(p.parent for p in corpus.rglob("SKILL.md"))
+    dirs = h.skill_dirs(corpus)
     def once():
         for d in dirs:
             validate(d)
@@ -188,29 +187,12 @@ def bench_one(skill_dir: Path, previous: Path | None, runs: int, env: dict[str, 
           f"{totals['new']:.0f} ms")  # fmt: skip
 
 
-def _copy(src: Path, dst: Path) -> None:
-    # Hard links when the temp folder shares the corpus's file system: same bytes, no copy time.
-    def link_or_copy(s: str, d: str) -> None:
-        try:
-            os.link(s, d)
-        except OSError:
-            shutil.copy2(s, d)
-
-    def nested_skills(folder: str, names: list[str]) -> set[str]:
-        # A few corpus skills hold other skills in subfolders; those are copied on their own turn.
-        return {n for n in names if os.path.isfile(os.path.join(folder, n, "SKILL.md"))}
-
-    shutil.copytree(src, dst, copy_function=link_or_copy, ignore=nested_skills)
-
-
 def bench_many(dirs: list[Path], count: int, previous: Path | None, env: dict[str, str]) -> None:
     """`count` skill folders (the corpus again and again under new names): time and memory."""
     judged = count == 10_000  # the targets are for exactly this size
     with tempfile.TemporaryDirectory(prefix="skill-bench-") as tmp:
         tree = Path(tmp) / "skills"
-        for i in range(count):
-            src = dirs[i % len(dirs)]
-            _copy(src, tree / f"batch-{i // len(dirs):02d}" / f"{src.name}-{i:05d}")
+        h.make_tree(dirs, count, tree)
         print(f"\n{count:,} skills: one run each, whole process tree")
         h.table_head()
         runs = {key: h.peak_tree_rss([skill, "lint", str(tree), "--profile", PROFILE], env=env)
@@ -237,7 +219,7 @@ def main() -> None:
     args = parser.parse_args()
 
     corpus = args.corpus.resolve()
-    dirs = sorted(p.parent for p in corpus.rglob("SKILL.md"))
+    dirs = h.skill_dirs(corpus)
     if not dirs:
         raise SystemExit(f"no SKILL.md under {corpus}")
     previous = h.previous_tree(args.previous)

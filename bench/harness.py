@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -305,3 +306,33 @@ def peak_tree_rss_mb(
     cwd: Path | None = None,
 ) -> float:
     return peak_tree_rss(argv, env=env, cwd=cwd).tree_mb
+
+
+def skill_dirs(corpus: Path) -> list[Path]:
+    """Every folder under `corpus` that holds a SKILL.md, sorted."""
+    return sorted(p.parent for p in corpus.rglob("SKILL.md"))
+
+
+def make_tree(dirs: Sequence[Path], count: int, into: Path, *, link: bool = True) -> None:
+    """`count` skill folders: the corpus again and again, each copy under a new folder name.
+
+    Hard links (where the file systems allow) cost no copy time and share the page cache with
+    the corpus; `link=False` makes real copies, for figures that must include cold reads.
+    """
+
+    def link_or_copy(s: str, d: str) -> None:
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+
+    def nested_skills(folder: str, names: list[str]) -> set[str]:
+        # A few corpus skills hold other skills in subfolders; those are copied on their own turn.
+        return {n for n in names if os.path.isfile(os.path.join(folder, n, "SKILL.md"))}
+
+    copy = link_or_copy if link else shutil.copy2
+    for i in range(count):
+        src = dirs[i % len(dirs)]
+        # Two collections in the corpus share folder names: the counter keeps every name unique.
+        dst = into / f"batch-{i // len(dirs):02d}" / f"{src.name}-{i:05d}"
+        shutil.copytree(src, dst, copy_function=copy, ignore=nested_skills)
