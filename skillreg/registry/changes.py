@@ -197,11 +197,12 @@ class Seen:
 
 def root_model(log: ChangeLog) -> RegistryRoot | None:
     """The log's copy of ``registry.json``, or None when it is not a valid one."""
-    from pydantic import ValidationError
-
+    from skillreg.core.record import validation_error
     from skillreg.registry.model import RegistryRoot
 
+    # A valid copy never loads pydantic (records check it in plain Python); only an invalid
+    # one does, to say why, and that is the only way a ValidationError can reach here.
     try:
         return RegistryRoot.model_validate(log.root)
-    except ValidationError:
+    except validation_error():
         return None
