@@ -201,6 +201,7 @@ def main() -> None:
     parser.add_argument("--cold-skills", type=int, default=20_000)
     parser.add_argument("--reindex-skills", type=int, default=10_000)
     parser.add_argument("--loads", default="0,1,2", help="busy-loop processes, comma-separated")
+    parser.add_argument("--jobs-skills", type=int, default=10_000, help="0: the corpus only")
     args = parser.parse_args()
     parts = args.only or ["cold", "reindex", "jobs"]
     skills: dict[str, str] = {}
@@ -226,7 +227,8 @@ def main() -> None:
             reindex(skills, tree(args.reindex_skills, linked=False), work, args.runs)
         if "jobs" in parts:
             loads = [int(x) for x in args.loads.split(",")]
-            jobs(SKILL, [CORPUS, tree(args.reindex_skills)], work, args.runs, loads)
+            big = [tree(args.jobs_skills)] if args.jobs_skills else []
+            jobs(SKILL, [CORPUS, *big], work, args.runs, loads)
 
 
 if __name__ == "__main__":
