@@ -184,6 +184,11 @@ SKILL = str(Path(sys.executable).parent / "skill")
 def environment(home: Path) -> dict[str, str]:
     """A fresh HOME and XDG folders (cold caches, no user config), no SKILL_* settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILL_", "XDG_"))}
+    # An installed package has its bytecode (pip compiles it); an editable checkout under
+    # PYTHONDONTWRITEBYTECODE would compile every module on every run. One shared cache folder
+    # outside the trees (keyed there by each file's full path) gives both trees what users get.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "skillreg-bench-pycache")
     env.update(
         HOME=str(home),
         XDG_CACHE_HOME=str(home / ".cache"),
