@@ -48,7 +48,7 @@ from pathlib import Path
 what, runs, corpus, profile = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 if what == "reference":
     from skills_ref import validate
-    dirs = h.skill_dirs(corpus)
+    dirs = sorted(p.parent for p in corpus.rglob("SKILL.md"))
     def once():
         for d in dirs:
             validate(d)
