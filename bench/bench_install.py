@@ -37,6 +37,7 @@ from harness import (  # noqa: E402
     SKILL,
     Figures,
     header,
+    isolated_env,
     previous_skill,
     previous_tree,
     row,
@@ -51,15 +52,7 @@ _REQUEST = re.compile(r'"GET (\S+) HTTP/[0-9.]+" (\d{3})')
 
 
 def env_for(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILL_", "XDG_"))}
-    env.update(
-        HOME=str(home),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local/share"),
-        SKILL_HTTP_BACKOFF="0.01",
-    )
-    return env
+    return isolated_env(home, SKILL_HTTP_BACKOFF="0.01")
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> float:

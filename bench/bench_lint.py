@@ -69,12 +69,6 @@ print(best)
 """
 
 
-def bench_env(cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(cache)
-    return env
-
-
 def in_process(
     python: str, what: str, runs: int, corpus: Path, profile: str, env: dict[str, str]
 ) -> float:
@@ -225,7 +219,7 @@ def main() -> None:
     previous = h.previous_tree(args.previous)
     h.header(f"skill lint benchmark: {len(dirs)} skills in {corpus}")
     with tempfile.TemporaryDirectory(prefix="skill-bench-pyc-") as cache:
-        env = bench_env(Path(cache))
+        env = h.bytecode_cached(dict(os.environ), Path(cache))
         started = time.perf_counter()
         bench_one(args.one or dirs[0], previous, args.one_runs, env)
         bench_corpus(corpus, previous, args.runs, env)

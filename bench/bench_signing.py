@@ -69,17 +69,6 @@ def sign_fast(root: Path, keys: Path) -> float:
         setattr(folder, "write_atomic", durable)  # noqa: B010
 
 
-def cpu_of(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
-    """(wall, CPU user+sys) seconds of one child process: CPU time is what load does not inflate
-    much, on a machine shared with other work."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = run(args, cwd, env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def cold_installs(
     work: Path, keys: Path, skills: dict[str, str], runs: int = 7
 ) -> dict[str, tuple[Figures, Figures]]:

@@ -27,7 +27,6 @@ Run from the project root:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from harness import (  # noqa: E402
     cli_code,
     header,
     importtime_ms,
+    isolated_env,
     load_text,
     previous_python,
     previous_skill,
@@ -182,21 +182,7 @@ SKILL = str(Path(sys.executable).parent / "skill")
 
 
 def environment(home: Path) -> dict[str, str]:
-    """A fresh HOME and XDG folders (cold caches, no user config), no SKILL_* settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILL_", "XDG_"))}
-    # An installed package has its bytecode (pip compiles it); an editable checkout under
-    # PYTHONDONTWRITEBYTECODE would compile every module on every run. One shared cache folder
-    # outside the trees (keyed there by each file's full path) gives both trees what users get.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "skillreg-bench-pycache")
-    env.update(
-        HOME=str(home),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        NO_COLOR="1",
-    )
-    return env
+    return isolated_env(home, NO_COLOR="1")
 
 
 @dataclass

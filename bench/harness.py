@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -336,3 +337,29 @@ def make_tree(dirs: Sequence[Path], count: int, into: Path, *, link: bool = True
         # Two collections in the corpus share folder names: the counter keeps every name unique.
         dst = into / f"batch-{i // len(dirs):02d}" / f"{src.name}-{i:05d}"
         shutil.copytree(src, dst, copy_function=copy, ignore=nested_skills)
+
+
+def bytecode_cached(env: dict[str, str], folder: Path | None = None) -> dict[str, str]:
+    """`env` with Python's bytecode cached in `folder` (default: one under the temp folder).
+
+    An installed package has its bytecode (pip compiles it); an editable checkout under
+    PYTHONDONTWRITEBYTECODE (set on this machine) would compile every module on every run.
+    The cache is keyed by each file's full path, so two trees never share an entry.
+    """
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    default = Path(tempfile.gettempdir()) / "skillreg-bench-pycache"
+    env["PYTHONPYCACHEPREFIX"] = str(folder or default)
+    return env
+
+
+def isolated_env(home: Path, **extra: str) -> dict[str, str]:
+    """A fresh HOME and XDG folders (cold caches, no user config), no SKILL_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILL_", "XDG_"))}
+    env.update(
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        **extra,
+    )
+    return bytecode_cached(env)
