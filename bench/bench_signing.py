@@ -146,17 +146,31 @@ def requests(
     return server.paths()
 
 
-def publish_other(root: Path, keys: Path) -> str:
-    """Change another skill's document and re-sign it, as a yank would; "cold" (bundle cache)."""
+def publish_other(root: Path, keys: Path, name: str) -> None:
+    """Change another skill's document and re-sign it, as a yank would."""
     from skillreg.registry.model import index_path
     from skillreg.registry.signing.writer import resign_documents
 
-    path = root / index_path("s000000-skill")
+    path = root / index_path(name)
     doc = json.loads(path.read_text())
     doc["serial"] += 1
     path.write_text(json.dumps(doc))
-    resign_documents(FolderRegistry(root), ["s000000-skill"], keys)
-    return "cold"
+    resign_documents(FolderRegistry(root), [name], keys)
+
+
+def bin_sibling(name: str, count: int) -> str:
+    """Another generated skill whose document hashes into the same bin as `name`'s."""
+    from tuf.api.metadata import SuccinctRoles
+
+    from skillreg.registry.signing.layout import BIN_PREFIX, DEFAULT_BIT_LENGTH, target_path
+
+    roles = SuccinctRoles([], 1, DEFAULT_BIT_LENGTH, BIN_PREFIX)
+    mine = roles.get_role_for_target(target_path(name))
+    for i in range(count):
+        other = f"s{i:06d}-skill"
+        if other != name and roles.get_role_for_target(target_path(other)) == mine:
+            return other
+    raise SystemExit(f"no other skill shares {name}'s bin among {count}")
 
 
 def metadata_sizes(root: Path) -> tuple[int, int, int]:
@@ -251,11 +265,17 @@ def huge_part(work: Path, keys: Path, count: int, skills: dict[str, str]) -> Non
             got["warm root+metadata, registry unchanged"] = requests(
                 work, server, label, home, "cold", exe
             )
-        publish_other(root, keys)  # another skill's bin changes: snapshot and timestamp too
-        for label, exe in skills.items():
-            stages[label]["warm, another bin changed"] = requests(
-                work, server, label, work / f"home-signed-{label}", "cold", exe
-            )
+        # Another skill changes (as a publish or yank would): the snapshot and timestamp change
+        # with its bin; first a skill in another bin, then one in the installed skill's bin.
+        for stage, other in (
+            ("warm, another bin changed", "s000000-skill"),
+            ("warm, its own bin changed", bin_sibling("s031337-skill", count)),
+        ):
+            publish_other(root, keys, other)
+            for label, exe in skills.items():
+                stages[label][stage] = requests(
+                    work, server, label, work / f"home-signed-{label}", "cold", exe
+                )
     today = "today" if "today" in skills else "new"
     table_head("today", "new")
     for stage in stages["new"]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -238,14 +240,61 @@ def test_root_rotation_done_wrong_is_refused(
     assert_refused(install(tmp_path / "p", server, "python-pro"), tmp_path / "p", "not signed")
 
 
-def test_signed_registry_turning_unsigned_is_refused(
-    tmp_path: Path, server: Server, signed: FolderRegistry
-) -> None:
-    trusted(tmp_path, server)
+def unsigned_answer(signed: FolderRegistry, server: Server) -> None:
     root = read_json(signed.root / "registry.json")
     del root["tuf"]
     server.overrides["/registry.json"] = json.dumps(root).encode()
+
+
+def age_kept_root(url: str, seconds: float) -> None:
+    kept = trust_dir(url) / "registry.json"
+    assert kept.is_file(), "a trusted registry's registry.json is kept beside its root"
+    old = time.time() - seconds
+    os.utime(kept, (old, old))
+
+
+def test_signed_registry_turning_unsigned_is_refused(
+    tmp_path: Path, server: Server, signed: FolderRegistry
+) -> None:
+    """registry.json drops "tuf" and the metadata is gone: refused, even within the day the
+    client reuses the registry.json it kept (TUF's missing metadata sends it to ask)."""
+    trusted(tmp_path, server)
+    unsigned_answer(signed, server)
+    shutil.rmtree(signed.root / layout.TUF_DIR)
     assert_refused(install(tmp_path / "p", server, "python-pro"), tmp_path / "p", "unsigned")
+
+
+def test_signed_registry_answering_unsigned_after_a_day_is_refused(
+    tmp_path: Path, server: Server, signed: FolderRegistry
+) -> None:
+    trusted(tmp_path, server)
+    age_kept_root(server.url, 86_400 + 60)
+    unsigned_answer(signed, server)  # the metadata is still there: registry.json alone says so
+    assert_refused(install(tmp_path / "p", server, "python-pro"), tmp_path / "p", "unsigned")
+
+
+def test_within_a_day_registry_json_is_not_asked_and_installs_stay_verified(
+    tmp_path: Path, server: Server, signed: FolderRegistry
+) -> None:
+    trusted(tmp_path, server)
+    unsigned_answer(signed, server)  # not asked for: it cannot turn the install unverified
+    server.log.clear()
+    result = install(tmp_path / "p", server, "python-pro")
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert "/registry.json" not in server.paths()
+    assert read_json(tmp_path / "p" / "skills.lock")["skills"][0]["verified"] == "tuf"
+
+
+def test_a_damaged_kept_registry_json_is_asked_for_again(
+    tmp_path: Path, server: Server, signed: FolderRegistry
+) -> None:
+    trusted(tmp_path, server)
+    (trust_dir(server.url) / "registry.json").write_bytes(b"\x1b[31m{not json")
+    server.log.clear()
+    result = install(tmp_path / "p", server, "python-pro")
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert server.paths()[0] == "/registry.json"
+    assert read_json(tmp_path / "p" / "skills.lock")["skills"][0]["verified"] == "tuf"
 
 
 def test_a_differently_rooted_registry_is_refused(

@@ -228,6 +228,10 @@ class Registry:
 
         if self._root is None:
             quick = self.http is not None and not self.offline
+            kept = self._kept_signed_root() if quick else None
+            if kept is not None:
+                self._root = kept
+                return kept
             root = self._root_without_request() if quick else None
             fetched = None
             if root is None:
@@ -248,12 +252,43 @@ class Registry:
                 )
             if self.recorded != "builtin":  # the package's own registry: pip checked its files
                 self.signed = _open_signed(self, root)
+                if self.signed is not None and fetched is not None and self.http is not None:
+                    from skillreg.registry.signing.trust import keep_root
+
+                    keep_root(self.location, fetched[2])
             if fetched is not None:
                 self.index_cache.put(fetched[0], fetched[1], fetched[2], had=fetched[3])
             elif self._log is not None:  # the log's copy, for --offline
                 self.index_cache.put(url, None, json.dumps(self._log.root).encode(), had=None)
             self._root = root
         return self._root
+
+    def _kept_signed_root(self) -> RegistryRoot | None:
+        """A trusted signed registry opened with the registry.json it answered with less than a
+        day ago: TUF's metadata, asked for anyway, says whether anything changed. None to take
+        the usual path: nothing kept, or anything failed (the usual path then says what, in its
+        own words: e.g. the unsigned registry.json of a registry that dropped its metadata)."""
+        from skillreg.registry.model import FORMAT_VERSION, ROOT_FILE, RegistryRoot
+
+        if self.recorded == "builtin" or not _trusted(self.location):
+            return None
+        from skillreg.registry.signing.trust import kept_root
+
+        body = kept_root(self.location)
+        if body is None:
+            return None
+        try:
+            root = self._parse(self._url(ROOT_FILE), body, RegistryRoot)
+        except RegistryError:
+            return None  # damaged: ask
+        if root.tuf is None or root.format_version > FORMAT_VERSION:
+            return None
+        try:
+            self.signed = _open_signed(self, root)
+        except (IntegrityError, NotFoundError):  # not a network failure, which asking repeats
+            self.signed = None
+            return None
+        return root if self.signed is not None else None
 
     def _root_without_request(self) -> RegistryRoot | None:
         """The root from the change log: one small request that also says which cached documents

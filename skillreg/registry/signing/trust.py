@@ -9,8 +9,10 @@ config (``[install.trust]``: registry URL or origin -> root key id or ``sha256:`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,12 @@ from skillreg.core.errors import ConfigError, IntegrityError
 from skillreg.registry.signing.keys import key_id
 
 TRUST_TABLE = "trust"  # [install.trust] in the user config
+# The registry.json a trusted registry last answered with, kept beside its root: within a day an
+# install reads it from here instead of asking (TUF's own metadata is asked for every time, and is
+# what says the registry is still signed). Older than a day, or any failure, asks again.
+KEPT_ROOT = "registry.json"
+KEPT_SECONDS = 86_400
+KEPT_MAX_BYTES = 64_000
 
 
 def trust_dir(location: str) -> Path:
@@ -30,6 +38,34 @@ def trust_dir(location: str) -> Path:
 
 def is_trusted(location: str) -> bool:
     return (trust_dir(location) / "root.json").exists()
+
+
+def kept_root(location: str) -> bytes | None:
+    """The registry.json kept for trusted `location` when under a day old; None otherwise."""
+    import time
+
+    path = trust_dir(location) / KEPT_ROOT
+    try:
+        with open(path, "rb") as kept:
+            age = time.time() - os.fstat(kept.fileno()).st_mtime
+            if not 0 <= age < KEPT_SECONDS:  # a clock set back counts as stale too
+                return None
+            data = kept.read(KEPT_MAX_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= KEPT_MAX_BYTES else None
+
+
+def keep_root(location: str, body: bytes) -> None:
+    """Keep the registry.json just accepted from trusted `location` (best effort: a miss only
+    costs the request next time)."""
+    from skillreg.core.atomic import write_atomic
+
+    folder = trust_dir(location)
+    if len(body) > KEPT_MAX_BYTES or not (folder / "root.json").exists():
+        return
+    with contextlib.suppress(OSError):
+        write_atomic(folder / KEPT_ROOT, body, durable=False)
 
 
 def pin_for(location: str) -> str | None:
