@@ -3,8 +3,9 @@
 1. Cold `skill install backend-developer` (fresh HOME: no cache, no trust) from a localhost HTTP
    registry, whole process, median of 5, unsigned and signed (1024 bins); target ratio <= 1.3.
 2. A registry of 100,000 skills (documents synthesised, signed with the real code): HTTP requests
-   for one install, unsigned; signed with a warm root (trusted before, other metadata not cached);
-   signed with all metadata cached. Target <= 5.
+   for one install (bundle cache emptied each time), unsigned; signed on first use; with only the
+   root kept (TUF's floor is 7 there); and as a client that used the registry before (root and
+   metadata kept): unchanged, after another bin changed, after its own bin changed. Target <= 5.
 3. Publishing one version into a registry of 10,000 skills, unsigned and signed, library (warm)
    and CLI (fresh process); target <= 1 s signed.
 4. Signed metadata at 100,000 skills: bytes in total and per skill (bins, snapshot, targets,
@@ -280,14 +281,12 @@ def huge_part(work: Path, keys: Path, count: int, skills: dict[str, str]) -> Non
     table_head("today", "new")
     for stage in stages["new"]:
         old, new = len(stages[today][stage]), len(stages["new"][stage])
-        warm = stage.startswith("warm")
-        row(
-            f"requests, {stage}",
-            str(old),
-            str(new),
-            "<= 5" if warm else "",
-            new <= 5 if warm else None,
-        )
+        # A client that has used the registry (root and metadata kept) is held to 5. With only
+        # the root kept, TUF's workflow alone is 5 metadata requests (next root, timestamp,
+        # snapshot, targets, bin) before the document and the bundle: 7 is the floor there.
+        warm = stage.startswith("warm") and "no metadata" not in stage
+        target = "<= 5" if warm else "floor 7" if "no metadata" in stage else ""
+        row(f"requests, {stage}", str(old), str(new), target, new <= 5 if warm else None)
     for stage, paths in stages["new"].items():
         print(f"    new, {stage}: {[p.rsplit('/', 1)[-1][:40] for p in paths]}")
     meta, copies, docs = metadata_sizes(root)
