@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuf.api.exceptions import DownloadError, DownloadHTTPError
-from tuf.ngclient import FetcherInterface
-
 from skillreg.core.errors import NotFoundError, RegistryError
+from skillreg.registry.signing.tuf_import import load_tuf
+
+load_tuf()  # before any tuf import: see tuf_import
+
+from tuf.api.exceptions import DownloadError, DownloadHTTPError  # noqa: E402
+from tuf.ngclient import FetcherInterface  # noqa: E402
 
 if TYPE_CHECKING:
     from skillreg.registry.http import HttpClient

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillreg.core.errors import ConfigError, UsageError
+from skillreg.registry.signing.tuf_import import load_tuf
 
 if TYPE_CHECKING:
     from securesystemslib.signer import Signer, SSlibKey
@@ -77,6 +78,7 @@ def public_path(path: Path) -> Path:
 
 
 def _public_of(private: Any) -> SSlibKey:
+    load_tuf()
     from securesystemslib.signer import SSlibKey
 
     key = SSlibKey.from_crypto(private.public_key())
@@ -86,6 +88,7 @@ def _public_of(private: Any) -> SSlibKey:
 def load_signer(path: Path) -> Signer:
     """A signer for the private key in `path`; `SKILL_SIGNING_PASSPHRASE` decrypts it."""
     serialization = _crypto()
+    load_tuf()
     from securesystemslib.signer import CryptoSigner
 
     try:

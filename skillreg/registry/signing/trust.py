@@ -115,6 +115,9 @@ def check_pin(location: str, pin: str, first_root: bytes) -> None:
 
 def _signing_root_keys(data: bytes) -> set[str]:
     """Computed ids of root keys whose signature over `data` (a root) is valid."""
+    from skillreg.registry.signing.tuf_import import load_tuf
+
+    load_tuf()
     from tuf.api.exceptions import UnsignedMetadataError
     from tuf.api.metadata import Metadata, Root
 

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 from skillreg.core.errors import ConfigError, RegistryError
 from skillreg.registry.signing import layout
 from skillreg.registry.signing.keys import load_role
+from skillreg.registry.signing.tuf_import import load_tuf
 from skillreg.registry.store import FolderRegistry
+
+load_tuf()  # every use of this module signs or reads metadata: see tuf_import
 
 if TYPE_CHECKING:
     from securesystemslib.signer import Signer
