@@ -1,5 +1,6 @@
 """python-tuf is imported without the cloud key-service SDKs securesystemslib tries (boto3 alone
-costs about a second), and those SDKs stay importable afterwards for the S3 storage back-end."""
+costs about a second) and without ngclient's urllib3 fetcher (we pass our own), and boto3 stays
+importable afterwards for the S3 storage back-end."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import skillreg.registry.signing.fetcher
 import skillreg.registry.signing.writer
 from tuf.api.metadata import Metadata
 from securesystemslib.signer import CryptoSigner
-leaked = sorted(m for m in ("boto3", "botocore") if m in sys.modules)
+import tuf.ngclient
+leaked = sorted(m for m in ("boto3", "botocore", "urllib3") if m in sys.modules)
 assert not leaked, leaked
 import boto3  # the S3 back-end still can
 print("ok", boto3.__name__)
