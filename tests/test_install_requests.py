@@ -245,3 +245,24 @@ def test_reindex_after_a_hand_edit_restarts_the_log(
     assert len(server.paths()) == 1 + len(NAMES)
     assert "skill-05 is deprecated: use skill-06" in result.stderr  # type: ignore[attr-defined]
     assert reindex(str(builder.root))[0] == []  # nothing out of date: the log is left alone
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"index": "index/\ud800/{name}.json"},  # JSON escapes registry.json itself could not hold
+        {"name": "\udfff"},
+    ],
+)
+def test_a_log_root_registry_json_could_not_hold_is_read_as_none(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server], changed: dict[str, str]
+) -> None:
+    builder, server = twenty
+    first = installed(tmp_path, server)
+    log = json.loads((builder.root / CHANGES_FILE).read_bytes())
+    log["serial"] += 1
+    log["root"].update(changed)
+    server.overrides[f"/{CHANGES_FILE}"] = json.dumps(log).encode()
+    restore(clone(tmp_path, first, "second"), server)
+    assert server.paths()[:2] == [f"/{CHANGES_FILE}", "/registry.json"]
+    assert len(server.paths()) == 2 + len(NAMES)

@@ -202,7 +202,10 @@ def root_model(log: ChangeLog) -> RegistryRoot | None:
 
     # A valid copy never loads pydantic (records check it in plain Python); only an invalid
     # one does, to say why, and that is the only way a ValidationError can reach here.
+    # Read as JSON text, as ``registry.json`` is: a decoded dict can hold what no JSON document
+    # may (a lone surrogate from an escape), which the twin's Python mode would let through to
+    # URLs and cache keys that cannot encode it.
     try:
-        return RegistryRoot.model_validate(log.root)
-    except validation_error():
+        return RegistryRoot.model_validate_json(json.dumps(log.root))
+    except (validation_error(), ValueError, RecursionError):
         return None
