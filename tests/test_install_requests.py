@@ -266,3 +266,21 @@ def test_a_log_root_registry_json_could_not_hold_is_read_as_none(
     restore(clone(tmp_path, first, "second"), server)
     assert server.paths()[:2] == [f"/{CHANGES_FILE}", "/registry.json"]
     assert len(server.paths()) == 2 + len(NAMES)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        b'{"serial": 1, "docs": {}, "absent_at": 1' + b"0" * 400 + b"}",  # no float holds it
+        b'{"serial": 1, "docs": [], "absent_at": null}',
+        b'{"serial": 1, "docs": {"a": 1}, "absent_at": NaN}',
+        b"\xff\xfe",
+    ],
+)
+def test_a_damaged_memory_of_the_log_is_no_memory(tmp_path: Path, kept: bytes) -> None:
+    from skillreg.registry.changes import Seen
+
+    Seen.load(tmp_path, "k").path.write_bytes(kept)  # where the memory of "k" is kept
+    seen = Seen.load(tmp_path, "k")
+    assert not seen.absent_recently()
+    assert all(type(v) is int for v in seen.docs.values())

@@ -168,8 +168,8 @@ class Seen:
                 seen.docs = {k: v for k, v in docs.items() if type(v) is int}
             if isinstance(absent, (int, float)):
                 seen.absent_at = float(absent)
-        except (OSError, ValueError, AttributeError, RecursionError):
-            pass
+        except (OSError, ValueError, AttributeError, RecursionError, OverflowError):
+            pass  # OverflowError: an integer no float holds, as `absent_at`
         return seen
 
     def absent_recently(self) -> bool:
