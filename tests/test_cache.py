@@ -284,3 +284,17 @@ def test_damaged_cache_falls_back_to_a_cold_run(
         path.write_bytes(lines[0] + b"\n" + b"[" * 100_000 + b"\n")
     assert index(tree) == first
     assert index(tree) == first  # and the cache it wrote instead is sound
+
+
+@pytest.mark.parametrize("entry", [b"xodd", b"d", b"", b"f\\u0000x"])
+def test_damaged_folder_entries_fall_back_to_a_cold_run(tree: Path, entry: bytes) -> None:
+    """A folder's cached entries (kept while its stat key holds) of a kind or name no scan
+    writes: the cache is discarded, not a KeyError or IndexError."""
+    first = index(tree)
+    (path,) = cache_files()
+    lines = path.read_bytes().split(b"\n")
+    assert lines[1].count(b'","') >= 1
+    lines[1] = lines[1].replace(b'","', b'","' + entry + b"/", 1)  # first entry of each listing
+    path.write_bytes(b"\n".join(lines))
+    assert index(tree) == first
+    assert index(tree) == first
