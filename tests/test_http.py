@@ -244,3 +244,39 @@ def test_a_newer_registry_format_is_refused(
     result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
     assert "registry format version 99 is newer than this skillreg reads" in result.stderr
+
+
+def test_a_trickling_404_body_is_cut_off(
+    server: Server, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 404's body is drained so the connection is reused; a server that trickles one must
+    not hold the run (the change-log probe of every install asks for a file that may be
+    missing)."""
+    import time
+
+    from skillreg.registry import http
+    from skillreg.registry.changes import CHANGES_FILE
+
+    def quick(cls: type[http.HttpSettings], *, tokens: Any = None) -> http.HttpSettings:
+        return cls(timeout=0.5, backoff=0.001)
+
+    monkeypatch.setattr(http.HttpSettings, "from_env", classmethod(quick))
+
+    def trickle(handler: Any, body: bytes) -> bool:
+        handler.send_response(404)
+        handler.send_header("Content-Length", "6000")
+        handler.end_headers()
+        try:
+            for _ in range(6000 // 16):  # 16 bytes every 0.1 s: no read ever times out
+                handler.wfile.write(b"x" * 16)
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client hung up on us, as it should
+            pass
+        return True
+
+    server.fail(CHANGES_FILE, trickle)
+    started = time.monotonic()
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert time.monotonic() - started < 20
