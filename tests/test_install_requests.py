@@ -284,3 +284,22 @@ def test_a_damaged_memory_of_the_log_is_no_memory(tmp_path: Path, kept: bytes) -
     seen = Seen.load(tmp_path, "k")
     assert not seen.absent_recently()
     assert all(type(v) is int for v in seen.docs.values())
+
+
+def test_a_stray_file_among_pending_marks_does_not_spoil_the_log(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server]
+) -> None:
+    from skillreg.registry.changes import parse_log
+    from skillreg.registry.storage.folder import PENDING_DIR
+
+    builder, server = twenty
+    first = installed(tmp_path, server)
+    (builder.root / PENDING_DIR).mkdir(parents=True, exist_ok=True)
+    (builder.root / PENDING_DIR / ".DS_Store").write_bytes(b"")  # a synced folder's litter
+    (builder.root / PENDING_DIR / "Not A Name.1-ab").write_bytes(b"")
+    yank(str(builder.root), "skill-07@1.0.0", "broken")
+    log = parse_log((builder.root / CHANGES_FILE).read_bytes())
+    assert log is not None and set(log.changed) >= {"skill-07"}
+    result = restore(clone(tmp_path, first, "second"), server)
+    assert server.paths() == [f"/{CHANGES_FILE}", f"/{index_path('skill-07')}"]
+    assert "skill-07@1.0.0 is yanked" in result.stderr  # type: ignore[attr-defined]
