@@ -175,7 +175,9 @@ class HttpClient:
 
     def _headers(self, url: str, etag: str | None) -> dict[str, str]:
         headers = {}
-        if etag:
+        # The ETag comes from the (untrusted) cache: one a request cannot carry (not ASCII, a
+        # control character, not text at all) is not sent, and the body is fetched whole.
+        if isinstance(etag, str) and etag and etag.isascii() and etag.isprintable():
             headers["If-None-Match"] = etag
         where = origin_of(url)
         token = self.settings.tokens.get(where) if where else None
