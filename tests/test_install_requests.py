@@ -303,3 +303,25 @@ def test_a_stray_file_among_pending_marks_does_not_spoil_the_log(
     result = restore(clone(tmp_path, first, "second"), server)
     assert server.paths() == [f"/{CHANGES_FILE}", f"/{index_path('skill-07')}"]
     assert "skill-07@1.0.0 is yanked" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_a_stale_copy_of_a_changed_document_is_not_taken_as_current(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server]
+) -> None:
+    """A cache in front of the registry (a CDN keeps documents up to a minute) may answer with
+    the document from before the change the log lists: the next restore asks again, as every
+    restore did before the log, instead of keeping the stale copy until it changes again."""
+    builder, server = twenty
+    first = installed(tmp_path, server)
+    path = f"/{index_path('skill-07')}"
+    stale = (builder.root / path.lstrip("/")).read_bytes()
+    yank(str(builder.root), "skill-07@1.0.0", "broken")
+    server.overrides[path] = stale  # the change is listed, the old document still served
+    result = restore(clone(tmp_path, first, "second"), server)
+    assert "is yanked" not in result.stderr  # type: ignore[attr-defined]
+    del server.overrides[path]
+    result = restore(clone(tmp_path, first, "third"), server)
+    assert server.paths() == [f"/{CHANGES_FILE}", path]
+    assert "skill-07@1.0.0 is yanked" in result.stderr  # type: ignore[attr-defined]
+    restore(clone(tmp_path, first, "fourth"), server)  # and then it is current
+    assert server.paths() == [f"/{CHANGES_FILE}"]
