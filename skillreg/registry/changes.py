@@ -136,7 +136,9 @@ def record_changes(
             return None
         return render_log(next_log(current, wanted, root))
 
-    return [CHANGES_FILE] if reg.update(CHANGES_FILE, compute, Kind.DERIVED) else []
+    # Cached as registry.json is (a minute, revalidated), not as a derived file (five minutes):
+    # installers take from it which documents changed, and a stale copy would hide a yank.
+    return [CHANGES_FILE] if reg.update(CHANGES_FILE, compute, Kind.ROOT) else []
 
 
 # -- the client's side ---------------------------------------------------------------------------
