@@ -284,3 +284,34 @@ def test_damaged_cache_falls_back_to_a_cold_run(
         path.write_bytes(lines[0] + b"\n" + b"[" * 100_000 + b"\n")
     assert index(tree) == first
     assert index(tree) == first  # and the cache it wrote instead is sound
+
+
+@pytest.mark.parametrize("entry", [b"xodd", b"d", b"", b"f\\u0000x"])
+def test_damaged_folder_entries_fall_back_to_a_cold_run(tree: Path, entry: bytes) -> None:
+    """A folder's cached entries (kept while its stat key holds) of a kind or name no scan
+    writes: the cache is discarded, not a KeyError or IndexError."""
+    first = index(tree)
+    (path,) = cache_files()
+    lines = path.read_bytes().split(b"\n")
+    assert lines[1].count(b'","') >= 1
+    lines[1] = lines[1].replace(b'","', b'","' + entry + b"/", 1)  # first entry of each listing
+    path.write_bytes(b"\n".join(lines))
+    assert index(tree) == first
+    assert index(tree) == first
+
+
+def test_a_control_character_in_a_cached_fragment_is_escaped_on_the_terminal(tree: Path) -> None:
+    """Cached fragments reach stdout as they are (not re-encoded): one a damaged or edited cache
+    holds a raw ESC in must still not act on the terminal."""
+    from click.testing import CliRunner
+
+    from skillreg.cli import cli
+
+    first = CliRunner().invoke(cli, ["index", str(tree), "--quiet"])
+    assert first.exit_code == 0, first.output
+    (path,) = cache_files()
+    data = path.read_bytes()
+    assert data.count(b'"description": "') >= 1
+    path.write_bytes(data.replace(b'"description": "', b'"description": "\x1b]52;c;eA==\x07', 1))
+    again = CliRunner().invoke(cli, ["index", str(tree), "--quiet"])
+    assert "\x1b" not in again.stdout and "\x07" not in again.stdout

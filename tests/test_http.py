@@ -244,3 +244,75 @@ def test_a_newer_registry_format_is_refused(
     result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
     assert result.exit_code == 1
     assert "registry format version 99 is newer than this skillreg reads" in result.stderr
+
+
+def test_a_trickling_404_body_is_cut_off(
+    server: Server, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 404's body is drained so the connection is reused; a server that trickles one must
+    not hold the run (the change-log probe of every install asks for a file that may be
+    missing)."""
+    import time
+
+    from skillreg.registry import http
+    from skillreg.registry.changes import CHANGES_FILE
+
+    def quick(cls: type[http.HttpSettings], *, tokens: Any = None) -> http.HttpSettings:
+        return cls(timeout=0.5, backoff=0.001)
+
+    monkeypatch.setattr(http.HttpSettings, "from_env", classmethod(quick))
+
+    def trickle(handler: Any, body: bytes) -> bool:
+        handler.send_response(404)
+        handler.send_header("Content-Length", "6000")
+        handler.end_headers()
+        try:
+            for _ in range(6000 // 16):  # 16 bytes every 0.1 s: no read ever times out
+                handler.wfile.write(b"x" * 16)
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client hung up on us, as it should
+            pass
+        return True
+
+    server.fail(CHANGES_FILE, trickle)
+    started = time.monotonic()
+    result = skill("install", "golang-pro", "--registry", server.url, cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_an_etag_no_request_can_carry_is_not_sent_back(
+    registry: RegistryBuilder, server: Server, project: Path
+) -> None:
+    """An ETag header of bytes outside ASCII is cached like any; the next run asks without
+    ``If-None-Match`` instead of failing to build the request."""
+    body = (registry.root / "registry.json").read_bytes()
+
+    def odd_etag(handler: Any, _body: bytes) -> bool:
+        handler.send_response(200)
+        handler.send_header("ETag", '"caf\u00e9"')  # latin-1 on the wire
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return True
+
+    server.fail("registry.json", odd_etag)
+    assert skill("install", "golang-pro", "--registry", server.url, cwd=project).exit_code == 0
+    again = project.parent / "again"
+    again.mkdir()
+    for name in ("skills.lock", "skills.toml"):
+        (again / name).write_bytes((project / name).read_bytes())
+    result = skill("install", cwd=again)
+    assert result.exit_code == 0, result.stderr
+    asked = [h for p, _, h in server.log if p == "/registry.json"]
+    assert len(asked) == 2 and "if-none-match" not in asked[1]
+
+
+@pytest.mark.parametrize("etag", [5, ["x"], '"caf\u00e9"', '"a\x01"'])
+def test_a_damaged_cached_etag_is_not_sent(etag: Any) -> None:
+    client = HttpClient(HttpSettings())
+    try:
+        assert "If-None-Match" not in client._headers("http://127.0.0.1:9/x", etag)
+    finally:
+        client.close()

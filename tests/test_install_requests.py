@@ -242,3 +242,83 @@ def test_reindex_after_a_hand_edit_restarts_the_log(
     assert len(server.paths()) == 1 + len(NAMES)
     assert "skill-05 is deprecated: use skill-06" in result.stderr  # type: ignore[attr-defined]
     assert reindex(str(builder.root))[0] == []  # nothing out of date: the log is left alone
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"index": "index/\ud800/{name}.json"},  # JSON escapes registry.json itself could not hold
+        {"name": "\udfff"},
+    ],
+)
+def test_a_log_root_registry_json_could_not_hold_is_read_as_none(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server], changed: dict[str, str]
+) -> None:
+    builder, server = twenty
+    first = installed(tmp_path, server)
+    log = json.loads((builder.root / CHANGES_FILE).read_bytes())
+    log["serial"] += 1
+    log["root"].update(changed)
+    server.overrides[f"/{CHANGES_FILE}"] = json.dumps(log).encode()
+    restore(clone(tmp_path, first, "second"), server)
+    assert server.paths()[:2] == [f"/{CHANGES_FILE}", "/registry.json"]
+    assert len(server.paths()) == 2 + len(NAMES)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        b'{"serial": 1, "docs": {}, "absent_at": 1' + b"0" * 400 + b"}",  # no float holds it
+        b'{"serial": 1, "docs": [], "absent_at": null}',
+        b'{"serial": 1, "docs": {"a": 1}, "absent_at": NaN}',
+        b"\xff\xfe",
+    ],
+)
+def test_a_damaged_memory_of_the_log_is_no_memory(tmp_path: Path, kept: bytes) -> None:
+    from skillreg.registry.changes import Seen
+
+    Seen.load(tmp_path, "k").path.write_bytes(kept)  # where the memory of "k" is kept
+    seen = Seen.load(tmp_path, "k")
+    assert not seen.absent_recently()
+    assert all(type(v) is int for v in seen.docs.values())
+
+
+def test_a_stray_file_among_pending_marks_does_not_spoil_the_log(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server]
+) -> None:
+    from skillreg.registry.changes import parse_log
+    from skillreg.registry.storage.folder import PENDING_DIR
+
+    builder, server = twenty
+    first = installed(tmp_path, server)
+    (builder.root / PENDING_DIR).mkdir(parents=True, exist_ok=True)
+    (builder.root / PENDING_DIR / ".DS_Store").write_bytes(b"")  # a synced folder's litter
+    (builder.root / PENDING_DIR / "Not A Name.1-ab").write_bytes(b"")
+    yank(str(builder.root), "skill-07@1.0.0", "broken")
+    log = parse_log((builder.root / CHANGES_FILE).read_bytes())
+    assert log is not None and set(log.changed) >= {"skill-07"}
+    result = restore(clone(tmp_path, first, "second"), server)
+    assert server.paths() == [f"/{CHANGES_FILE}", f"/{index_path('skill-07')}"]
+    assert "skill-07@1.0.0 is yanked" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_a_stale_copy_of_a_changed_document_is_not_taken_as_current(
+    tmp_path: Path, twenty: tuple[RegistryBuilder, Server]
+) -> None:
+    """A cache in front of the registry (a CDN keeps documents up to a minute) may answer with
+    the document from before the change the log lists: the next restore asks again, as every
+    restore did before the log, instead of keeping the stale copy until it changes again."""
+    builder, server = twenty
+    first = installed(tmp_path, server)
+    path = f"/{index_path('skill-07')}"
+    stale = (builder.root / path.lstrip("/")).read_bytes()
+    yank(str(builder.root), "skill-07@1.0.0", "broken")
+    server.overrides[path] = stale  # the change is listed, the old document still served
+    result = restore(clone(tmp_path, first, "second"), server)
+    assert "is yanked" not in result.stderr  # type: ignore[attr-defined]
+    del server.overrides[path]
+    result = restore(clone(tmp_path, first, "third"), server)
+    assert server.paths() == [f"/{CHANGES_FILE}", path]
+    assert "skill-07@1.0.0 is yanked" in result.stderr  # type: ignore[attr-defined]
+    restore(clone(tmp_path, first, "fourth"), server)  # and then it is current
+    assert server.paths() == [f"/{CHANGES_FILE}"]

@@ -227,3 +227,17 @@ def test_a_dry_run_into_a_bucket_lists_shards_and_no_web_catalog(
     written = json.loads(result.stdout)["written"]
     assert "catalog/" in written and "index.html" in written
     assert "catalog.json" not in written and "site/" not in written
+
+
+def test_the_change_log_is_cached_no_longer_than_a_document(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    """Installers learn from the log which documents changed: a CDN keeping it five minutes (as
+    a derived file may be) would hide a yank for five minutes, where a document hid it for one."""
+    bucket = new_bucket(moto_endpoint)
+    result = publish(sources(tmp_path), f"s3://{bucket}/team", moto_endpoint)
+    assert result.exit_code == 0, result.output
+    client = s3_client(moto_endpoint)
+    log = client.head_object(Bucket=bucket, Key="team/changes.json")["CacheControl"]
+    doc = client.head_object(Bucket=bucket, Key="team/index/ba/ck/backend-developer.json")
+    assert log == doc["CacheControl"]

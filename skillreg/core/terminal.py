@@ -43,12 +43,15 @@ def one_line(text: str) -> str:
     return for_terminal(" ".join(text.splitlines()))
 
 
-# The same characters, as JSON escapes: JSON already escapes C0 controls, but with
-# `ensure_ascii=False` it writes DEL, C1, bidi controls and lone surrogates as they are.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _ESCAPES if code >= 0x7F}
+# The same characters, as JSON escapes: an encoder escapes C0 controls, but with
+# `ensure_ascii=False` it writes DEL, C1, bidi controls and lone surrogates as they are. C0 ones
+# are escaped too (all but the line feed between values): a document spliced from cached pieces
+# (`skill index`) holds what a damaged or edited cache file holds, encoded or not.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _ESCAPES if code != 0x0A}
 
 
 def json_for_terminal(document: str) -> str:
     """A JSON document printed to a terminal: the same value, with every character that could act
-    on the terminal written as a ``\\uXXXX`` escape (they only occur inside strings)."""
+    on the terminal written as a ``\\uXXXX`` escape (in a valid document they only occur inside
+    strings, and a line feed only between values: it stays)."""
     return document.translate(_JSON_ESCAPES)

@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -295,7 +296,8 @@ class IndexCache:
             raise ValueError("notes")
         dirs = json.loads(data[first + 1 : second])
         if not isinstance(dirs, dict) or not all(
-            isinstance(v, list) and len(v) == 2 and _strs(v) for v in dirs.values()
+            isinstance(v, list) and len(v) == 2 and _strs(v) and _ENTRIES.fullmatch(v[1])
+            for v in dirs.values()
         ):
             raise ValueError("folders")
         spans: list[tuple[int, int]] = []
@@ -425,6 +427,8 @@ def _scan(folder: str) -> list[str]:
 
 
 _KINDS = {"d": "d", "f": "f", "l": "l", "o": ""}
+# A folder's entries as `_scan` writes them: a kind letter and a name (never empty, no NUL).
+_ENTRIES = re.compile(r"(?:[dflo][^/\0]+(?:/[dflo][^/\0]+)*)?")
 
 
 def _link_kind(folder: str, name: str) -> str:

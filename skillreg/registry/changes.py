@@ -136,7 +136,9 @@ def record_changes(
             return None
         return render_log(next_log(current, wanted, root))
 
-    return [CHANGES_FILE] if reg.update(CHANGES_FILE, compute, Kind.DERIVED) else []
+    # Cached as registry.json is (a minute, revalidated), not as a derived file (five minutes):
+    # installers take from it which documents changed, and a stale copy would hide a yank.
+    return [CHANGES_FILE] if reg.update(CHANGES_FILE, compute, Kind.ROOT) else []
 
 
 # -- the client's side ---------------------------------------------------------------------------
@@ -168,8 +170,8 @@ class Seen:
                 seen.docs = {k: v for k, v in docs.items() if type(v) is int}
             if isinstance(absent, (int, float)):
                 seen.absent_at = float(absent)
-        except (OSError, ValueError, AttributeError, RecursionError):
-            pass
+        except (OSError, ValueError, AttributeError, RecursionError, OverflowError):
+            pass  # OverflowError: an integer no float holds, as `absent_at`
         return seen
 
     def absent_recently(self) -> bool:
@@ -202,7 +204,10 @@ def root_model(log: ChangeLog) -> RegistryRoot | None:
 
     # A valid copy never loads pydantic (records check it in plain Python); only an invalid
     # one does, to say why, and that is the only way a ValidationError can reach here.
+    # Read as JSON text, as ``registry.json`` is: a decoded dict can hold what no JSON document
+    # may (a lone surrogate from an escape), which the twin's Python mode would let through to
+    # URLs and cache keys that cannot encode it.
     try:
-        return RegistryRoot.model_validate(log.root)
-    except validation_error():
+        return RegistryRoot.model_validate_json(json.dumps(log.root))
+    except (validation_error(), ValueError, RecursionError):
         return None

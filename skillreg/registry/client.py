@@ -375,10 +375,18 @@ class Registry:
             raise RegistryError(
                 f"{self.shown(url)}: document names {doc.name!r}, expected {name!r}", url=url
             )
+        log, seen = self._log, self._seen
+        # The log lists a change of `name` since this client last took its copy as current: a
+        # document no newer than that copy may come from a cache in front of the registry (a CDN
+        # keeps documents a minute) from before the change, and is not taken as current (the
+        # next run asks again, as every run did before the log).
+        before = seen.docs.get(name) if log is not None and seen is not None else None
+        changed = before is not None and log is not None and log.changed.get(name, 0) > before
+        held = self.serials.recall(name) if changed else None
         self.serials.check(doc, url)  # keyed by registry and name, not by URL
         self.index_cache.put(url, etag, body, had=cached)
-        if self._log is not None and self._seen is not None:  # the log was read before this
-            self._seen.current(name, self._log.serial)
+        if log is not None and seen is not None and (held is None or doc.serial > held[0]):
+            seen.current(name, log.serial)  # the log was read before this
         return doc
 
     def _named(self, url: str, doc: SkillDocument, name: str) -> SkillDocument:

@@ -175,7 +175,9 @@ class HttpClient:
 
     def _headers(self, url: str, etag: str | None) -> dict[str, str]:
         headers = {}
-        if etag:
+        # The ETag comes from the (untrusted) cache: one a request cannot carry (not ASCII, a
+        # control character, not text at all) is not sent, and the body is fetched whole.
+        if isinstance(etag, str) and etag and etag.isascii() and etag.isprintable():
             headers["If-None-Match"] = etag
         where = origin_of(url)
         token = self.settings.tokens.get(where) if where else None
@@ -201,7 +203,7 @@ class HttpClient:
                 if response.status_code == 304 and etag:
                     return HttpResult(304, b"", etag)
                 if response.status_code == 404:  # a probe (changes.json): keep the connection
-                    _drain(response)
+                    _drain(response, self.settings.timeout)
                 _check_status(url, response)
                 body = self._read_body(url, response, size, label, into, limit)
                 return HttpResult(200, body, response.headers.get("ETag"))
@@ -323,16 +325,19 @@ def _declared_length(response: httpx.Response) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
-def _drain(response: httpx.Response, most: int = 65_536) -> None:
+def _drain(response: httpx.Response, seconds: float, most: int = 65_536) -> None:
     """Read a small error body to its end, so the connection is reused rather than reset with
-    unread bytes in it; a large or failing one is left (the connection is then closed)."""
+    unread bytes in it; a large, slow or failing one is left (the connection is then closed).
+    `seconds` bounds the whole drain: the read timeout alone never fires on a server that
+    trickles a byte at a time."""
     import httpx
 
     read = 0
+    deadline = time.monotonic() + seconds
     try:
         for chunk in response.iter_raw():
             read += len(chunk)
-            if read > most:
+            if read > most or time.monotonic() > deadline:
                 return
     except httpx.HTTPError:
         return

@@ -248,7 +248,12 @@ class FolderStorage:
             folder = real_folder(self.root, PENDING_DIR, create=False)
         except RegistryError:
             return set()  # a link there is damage `verify` reports on its own
-        return {p.name.rsplit(".", 1)[0] for p in folder.iterdir()} if folder.is_dir() else set()
+        if not folder.is_dir():
+            return set()
+        # Only marks `mark_pending` could have made: a stray file (a synced folder's .DS_Store)
+        # is no skill, and a writer that passed it on would spoil the change log for every client.
+        names = {p.name.rsplit(".", 1)[0] for p in folder.iterdir()}
+        return {name for name in names if is_skill_name(name)}
 
     def clear_pending(self, older_than: float, names: Iterable[str] | None = None) -> None:
         """Drop the marks (of `names`, or all) made before `older_than`, a `time.time()` taken
