@@ -149,13 +149,18 @@ def update_requests(
     remove: set[str] | None = None,
 ) -> None:
     """Add or change requests in `set_`, drop names in `remove`; keeps formatting elsewhere."""
-    import tomlkit
-
     read_requirements(manifest)  # validates the current file before we edit it
     try:
-        document = tomlkit.parse(manifest.path.read_text(encoding="utf-8"))
+        text = manifest.path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        document = tomlkit.document()
+        fresh = None if manifest.in_pyproject else _fresh_manifest(set_ or {})
+        if fresh is not None:
+            write_atomic(manifest.path, fresh)
+            return
+        text = None
+    import tomlkit  # only to edit an existing file (or write unusual values): ~15 ms to import
+
+    document = tomlkit.document() if text is None else tomlkit.parse(text)
     table: Any = document
     for key in manifest.keys:
         if key not in table:
@@ -168,3 +173,29 @@ def update_requests(
         if name in table:
             del table[name]
     write_atomic(manifest.path, tomlkit.dumps(document))
+
+
+def _plain(text: str) -> bool:
+    """Printable ASCII without quote or backslash: written as ``"text"`` with no escapes."""
+    return all(" " <= c <= "~" and c not in '"\\' for c in text)
+
+
+def _fresh_manifest(requests: dict[str, Requirement]) -> str | None:
+    """A new ``skills.toml`` holding `requests`, byte for byte what tomlkit writes for a new
+    document; None when a name or value would need quoting rules (then tomlkit writes it)."""
+    lines = ["[skills]"]
+    for name, requirement in sorted(requests.items()):
+        if not is_skill_name(name):
+            return None
+        if requirement.registry is None and requirement.source is None:
+            if not _plain(requirement.spec):
+                return None
+            lines.append(f'{name} = "{requirement.spec}"')
+            continue
+        pairs = [("version", requirement.spec), ("registry", requirement.registry)]
+        pairs.append(("source", requirement.source))
+        shown = [f'{key} = "{text}"' for key, text in pairs if text]
+        if not all(_plain(text) for _key, text in pairs if text):
+            return None
+        lines.append(f"{name} = {{{', '.join(shown)}}}")
+    return "\n".join(lines) + "\n"
