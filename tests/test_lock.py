@@ -89,7 +89,6 @@ def test_manifest_skills_toml(tmp_path: Path) -> None:
     assert read_requests(manifest) == {"b": "^1.0.0"}
 
 
-
 @pytest.mark.parametrize(
     "requests",
     [
@@ -115,6 +114,7 @@ def test_a_new_skills_toml_is_what_tomlkit_writes(
     manifest = locate_manifest(tmp_path)
     update_requests(manifest, set_=requests)
     assert manifest.path.read_text(encoding="utf-8") == tomlkit.dumps(document)
+
 
 def test_manifest_in_pyproject_keeps_formatting(tmp_path: Path) -> None:
     original = '[project]\nname = "demo"  # keep me\n\n[tool.ruff]\nline-length = 100\n'
