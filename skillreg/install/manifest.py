@@ -11,7 +11,6 @@ writes are atomic.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,8 @@ def locate_manifest(root: Path) -> Manifest:
 
 
 def _has_skills_table(pyproject: Path) -> bool:
+    import tomllib
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -96,6 +97,8 @@ def read_requests(manifest: Manifest) -> dict[str, str]:
 
 def read_requirements(manifest: Manifest) -> dict[str, Requirement]:
     """Skill name -> what is asked for it; `ConfigError` naming the file when it is invalid."""
+    import tomllib  # here: a new project has no manifest to parse (~3 ms of start-up)
+
     try:
         data: Any = tomllib.loads(manifest.path.read_text(encoding="utf-8"))
     except FileNotFoundError:
