@@ -11,9 +11,8 @@ writes are atomic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import ConfigError
@@ -23,8 +22,7 @@ MANIFEST_FILE = "skills.toml"
 PYPROJECT = "pyproject.toml"
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """What the manifest asks for one skill."""
 
     spec: str = ""  # the version range ("" = any)
@@ -49,8 +47,7 @@ class Requirement:
 _FIELDS = {"version": "spec", "registry": "registry", "source": "source"}
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     path: Path
     in_pyproject: bool
 
