@@ -89,6 +89,33 @@ def test_manifest_skills_toml(tmp_path: Path) -> None:
     assert read_requests(manifest) == {"b": "^1.0.0"}
 
 
+@pytest.mark.parametrize(
+    "requests",
+    [
+        {},
+        {"b": Requirement("^1.0.0"), "a": Requirement("~2"), "c": Requirement("")},
+        {"x": Requirement("^1.0.0", registry="https://example.org/r"), "y": Requirement("")},
+        {"x": Requirement("", registry="/tmp/a folder"), "z": Requirement(source="./skills/z")},
+        {"q": Requirement("1", registry='/tmp/"quoted"'), "w": Requirement("\u00e9")},
+        {"u": Requirement(source="C:\\skills\\u"), "v": Requirement("1\t2")},
+    ],
+)
+def test_a_new_skills_toml_is_what_tomlkit_writes(
+    tmp_path: Path, requests: dict[str, Requirement]
+) -> None:
+    """A new skills.toml is written without tomlkit when its values need no escapes; either way
+    the bytes are tomlkit's for a new document."""
+    import tomlkit
+
+    document = tomlkit.document()
+    document["skills"] = tomlkit.table()
+    for name, requirement in sorted(requests.items()):
+        document["skills"][name] = requirement.toml_value()
+    manifest = locate_manifest(tmp_path)
+    update_requests(manifest, set_=requests)
+    assert manifest.path.read_text(encoding="utf-8") == tomlkit.dumps(document)
+
+
 def test_manifest_in_pyproject_keeps_formatting(tmp_path: Path) -> None:
     original = '[project]\nname = "demo"  # keep me\n\n[tool.ruff]\nline-length = 100\n'
     (tmp_path / "pyproject.toml").write_text(original)

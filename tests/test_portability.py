@@ -12,13 +12,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, small_collection
 
-# Runs the CLI with `fcntl` unimportable, as on Windows: `sys.modules[name] = None` makes
-# `import name` raise ImportError.
+# Runs the CLI with `fcntl` unimportable and no `os.lockf`, as on Windows: `sys.modules[name] =
+# None` makes `import name` raise ImportError; without `os.lockf`, `core.locking` takes the
+# `filelock` path that Windows takes.
 _WITHOUT_FCNTL = """
-import sys
+import os, sys
 sys.modules["fcntl"] = None
+del os.lockf
 from skillreg.cli import main
 sys.argv = ["skill", *sys.argv[1:]]
 main()
@@ -35,7 +39,8 @@ def _skill_without_fcntl(*args: str, cwd: Path) -> subprocess.CompletedProcess[s
 
 def test_no_module_level_fcntl_import() -> None:
     """No module of the package imports `fcntl` (or `msvcrt`) directly: `skillreg.core.locking`
-    goes through `filelock`, which picks what the platform has."""
+    takes `os.lockf` where the os module has it, else goes through `filelock`, which picks what
+    the platform has."""
     offenders = []
     for path in (REPO / "skillreg").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -121,3 +126,44 @@ def test_lock_is_exclusive_between_processes(tmp_path: Path) -> None:
     ]
     assert all(p.wait(timeout=60) == 0 for p in procs)
     assert log.read_text().split() == ["start", "end"] * holders
+
+
+def test_lock_refuses_a_link_or_fifo_at_its_path(tmp_path: Path) -> None:
+    """A link planted where a lock file goes is refused, never followed (its target is neither
+    created nor written), and a FIFO there neither hangs the open nor is taken as a lock."""
+    from skillreg.core.locking import hold
+
+    target = tmp_path / "victim"
+    target.write_text("keep")
+    link = tmp_path / "link.lock"
+    link.symlink_to(target)
+    with pytest.raises(OSError):
+        hold(link)
+    assert target.read_text() == "keep"
+    dangling = tmp_path / "dangling.lock"
+    dangling.symlink_to(tmp_path / "absent")
+    with pytest.raises(OSError):
+        hold(dangling)
+    assert not (tmp_path / "absent").exists()
+    fifo = tmp_path / "fifo.lock"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError):
+        hold(fifo)
+
+
+def test_lock_is_released_and_taken_again(tmp_path: Path) -> None:
+    """Release drops the lock (another process takes it at once) and keeps the file in place."""
+    from skillreg.core.locking import hold
+
+    path = tmp_path / "locks" / "x.lock"
+    held = hold(path)
+    held.release()
+    held.release()  # a second release is harmless
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom skillreg.core.locking import hold\n"
+        "hold(Path(sys.argv[1])).release()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code, str(path)], env=env, timeout=60)
+    assert done.returncode == 0
+    assert path.is_file()

@@ -33,7 +33,6 @@ from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import BundleError, UsageError
 from skillreg.core.jsonio import dump_json
 from skillreg.core.names import RULE, is_skill_name
-from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -191,6 +190,10 @@ def _check_name(rel: str, folder: Path) -> None:
 
 def _as_skill_file(file: BundleFile, files: list[BundleFile]) -> BundleFile:
     """A lone lowercase ``skill.md`` is packed as ``SKILL.md``, the name agents look for."""
+    # Imported here: skill.parsed brings the SKILL.md parser (YAML, Markdown: ~40 ms), which
+    # the registry's page renderer, importing this module for `Limits`, never needs.
+    from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE
+
     if file.path == FALLBACK_FILE and not any(f.path == SKILL_FILE for f in files):
         return BundleFile(SKILL_FILE, file.data, file.executable)
     return file
@@ -260,6 +263,8 @@ def _read_member(root: Path, full: Path, folder: Path, room: int) -> tuple[bytes
 
 
 def _check_files(files: list[BundleFile], folder: Path) -> None:
+    from skillreg.skill.parsed import SKILL_FILE
+
     seen: dict[str, str] = {}
     for f in files:
         key = f.path.casefold()

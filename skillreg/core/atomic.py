@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -22,7 +21,9 @@ _TEMP_NAME = re.compile(re.escape(TMP_PREFIX) + r"(.*)-(\d+)-[0-9a-f]{8}")
 
 def temp_name(folder: Path, hint: str = "") -> Path:
     """A fresh hidden path in `folder`: ``.skillreg-tmp-{hint}-{pid}-{random}``."""
-    return folder / f"{TMP_PREFIX}{hint}-{os.getpid()}-{secrets.token_hex(4)}"
+    # os.urandom(4).hex() is what secrets.token_hex(4) returns, without importing secrets
+    # (hmac, random, base64: a few ms of every writing verb's start-up).
+    return folder / f"{TMP_PREFIX}{hint}-{os.getpid()}-{os.urandom(4).hex()}"
 
 
 def parse_temp_name(name: str) -> tuple[str, int] | None:

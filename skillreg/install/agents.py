@@ -8,16 +8,15 @@ honour ``$CLAUDE_CONFIG_DIR``, ``$CODEX_HOME`` and ``$XDG_CONFIG_HOME``. The sha
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.errors import UsageError
 
 SHARED_DIR = ".agents/skills"
 
 
-@dataclass(frozen=True)
-class Agent:
+class Agent(NamedTuple):
     id: str
     project_dir: str  # relative to the project root
     global_dir: str  # "~", "$CONFIG", "$CODEX_HOME" or "$CLAUDE_CONFIG_DIR" first, then a path

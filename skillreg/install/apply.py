@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.atomic import temp_name
 from skillreg.core.errors import InstallError
@@ -34,8 +34,7 @@ from skillreg.install.session import Session
 from skillreg.install.targets import entry_paths
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     entry: LockEntry
     note: str  # what the user is told: "installed", "updated 1.0.0 -> 1.1.0", ...
 

@@ -10,8 +10,8 @@ project's config is not read for this: a cloned repository must not switch its o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.audit.findings import quoted
 from skillreg.audit.scan import scan_folder
@@ -22,8 +22,7 @@ from skillreg.core.errors import ConfigError, InstallError
 ALL = "all"
 
 
-@dataclass(frozen=True)
-class AuditPolicy:
+class AuditPolicy(NamedTuple):
     allowed: frozenset[str] = frozenset()  # codes whose errors do not refuse; "all" for every one
     show: Severity = Severity.WARNING  # findings at or above this are shown
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.errors import InstallError
 
 
-@dataclass(frozen=True)
-class Boundary:
+class Boundary(NamedTuple):
     """`root` is the real path of the project root; None means no limit (global scope)."""
 
     root: Path | None

@@ -16,8 +16,8 @@ import os
 import shutil
 import tarfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from skillreg.core.errors import BundleError, InstallError, IntegrityError
 from skillreg.core.record import validation_error
@@ -29,10 +29,12 @@ _HEADER_ALLOWANCE = 1536  # tar header + padding per member, counted against the
 _FILTER_ERROR: type[Exception] | tuple[()] = getattr(tarfile, "FilterError", ())
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     members: int = MAX_MEMBERS
     unpacked: int = MAX_UNPACKED
+
+
+_LIMITS = Limits()
 
 
 class _CappedReader(io.RawIOBase):
@@ -56,9 +58,7 @@ class _CappedReader(io.RawIOBase):
 _MAX_MTIME = 2**34  # seconds either side of 1970: about 500 years; NaN fails every comparison
 
 
-def extract_bundle(
-    data: bytes | Path, dest: Path, *, label: str, limits: Limits = Limits()
-) -> None:
+def extract_bundle(data: bytes | Path, dest: Path, *, label: str, limits: Limits = _LIMITS) -> None:
     """Unpack the gzip'd tar `data` (bytes, or a verified file read as a stream) into the new
     folder `dest` (which must not exist yet)."""
     dest.mkdir(parents=True)

@@ -11,10 +11,8 @@ writes are atomic.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import ConfigError
@@ -24,8 +22,7 @@ MANIFEST_FILE = "skills.toml"
 PYPROJECT = "pyproject.toml"
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """What the manifest asks for one skill."""
 
     spec: str = ""  # the version range ("" = any)
@@ -50,8 +47,7 @@ class Requirement:
 _FIELDS = {"version": "spec", "registry": "registry", "source": "source"}
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     path: Path
     in_pyproject: bool
 
@@ -79,6 +75,8 @@ def locate_manifest(root: Path) -> Manifest:
 
 
 def _has_skills_table(pyproject: Path) -> bool:
+    import tomllib
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -96,6 +94,8 @@ def read_requests(manifest: Manifest) -> dict[str, str]:
 
 def read_requirements(manifest: Manifest) -> dict[str, Requirement]:
     """Skill name -> what is asked for it; `ConfigError` naming the file when it is invalid."""
+    import tomllib  # here: a new project has no manifest to parse (~3 ms of start-up)
+
     try:
         data: Any = tomllib.loads(manifest.path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -149,13 +149,18 @@ def update_requests(
     remove: set[str] | None = None,
 ) -> None:
     """Add or change requests in `set_`, drop names in `remove`; keeps formatting elsewhere."""
-    import tomlkit
-
     read_requirements(manifest)  # validates the current file before we edit it
     try:
-        document = tomlkit.parse(manifest.path.read_text(encoding="utf-8"))
+        text = manifest.path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        document = tomlkit.document()
+        fresh = None if manifest.in_pyproject else _fresh_manifest(set_ or {})
+        if fresh is not None:
+            write_atomic(manifest.path, fresh)
+            return
+        text = None
+    import tomlkit  # only to edit an existing file (or write unusual values): ~15 ms to import
+
+    document = tomlkit.document() if text is None else tomlkit.parse(text)
     table: Any = document
     for key in manifest.keys:
         if key not in table:
@@ -168,3 +173,29 @@ def update_requests(
         if name in table:
             del table[name]
     write_atomic(manifest.path, tomlkit.dumps(document))
+
+
+def _plain(text: str) -> bool:
+    """Printable ASCII without quote or backslash: written as ``"text"`` with no escapes."""
+    return all(" " <= c <= "~" and c not in '"\\' for c in text)
+
+
+def _fresh_manifest(requests: dict[str, Requirement]) -> str | None:
+    """A new ``skills.toml`` holding `requests`, byte for byte what tomlkit writes for a new
+    document; None when a name or value would need quoting rules (then tomlkit writes it)."""
+    lines = ["[skills]"]
+    for name, requirement in sorted(requests.items()):
+        if not is_skill_name(name):
+            return None
+        if requirement.registry is None and requirement.source is None:
+            if not _plain(requirement.spec):
+                return None
+            lines.append(f'{name} = "{requirement.spec}"')
+            continue
+        pairs = [("version", requirement.spec), ("registry", requirement.registry)]
+        pairs.append(("source", requirement.source))
+        shown = [f'{key} = "{text}"' for key, text in pairs if text]
+        if not all(_plain(text) for _key, text in pairs if text):
+            return None
+        lines.append(f"{name} = {{{', '.join(shown)}}}")
+    return "\n".join(lines) + "\n"

@@ -21,8 +21,8 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.atomic import parse_temp_name, temp_name, write_atomic
 from skillreg.core.errors import InstallError
@@ -32,8 +32,7 @@ MARKER = ".skillreg.json"
 _OLD = "old-"
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     name: str
     version: str
     sha256: str

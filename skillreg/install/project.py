@@ -13,8 +13,8 @@ never holds one.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.config import REGISTRY_ENV, ConfigFile, find_project_config, load_user_config
 from skillreg.core.errors import ConfigError
@@ -26,8 +26,7 @@ from skillreg.install.manifest import MANIFEST_FILE, Manifest, locate_manifest
 BUILTIN = "builtin"  # how lock entries name the registry shipped in the package
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     root: Path
     scope: str  # "project" or "global"
     lock_path: Path

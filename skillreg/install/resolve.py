@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from skillreg.core.errors import InstallError, NotFoundError, UsageError
 from skillreg.core.names import RULE, is_skill_name
@@ -24,14 +23,12 @@ MAX_RELATED = 64  # related skills one --with-related install may add (and fetch
 _TAG = re.compile(r"^[a-z][a-z0-9-]*$")  # a dist-tag such as "beta" (checked against the document)
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     name: str
     spec: str  # the range as typed ("" when none)
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     name: str
     version: str
     entry: VersionEntry

@@ -11,7 +11,7 @@ Pre-releases match only when a comparator in the same set names a pre-release of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import semver
 
@@ -29,8 +29,7 @@ _OP = re.compile(r"^(<=|>=|==|!=|<|>|=|\^|~)?(.*)$")
 _ANY = frozenset({"", "*", "latest", "x", "X"})
 
 
-@dataclass(frozen=True)
-class Comparator:
+class Comparator(NamedTuple):
     op: str  # one of < <= > >= == !=
     version: semver.Version
 
@@ -46,8 +45,7 @@ class Comparator:
         }[self.op]
 
 
-@dataclass(frozen=True)
-class VersionRange:
+class VersionRange(NamedTuple):
     """Alternatives (OR) of comparator sets (AND); an empty set matches any release."""
 
     text: str

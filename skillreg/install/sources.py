@@ -14,9 +14,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from skillreg.core.atomic import write_atomic
 from skillreg.core.errors import BundleError, InstallError, IntegrityError, UsageError
@@ -30,8 +29,7 @@ UNVERSIONED = "0.0.0"  # what the lock records for a skill whose SKILL.md names 
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
 
 
-@dataclass(frozen=True)
-class Fetched:
+class Fetched(NamedTuple):
     """A source turned into a bundle, with what its lock entry records."""
 
     kind: str  # "folder", "archive" or "git"

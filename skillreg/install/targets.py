@@ -9,8 +9,8 @@ alone. A skill already installed keeps its folders; new ``--agent``/``--dir`` on
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.errors import UsageError
 from skillreg.install import agents
@@ -19,8 +19,7 @@ from skillreg.install.place import adopt, folder_status
 from skillreg.install.project import Project, default_agents
 
 
-@dataclass(frozen=True)
-class Targets:
+class Targets(NamedTuple):
     agents: tuple[str, ...]
     dirs: tuple[str, ...]  # as recorded (relative to the project root when inside it)
     mode: str  # "link" or "copy"

@@ -20,7 +20,6 @@ import contextlib
 import errno
 import hashlib
 import os
-import secrets
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -237,7 +236,7 @@ class FolderStorage:
         if not is_skill_name(name):
             raise UsageError(f"{name!r} is not a skill name")
         folder = real_folder(self.root, PENDING_DIR)
-        mark = folder / f"{name}.{os.getpid()}-{secrets.token_hex(4)}"
+        mark = folder / f"{name}.{os.getpid()}-{os.urandom(4).hex()}"
         try:
             os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
         except OSError as exc:
