@@ -41,6 +41,11 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 # most files hold none, which keeps the family cheap enough for `skill lint` on every commit.
 _ANCHORS: set[str] = set()
 _AUTOMATON: list[tuple[Any, list[str]]] = []
+_SEARCHES = [0]  # files searched with the current automaton
+# After this many files the automaton is rebuilt as a DFA: building one takes about a
+# millisecond (five times the default's), and it then searches three to four times faster,
+# which a tree of skills feels (about 5% of linting the shared corpus) and one skill would not.
+_DFA_AFTER = 16
 
 
 def anchors(*words: str) -> tuple[str, ...]:
@@ -56,12 +61,18 @@ def _automaton() -> tuple[Any, list[str]]:
     Bytes, not text: every anchor is ASCII, and in UTF-8 an ASCII byte only ever stands for
     itself, so a match in the encoded text is a match in the text, found several times faster.
     """
-    if not _AUTOMATON:
+    _SEARCHES[0] += 1
+    if not _AUTOMATON or _SEARCHES[0] == _DFA_AFTER:
         import ahocorasick_rs
 
+        if not _AUTOMATON:
+            _SEARCHES[0] = 1
+        dfa = ahocorasick_rs.Implementation.DFA if _SEARCHES[0] >= _DFA_AFTER else None
         words = sorted(_ANCHORS)
-        automaton = ahocorasick_rs.BytesAhoCorasick([word.encode("ascii") for word in words])
-        _AUTOMATON.append((automaton, words))
+        automaton = ahocorasick_rs.BytesAhoCorasick(
+            [word.encode("ascii") for word in words], implementation=dfa
+        )
+        _AUTOMATON[:] = [(automaton, words)]
     return _AUTOMATON[0]
 
 
@@ -108,7 +119,15 @@ class Document:
     def hits(self, words: tuple[str, ...]) -> list[int]:
         """The numbers of the lines holding one of `words` (registered with `anchors`)."""
         found = self._anchor_lines
-        return sorted({line for word in words if word in found for line in found[word]})
+        present = [found[word] for word in words if word in found]
+        if not present:  # the usual answer: a scanner asks for rare words
+            return []
+        return sorted({line for lines in present for line in lines})
+
+    def holds_any(self, words: tuple[str, ...]) -> bool:
+        """Whether some line holds one of `words` (registered with `anchors`)."""
+        found = self._anchor_lines
+        return any(word in found for word in words)
 
     def span(self, number: int) -> tuple[int, int]:
         """Start and end offsets of line `number` (the end excludes the newline)."""
