@@ -93,16 +93,27 @@ class Document:
         return [0, *accumulate(map((1).__add__, lengths))]
 
     @cached_property
-    def lower(self) -> str:
+    def lower_bytes(self) -> bytes:
+        """The text as UTF-8 with ASCII letters lower-cased, for finding ASCII words in it.
+
+        Lower-casing the bytes touches only ASCII letters. So did lower-casing the text, for the
+        ASCII words searched for, except for one character: the Kelvin sign lowers to an ASCII
+        "k", and the scanners' patterns (case-insensitive) match it as one, so a text holding it
+        is still lower-cased as text, keeping every offset.
+        """
         text = self.text
+        if "\u212a" not in text:
+            return text.encode("utf-8", "surrogatepass").lower()
         lowered = text.lower()
-        return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+        if len(lowered) != len(text):  # some character lowers to two
+            lowered = text.translate(_ASCII_LOWER)
+        return lowered.encode("utf-8", "surrogatepass")
 
     @cached_property
     def _anchor_lines(self) -> dict[str, list[int]]:
         """The line numbers of each anchor's occurrences (overlapping ones included)."""
         automaton, words = _automaton()
-        data = self.lower.encode("utf-8", "surrogatepass")
+        data = self.lower_bytes
         found: dict[str, list[int]] = {}
         line, counted = 1, 0
         # Matches come in order of their end (else counted afresh). No anchor holds a newline, so
