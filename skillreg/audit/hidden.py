@@ -125,8 +125,8 @@ _HIDING = lazy(
 def html_findings(doc: Document) -> Iterator[Diagnostic]:
     if doc.kind not in (Kind.SKILL, Kind.MARKDOWN) or "<" not in doc.text:
         return
-    if not any(word in doc.lower for word in ("display", "visibility", "font-size", "opacity",
-                                              "hidden")):  # fmt: skip
+    if not any(word in doc.lower_bytes for word in (b"display", b"visibility", b"font-size",
+                                                    b"opacity", b"hidden")):  # fmt: skip
         return
     for match in _TAG.finditer(doc.text):
         tag = match.group()

@@ -46,12 +46,14 @@ _KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
      r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"),
 )  # fmt: skip
 _PATTERNS = tuple(lazy(pattern) for _, _, pattern in _KINDS)
-anchors(*(word for _, words, _ in _KINDS for word in words))
+_ALL_ANCHORS = anchors(*(word for _, words, _ in _KINDS for word in words))
 _PLACEHOLDER = lazy(r"EXAMPLE|X{6}|x{6}|0{8}|1234567|abcdef|your|<|\.\.\.|\*{4}", re.I)
 _KEY_BODY = lazy(r"[A-Za-z0-9+/=]{40,}")
 
 
 def secret_findings(doc: Document) -> Iterator[Diagnostic]:
+    if not doc.holds_any(_ALL_ANCHORS):
+        return  # most files: one look instead of one per kind
     for (kind, words, _), pattern in zip(_KINDS, _PATTERNS, strict=True):
         for line in doc.hits(words):
             for match in pattern.finditer(doc.text, *doc.span(line)):

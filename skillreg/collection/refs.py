@@ -4,7 +4,6 @@ rules and their findings. Extracting the references from a skill is `skillreg.sk
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
@@ -199,6 +198,8 @@ class Suggestions:
         if name not in self.known:
             close = self.memo.get(name) if self.memo else None
             if close is None:
+                import difflib  # only when a name resolves nowhere
+
                 matches = difflib.get_close_matches(name, self.names, n=1, cutoff=0.8)
                 close = matches[0] if matches else ""
                 if self.memo:

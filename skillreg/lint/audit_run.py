@@ -68,7 +68,7 @@ def audit_folders(folders: Iterable[tuple[Path, str]], options: AuditOptions) ->
             found = _lookalike(skill, shown_of[skill.name], skills, options.known_names)
             kept.extend(_finish(found, selection, shown_of[skill.name], None))
     fail_on = options.fail_on or settings.fail_on or Severity.ERROR
-    return LintReport(sorted(kept), skills, "audit", fail_on)
+    return LintReport(sorted(kept), skills, "audit", fail_on, [], {})
 
 
 def _lookalike(

@@ -6,10 +6,9 @@ independent of other files.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.audit.scan import scan_skill_file
 from skillreg.core.diagnostics import Diagnostic
@@ -32,8 +31,7 @@ from skillreg.skill.parsed import FALLBACK_FILE, SKILL_FILE, ParsedSkill, parse_
 from skillreg.skill.syntax_rules import MISSING_SKILL_FILE, finding
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """What every file is checked against; `slim` trims kept skills to bound memory."""
 
     profile: Profile
@@ -42,8 +40,7 @@ class Plan:
     audit: bool = True  # run the SK5xx family (off when every audit rule is deselected)
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     skill: ParsedSkill
     diagnostics: list[Diagnostic]
     directives: tuple[suppress.Directive, ...]
@@ -117,10 +114,8 @@ def slim(skill: ParsedSkill, section_title: str, metadata_key: str | None = None
         if metadata_key:
             wanted += (("metadata", metadata_key),)
         entries = {key: fm.entries[key] for key in wanted if key in fm.entries}
-        fm = dataclasses.replace(fm, entries=entries)
-    return dataclasses.replace(
-        skill, source=dataclasses.replace(source, text=""), body=kept, frontmatter=fm
-    )
+        fm = fm._replace(entries=entries)
+    return skill._replace(source=source._replace(text=""), body=kept, frontmatter=fm)
 
 
 def link_verdicts(skill: ParsedSkill) -> tuple[tuple[str, str], ...]:

@@ -19,8 +19,7 @@ itself is allowed is the frontmatter schema's business (an ``enum``), not this m
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from skillreg.collection.refs import Suggestions
 from skillreg.core.diagnostics import Diagnostic
@@ -31,8 +30,7 @@ from skillreg.skill.syntax_rules import finding
 Values = Mapping[str, tuple[str, ...]]  # dotted field -> values
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     """What a skill whose condition field has one value must satisfy."""
 
     body: Mapping[str, Any]
@@ -40,8 +38,7 @@ class Case:
     expected: Values
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One ``when`` entry: a dotted field, a case per value and the case for other values."""
 
     field: str

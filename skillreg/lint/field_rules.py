@@ -8,11 +8,11 @@ any Unicode letter or digit allowed, lowercase required, and equal to the (norma
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from collections.abc import Mapping
 
 from skillreg.core.diagnostics import Diagnostic
+from skillreg.core.lazy_pattern import lazy
 from skillreg.core.names import MAX_NAME
 from skillreg.lint import catalog as c
 from skillreg.skill.frontmatter import Entry, Frontmatter
@@ -76,7 +76,7 @@ def delimiter_findings(skill: ParsedSkill, fm: Frontmatter) -> list[Diagnostic]:
 
 # A node's span starts at its tag when it has one (anchors, the other node property, are refused
 # before rules run); plain scalars cannot start with `!`, so a `!` there is always a tag.
-_TAG = re.compile(r"!<[^>]*>|![^\s,\[\]{}]*")
+_TAG = lazy(r"!<[^>]*>|![^\s,\[\]{}]*")
 _ALLOWED_TAGS = frozenset({"!!str", "!<tag:yaml.org,2002:str>"})
 _KEY_KINDS = {
     "int": "an integer",

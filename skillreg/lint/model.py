@@ -1,22 +1,28 @@
 """The lint run's inputs and result: `LintOptions` in, `LintReport` out.
 
 Renderers (`skillreg.report`) and callers (publish, install) code against these two values only.
+Both are named tuples: making a frozen dataclass costs about a millisecond at import, which every
+one-skill `skill lint` pays.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from skillreg.core.diagnostics import Diagnostic, Severity
-from skillreg.lint.registry_names import NamesReader
 from skillreg.skill.parsed import ParsedSkill
 
+if TYPE_CHECKING:
+    from skillreg.lint.registry_names import NamesReader
 
-@dataclass(frozen=True)
-class LintOptions:
+_NO_STATUS: Mapping[str, str] = MappingProxyType({})
+
+
+class LintOptions(NamedTuple):
     """What to lint against; every field left at its default defers to the project config.
 
     `profile` is a profile name or a path to a profile file. `select`/`ignore`/`extend_select`
@@ -48,13 +54,12 @@ class LintOptions:
     jobs: int | None = None  # None: automatic (parallel only for large trees)
     registry: str | None = None
     offline: bool = False
-    registry_status: Mapping[str, str] = field(default_factory=dict)
+    registry_status: Mapping[str, str] = _NO_STATUS
     registry_reader: NamesReader | None = None
     collection: bool = True
 
 
-@dataclass(frozen=True)
-class LintReport:
+class LintReport(NamedTuple):
     """Every finding of one run, sorted by path, line, column and code.
 
     `skills` are the parsed skills in path order. On large runs (work shared between processes,
@@ -65,10 +70,10 @@ class LintReport:
 
     diagnostics: list[Diagnostic]
     skills: list[ParsedSkill]
-    profile: str = "agentskills"
-    fail_on: Severity = Severity.ERROR
-    fixed: list[str] = field(default_factory=list)  # paths rewritten by --fix
-    unfixed: dict[str, str] = field(default_factory=dict)  # path -> why --fix left it alone
+    profile: str
+    fail_on: Severity
+    fixed: list[str]  # paths rewritten by --fix
+    unfixed: dict[str, str]  # path -> why --fix left it alone
 
     @property
     def has_errors(self) -> bool:

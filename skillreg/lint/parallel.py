@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -84,6 +83,8 @@ def _spawn(func: Callable[[T], R], chunks: Sequence[T], tokens: int) -> tuple[in
     if pid == 0:  # the child: work, send, and leave without running the parent's exit handlers
         status = 1
         try:
+            import pickle  # here, not at import: a run of one process never needs it
+
             os.close(results)
             payload = pickle.dumps(_drain(func, chunks, tokens), pickle.HIGHEST_PROTOCOL)
             with os.fdopen(sink, "wb") as out:
@@ -96,6 +97,8 @@ def _spawn(func: Callable[[T], R], chunks: Sequence[T], tokens: int) -> tuple[in
 
 
 def _collect(pid: int, results: int) -> dict[int, R]:
+    import pickle
+
     with os.fdopen(results, "rb") as source:
         payload = source.read()
     _, status = os.waitpid(pid, 0)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skillreg.core.errors import ConfigError
 from skillreg.lint.conditions import Condition, parse_conditions
@@ -34,8 +33,7 @@ _BODY_DEFAULTS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Profile:
+class _Settings(NamedTuple):
     name: str
     path: Path
     frontmatter: Mapping[str, Any]  # the full JSON Schema (parents included)
@@ -49,9 +47,12 @@ class Profile:
     related_metadata: str | None = None  # a metadata key holding comma-separated related names
     conditions: tuple[Condition, ...] = ()
     applies_to: str = ""  # for a variant: the values that chose it, for messages
-    _variants: dict[tuple[str | None, ...], Profile] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+
+
+class Profile(_Settings):
+    """A named tuple of the settings (making a frozen dataclass costs about a millisecond at
+    import, which every one-skill `skill lint` pays). A subclass, so that each profile also has
+    a `__dict__` for the variants it builds, which equality and repr leave out."""
 
     @property
     def schema_key(self) -> str:
@@ -70,9 +71,10 @@ class Profile:
         if not self.conditions:
             return self
         values = tuple(condition.value_in(data) for condition in self.conditions)
-        variant = self._variants.get(values)
+        variants: dict[tuple[str | None, ...], Profile] = self.__dict__.setdefault("variants", {})
+        variant = variants.get(values)
         if variant is None:
-            variant = self._variants[values] = self._variant(values)
+            variant = variants[values] = self._variant(values)
         return variant
 
     def _variant(self, values: tuple[str | None, ...]) -> Profile:
@@ -83,7 +85,7 @@ class Profile:
             if case is not None:
                 body.update(case.body)
                 named.append(name)
-        return replace(self, **_typed(body), applies_to=", ".join(named), _variants={})
+        return self._replace(**_typed(body), applies_to=", ".join(named))
 
 
 def schema_dir() -> Path:

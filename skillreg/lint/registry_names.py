@@ -11,21 +11,21 @@ lint; lint receives it as a `NamesReader` in its options, so that lint never imp
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 YANKED = "yanked"
 DEPRECATED = "deprecated"
 
 
-@dataclass(frozen=True)
-class RegistryNames:
+class RegistryNames(NamedTuple):
     """Every name in the catalog (`known`) and the ones to warn about (`status`: name ->
     ``"yanked"`` when every version is yanked, else ``"deprecated"`` when deprecated)."""
 
     location: str
     known: frozenset[str] = frozenset()
-    status: Mapping[str, str] = field(default_factory=dict)
+    status: Mapping[str, str] = MappingProxyType({})
 
 
 #: Reads the registry `spec` (relative to the folder `base`); ``offline`` reads the cache only.

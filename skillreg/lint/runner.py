@@ -14,8 +14,8 @@ import functools
 import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.audit.rules import AUDIT_CODES
 from skillreg.collection.workspace import find_skill_files
@@ -37,8 +37,7 @@ SLIM_MIN = 2000  # above this, keeping every parsed body would cost hundreds of 
 _CHUNK = 32
 
 
-@dataclass(frozen=True)
-class _Setup:
+class _Setup(NamedTuple):
     settings: LintSettings
     plan: Plan
     selection: Selection
@@ -175,7 +174,7 @@ def _with_collection(setup: _Setup, named: list[Path]) -> _Setup:
         return not_excluded(files, roots, setup.settings)
 
     names = names_beside(named, setup.project_root, keep)
-    return replace(setup, known_names=setup.known_names | names, collection_known=True)
+    return setup._replace(known_names=setup.known_names | names, collection_known=True)
 
 
 def _with_registry(setup: _Setup, offline: bool, reader: NamesReader | None) -> _Setup:
@@ -186,8 +185,7 @@ def _with_registry(setup: _Setup, offline: bool, reader: NamesReader | None) -> 
     if reader is None:
         raise UsageError(f"a registry is named for lint ({spec}) but no registry reader was given")
     names = reader(spec, base, offline)
-    return replace(
-        setup,
+    return setup._replace(
         known_names=setup.known_names | names.known,
         registry_status={**names.status, **setup.registry_status},
     )
@@ -251,11 +249,11 @@ def _check_all(
     `progress(done, total)` is told after each chunk (after all of them when forked)."""
     chunks = chunked(files)
     if len(files) > PARALLEL_MIN and jobs > 1 and parallel.can_fork():
-        slim = replace(plan, slim=True)
+        slim = plan._replace(slim=True)
         parts = parallel.run_chunks(functools.partial(_check_chunk, plan=slim), chunks, jobs)
     else:
         if len(files) > SLIM_MIN:
-            plan = replace(plan, slim=True)
+            plan = plan._replace(slim=True)
         parts = []
         for chunk in chunks:
             parts.append(_check_chunk(chunk, plan))

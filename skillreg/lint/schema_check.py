@@ -12,15 +12,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One violated keyword; `field` names the missing or unknown key, when there is one."""
 
     path: Path_  # the value's location (the parent object's for required/additionalProperties)

@@ -9,11 +9,11 @@ number, boolean, date or null becomes SK108 with advice to quote the value.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from skillreg.core.diagnostics import Diagnostic, Rule
+from skillreg.core.lazy_pattern import lazy
 from skillreg.lint import catalog as c
 from skillreg.lint.schema_check import Checker, SchemaError
 from skillreg.skill.frontmatter import Entry, Frontmatter, Span
@@ -34,7 +34,7 @@ _BY_KEYWORD: dict[str, Rule] = {
 }
 _IMPLICIT_TAGS = frozenset({"int", "float", "bool", "null", "timestamp"})
 #: An unquoted number that was meant as a version: `--fix` quotes exactly these (SK108 fixable).
-SEMVERISH = re.compile(r"\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]+)?")
+SEMVERISH = lazy(r"\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]+)?")
 
 
 def schema_findings(

@@ -6,8 +6,8 @@ import dataclasses
 import fnmatch
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.diagnostics import Diagnostic, Severity
 from skillreg.core.errors import UsageError
@@ -17,8 +17,7 @@ from skillreg.lint.settings import LintSettings
 _META = frozenset({catalog.UNUSED_SUPPRESSION.code, catalog.UNKNOWN_SUPPRESSION.code})
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """The enabled codes, the per-file exceptions and the severity overrides of one run."""
 
     enabled: frozenset[str]

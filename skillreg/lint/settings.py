@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from skillreg.core.config import ConfigFile
 from skillreg.core.diagnostics import Severity
 from skillreg.core.errors import ConfigError
+from skillreg.core.lazy_pattern import lazy
 from skillreg.lint import catalog
 from skillreg.skill.source import DEFAULT_MAX_BYTES
 
@@ -28,21 +29,20 @@ _KEYS = frozenset(
     {"select", "ignore", "per-file-ignores", "severity", "profile", "profiles",
      "max-file-size", "fail-on", "known-names", "exclude", "registry"}
 )  # fmt: skip
-_SIZE = re.compile(r"(\d+)\s*(B|KB|KIB|MB|MIB)?", re.IGNORECASE)
+_SIZE = lazy(r"(\d+)\s*(B|KB|KIB|MB|MIB)?", re.IGNORECASE)
 _UNITS = {"": 1, "B": 1, "KB": 1000, "KIB": 1024, "MB": 1000**2, "MIB": 1024**2}
 
 
-@dataclass(frozen=True)
-class LintSettings:
+class LintSettings(NamedTuple):
     """The config section's meaning; `root` is the folder relative paths start from."""
 
     root: Path
     select: frozenset[str] | None = None  # None: every rule
     ignore: frozenset[str] = frozenset()
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
-    severity: Mapping[str, Severity | None] = field(default_factory=dict)  # None: off
+    severity: Mapping[str, Severity | None] = MappingProxyType({})  # None: off
     profile: str | None = None
-    profiles: Mapping[str, Path] = field(default_factory=dict)
+    profiles: Mapping[str, Path] = MappingProxyType({})
     max_file_size: int = DEFAULT_MAX_BYTES
     fail_on: Severity | None = None
     known_names: frozenset[str] = frozenset()

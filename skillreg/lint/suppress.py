@@ -12,21 +12,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skillreg.core.diagnostics import Diagnostic
+from skillreg.core.lazy_pattern import lazy
 from skillreg.lint import catalog as c
 from skillreg.skill.parsed import ParsedSkill
 from skillreg.skill.syntax_rules import finding
 
 MARKER = "skill-lint:"
-_YAML = re.compile(r"#\s*skill-lint:\s*disable(?:\s*=\s*|\s+|$)([\w\s,-]*)")
-_HTML = re.compile(r"skill-lint:\s*(disable-next-line|disable)(?:\s*=\s*|\s+|$)([\w\s,-]*)")
+_YAML = lazy(r"#\s*skill-lint:\s*disable(?:\s*=\s*|\s+|$)([\w\s,-]*)")
+_HTML = lazy(r"skill-lint:\s*(disable-next-line|disable)(?:\s*=\s*|\s+|$)([\w\s,-]*)")
 _FILE = 0  # `target` of a file-wide suppression
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     line: int  # where the comment is
     col: int
     target: int  # the line it covers, or 0 for the whole file

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skillreg.core.diagnostics import Diagnostic, Severity
 
@@ -18,8 +18,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     errors: int
     warnings: int
     infos: int

@@ -8,7 +8,6 @@ anchors and aliases are seen (and refused) instead of silently resolved or expan
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
@@ -47,8 +46,7 @@ class Entry(NamedTuple):
     key_tag: str | None = None  # the key's tag, in `tag`'s form, when the node is a mapping value
 
 
-@dataclass(frozen=True)
-class Frontmatter:
+class Frontmatter(NamedTuple):
     """Parsed frontmatter. `data` is None when the YAML could not be read safely."""
 
     data: Any

@@ -9,29 +9,29 @@ Inline scanning is `skillreg.skill.markdown_inline`; the one section that needs 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
+from skillreg.core.lazy_pattern import lazy
 from skillreg.skill.markdown_inline import blank_code_spans, find_comments, find_links
 
-_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
-_BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
-_LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_FENCE = lazy(r"( {0,3})(`{3,}|~{3,})(.*)")
+_SETEXT = lazy(r" {0,3}(=+|-+)[ \t]*")
+_BREAK = lazy(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
+_LIST_ITEM = lazy(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _ITEM_MARKS = frozenset("-+*0123456789")
-_REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S+)")
+_REF_DEF = lazy(r" {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S+)")
 # First characters that may open something other than paragraph text.
 _BLOCK_STARTERS = frozenset(" \t`~#=-*+_<[0123456789")
-_HTML_BLOCK = re.compile(
+_HTML_BLOCK = lazy(
     r" {0,3}(?:<!--|<(?:script|pre|style|textarea)(?:\s|>|$)"
     r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>[ \t]*$)"
 )
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 # The outline's records are named tuples, not frozen dataclasses: a body has hundreds of them and
-# a tuple is built several times faster, which the corpus-wide lint feels.
+# a tuple is built several times faster, which the corpus-wide lint feels; and making a frozen
+# dataclass costs about a millisecond at import, which every one-skill `skill lint` feels.
 
 
 class Heading(NamedTuple):
@@ -63,15 +63,13 @@ class CodeBlock(NamedTuple):
     closed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     heading: Heading
     first_line: int  # the heading's line
     last_line: int  # the line before the next heading of the same or a higher level
 
 
-@dataclass(frozen=True)
-class Body:
+class Body(NamedTuple):
     lines: tuple[str, ...]
     first_line: int  # file line of `lines[0]`
     headings: tuple[Heading, ...]

@@ -7,13 +7,12 @@ must not make a regular expression backtrack.
 from __future__ import annotations
 
 import bisect
-import re
 
-_TICKS = re.compile(r"`+")
+from skillreg.core.lazy_pattern import lazy
+
+_TICKS = lazy(r"`+")
 _MAX_LABEL = 1000  # how far back a link's `[` is looked for
-_TARGET = re.compile(
-    r"[ \t]*(<[^<>\n]*>|[^\s()<]+)(?:[ \t]+(?:\"[^\"]{0,300}\"|'[^']{0,300}'))?[ \t]*\)"
-)
+_TARGET = lazy(r"[ \t]*(<[^<>\n]*>|[^\s()<]+)(?:[ \t]+(?:\"[^\"]{0,300}\"|'[^']{0,300}'))?[ \t]*\)")
 
 
 def find_links(text: str) -> list[tuple[str, int, bool]]:

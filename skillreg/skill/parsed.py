@@ -7,9 +7,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.skill import frontmatter as fmod
@@ -22,14 +21,16 @@ SKILL_FILE = "SKILL.md"
 FALLBACK_FILE = "skill.md"  # accepted when SKILL.md is missing, as the reference validator does
 
 
-@dataclass(frozen=True)
-class ParsedSkill:
+class ParsedSkill(NamedTuple):
+    """A named tuple, like the records inside it: making a frozen dataclass costs about a
+    millisecond at import, which every one-skill `skill lint` pays."""
+
     path: Path  # the SKILL.md (or where it should be)
     folder: Path
     source: Source | None
     frontmatter: Frontmatter | None
     body: Body | None
-    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def display(self) -> str:

@@ -10,21 +10,20 @@ recover its exact position (mistune tokens carry no line numbers). Resolving the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from skillreg.core.lazy_pattern import lazy
 from skillreg.core.names import is_skill_name
 from skillreg.skill.markdown_inline import code_spans
 from skillreg.skill.parsed import ParsedSkill
 
 RELATED_SKILLS = "Related Skills"
 
-_NAME_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_SEPARATOR = re.compile(r"\s*(?:[-\u2013\u2014:]\s*)")
+_NAME_LIKE = lazy(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_ITEM = lazy(r"[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_HEADING = lazy(r" {0,3}#{1,6}(?:[ \t]|$)")
+_SEPARATOR = lazy(r"\s*(?:[-\u2013\u2014:]\s*)")
 _ALTERNATIVE = frozenset({"/", "|", "or"})
 # mistune reads an item up to here. Some of its regular expressions backtrack quadratically (an
 # ATX heading inside an item, runs of openers), so a hostile item must not reach it whole; real
@@ -32,8 +31,7 @@ _ALTERNATIVE = frozenset({"/", "|", "or"})
 _MAX_ITEM = 500
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """One backticked skill name under Related Skills, at its 1-based file position.
 
     `end_col` is exclusive. References sharing an `alternatives_group` were written as
@@ -48,8 +46,7 @@ class Reference:
     alternatives_group: int
 
 
-@dataclass(frozen=True, slots=True)
-class Suspect:
+class Suspect(NamedTuple):
     """Backticked text that looks like a name but is not a valid one."""
 
     text: str
@@ -83,8 +80,7 @@ def scan(skill: ParsedSkill, title: str) -> tuple[list[Reference], list[Suspect]
     return refs, suspects
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
+class _Item(NamedTuple):
     first_line: int  # file line of the list marker
     lines: tuple[str, ...]  # the item's first paragraph, as in the file
 

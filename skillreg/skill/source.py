@@ -7,8 +7,8 @@ are the file's own (CRLF only adds a trailing ``\\r`` that no position points in
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from skillreg.core.bounded import read_regular
 from skillreg.core.diagnostics import Diagnostic
@@ -19,8 +19,7 @@ _BINARY_PROBE = 8192
 _BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """The decoded text of one file and what was normalised away."""
 
     path: Path
