@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import shutil
+import struct
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -51,7 +52,15 @@ _HEAD_FIELDS = 16
 
 
 def stat_key(st: os.stat_result) -> str:
-    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+    """Size, mtime_ns, ctime_ns and inode as one string: packed and in hex, which costs half of
+    writing the four numbers in decimal (a warm run makes one for each of ~50,000 paths)."""
+    try:
+        return _PACK_KEY(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino).hex()
+    except struct.error:  # a value beyond 64 bits: decimal, which never looks like hex
+        return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+
+
+_PACK_KEY = struct.Struct("<QqqQ").pack
 
 
 def file_key(path: str) -> str:
