@@ -423,11 +423,30 @@ class IndexCache:
                 out.write(chunk)
 
 
-def _lines(spool: Spool, records: list[Record]) -> Iterator[bytes]:
+def _lines(spool: Spool, records: list[Record]) -> Iterator[bytes | memoryview]:
+    """The records' lines, each with its entry's pieces made this run or without stale ones; a
+    run of lines reused as they were loaded (most of a warm run, in the same order) is one
+    slice of the loaded cache."""
+    loaded = memoryview(spool.loaded)
     batch: list[bytes] = []
+    start = end = 0  # the run loaded[start:end]; pending only while `batch` is empty
     for record in records:
-        line = spool.read(record.where)
         entry = record.entry
+        source, offset, length = record.where
+        if entry is REUSED and source == 0:
+            if batch:
+                yield b"".join(batch)
+                batch.clear()
+            if offset != end or end == start:
+                if end > start:
+                    yield loaded[start:end]
+                start = offset
+            end = offset + length
+            continue
+        if end > start:
+            yield loaded[start:end]
+            start = end = 0
+        line = spool.read(record.where)
         if entry is not REUSED:
             if line.count(b"\t") == TABS_WITH_ENTRY:  # pieces made under another context
                 line = b"\t".join(line.split(b"\t")[: TABS_WITH_ENTRY - 1]) + b"\n"
@@ -437,6 +456,8 @@ def _lines(spool: Spool, records: list[Record]) -> Iterator[bytes]:
         if len(batch) >= 256:
             yield b"".join(batch)
             batch.clear()
+    if end > start:
+        yield loaded[start:end]
     yield b"".join(batch)
 
 
