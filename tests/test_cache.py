@@ -248,8 +248,8 @@ def test_warm_run_after_a_change_equals_a_cold_run(tree: Path, change: str) -> N
 
 @pytest.mark.parametrize(
     "damage",
-    ["truncated", "garbage-line", "wrong-types", "foreign-header", "bad-fragments", "huge",
-     "not-utf8", "deep"],
+    ["truncated", "garbage-line", "wrong-types", "foreign-header", "bad-fragments",
+     "bad-pieces", "huge", "not-utf8", "deep"],
 )  # fmt: skip
 def test_damaged_cache_falls_back_to_a_cold_run(
     tree: Path, damage: str, monkeypatch: pytest.MonkeyPatch
@@ -272,8 +272,18 @@ def test_damaged_cache_falls_back_to_a_cold_run(
         damaged = []
         for line in lines[2:]:
             fields = line.split(b"\t")
+            if len(fields) == 9:
+                fields = fields[:7]  # without the entry's stored pieces, the fragments are read
             if len(fields) == 7:
                 fields[5], fields[6] = b"[[1, 2]", b'{"x": 1}'
+            damaged.append(b"\t".join(fields))
+        path.write_bytes(b"\n".join(lines[:2] + damaged))
+    elif damage == "bad-pieces":  # the entry's stored pieces are not as the index writes them
+        damaged = []
+        for line in lines[2:]:
+            fields = line.split(b"\t")
+            if len(fields) == 9:
+                fields[7], fields[8] = b"x[]", b'"name": "evil"'
             damaged.append(b"\t".join(fields))
         path.write_bytes(b"\n".join(lines[:2] + damaged))
     elif damage == "huge":
@@ -315,3 +325,58 @@ def test_a_control_character_in_a_cached_fragment_is_escaped_on_the_terminal(tre
     path.write_bytes(data.replace(b'"description": "', b'"description": "\x1b]52;c;eA==\x07', 1))
     again = CliRunner().invoke(cli, ["index", str(tree), "--quiet"])
     assert "\x1b" not in again.stdout and "\x07" not in again.stdout
+
+
+def damage_lines(path: Path, fields_kept: int, bad: bool = False) -> None:
+    """Cut every skill line of the cache at `path` to its head and `fields_kept - 1` fragments;
+    `bad`: and make its related and findings fragments unreadable."""
+    lines = path.read_bytes().split(b"\n")
+    cut = []
+    for line in lines[2:]:
+        fields = line.split(b"\t")[:fields_kept]
+        if bad and len(fields) == 7:
+            fields[5], fields[6] = b"[[1, 2]", b'{"x": 1}'
+        cut.append(b"\t".join(fields))
+    path.write_bytes(b"\n".join(lines[:2] + cut))
+
+
+def test_damaged_line_is_made_again_once(tree: Path, parses: list[Path]) -> None:
+    first = index(tree)
+    (path,) = cache_files()
+    damage_lines(path, 7, bad=True)
+    assert index(tree) == first
+    assert len(parses) == 12  # each damaged line was made again from its file...
+    assert b'{"x": 1}' not in path.read_bytes()  # ...and replaced in the cache
+    assert index(tree) == first
+    assert len(parses) == 12
+
+
+def test_short_line_with_a_changed_file_is_parsed_again(tree: Path) -> None:
+    first = index(tree)
+    (path,) = cache_files()
+    damage_lines(path, 3)  # a sound head, too few fragments
+    notes = tree / "python-pro" / "notes.txt"
+    notes.write_text("other notes\n", encoding="utf-8")  # SKILL.md unchanged: its summary is
+    os.utime(notes, (OLD + 10, OLD + 10))  # reused from the line, which must be whole
+    assert index(tree) == cold(tree)
+    assert index(tree) != first
+
+
+@pytest.mark.parametrize(
+    "config",
+    ['known-names = ["ghost-skill"]', 'ignore = ["SK301"]', '[lint.severity]\nSK301 = "warning"',
+     '[lint.per-file-ignores]\n"python-pro/*" = ["SK301"]'],
+    ids=["known-names", "ignore", "severity", "per-file"],
+)  # fmt: skip
+def test_config_change_remakes_the_stored_entries(tree: Path, config: str) -> None:
+    skill_md = tree / "python-pro" / "SKILL.md"
+    text = skill_md.read_text(encoding="utf-8")
+    skill_md.write_text(text.replace("## Related Skills\n", "## Related Skills\n\n- `ghost-skill` -"
+                                     " Nowhere\n", 1), encoding="utf-8")  # fmt: skip
+    age(tree)
+    first = index(tree)
+    assert "SK301" in first and first == cold(tree)
+    (tree / "skill.toml").write_text(f"[lint]\n{config}\n", encoding="utf-8")
+    warm = index(tree)
+    assert warm == cold(tree)
+    assert "SK301" not in warm

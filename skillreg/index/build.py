@@ -12,6 +12,8 @@ schema with ``python -m skillreg.index.build --write-schema``.
 from __future__ import annotations
 
 import contextlib
+import gc
+import hashlib
 import json
 import os
 import sys
@@ -24,7 +26,7 @@ from typing import Any, BinaryIO
 from skillreg.collection.workspace import discover, list_folder
 from skillreg.core.errors import SkillError, SourceError, UsageError
 from skillreg.core.jsonio import dump_json
-from skillreg.index.cache import IndexCache, Record
+from skillreg.index.cache import REUSED, TABS_WITH_ENTRY, IndexCache, Record
 from skillreg.index.lint import Errors, open_cache, read_lint
 from skillreg.index.scan import COMPACT, scan
 from skillreg.lint.registry_names import NamesReader
@@ -72,8 +74,14 @@ def indexed(options: IndexOptions) -> Iterator[Document]:
     generated = _generated()  # a bad SOURCE_DATE_EPOCH fails before any work
     setup = lint_setup(options.profile, options.cwd or Path.cwd(), options.registry_reader)
     paths = [path.absolute() for path in options.paths]
-    cache = open_cache(options.paths, setup.plan) if options.use_cache else IndexCache.disabled()
+    # The cyclic GC is paused for the run, as lint does: loading a cache makes ~10^5 acyclic
+    # containers, which set off collections of everything (about half of its load time).
+    collecting = gc.isenabled()
+    gc.disable()
+    cache = IndexCache.disabled()
     try:
+        if options.use_cache:
+            cache = open_cache(options.paths, setup.plan)
         lister = cache.lister if options.use_cache else list_folder
         listings = discover(paths, lister=lister, file_info=cache.file_info)
         if setup.settings.exclude:
@@ -92,6 +100,8 @@ def indexed(options: IndexOptions) -> Iterator[Document]:
         cache.save(records)
     finally:
         cache.spool.close()
+        if collecting:
+            gc.enable()
 
 
 class Document:
@@ -108,6 +118,7 @@ class Document:
     ) -> None:
         self.root = root
         self.errors = errors
+        self.cache = cache
         self.spool = cache.spool
         self.generated = generated
         self.plan = plan
@@ -122,6 +133,15 @@ class Document:
                 if name != r.name and name in names:
                     self.incoming.setdefault(name, set()).add(r.name)
         self.names = names
+        # A skill's entry is its line's fragments plus what this digest covers: the stored
+        # entries of unchanged lines hold while it is the one they were made under.
+        facts = [root, errors.context(), [(r.folder, r.skill_file, r.name, r.readable, r.refs)
+                                          for r in records]]  # fmt: skip
+        context = hashlib.sha256(repr(facts).encode()).hexdigest()  # repr: half json's time
+        self.reuse = cache.path is not None and cache.context == context
+        if self.reuse:
+            cache.keep_notes()  # entries reused ask the "did you mean" notes nothing
+        cache.context_now = context
 
     @property
     def count(self) -> int:
@@ -137,33 +157,55 @@ class Document:
             return
         yield ("".join(head) + '  "skills": [').encode("utf-8")
         batch: list[bytes] = []
+        keep = self.cache.path is not None
         for i, (name, rel, record) in enumerate(self.sorted):
             batch.append(b",\n    " if i else b"\n    ")
-            batch.append(self._line(name, rel, record))
+            fields = self._stored(record) if self.reuse else None
+            if fields is None:
+                fields = self._made(name, rel, record)
+                if keep:
+                    record.entry = self.spool.append(b"\t".join(fields[7:]))
+                    self.cache.changed()
+            if fields[7][:1] == b"1":
+                self.invalid += 1
+            batch.append(b"".join((
+                b"{", fields[1], b', "errors": ', fields[7][1:], b', "files": ', fields[4], b", ",
+                fields[2], b", ", fields[8], b", ", fields[3], b"}",
+            )))  # fmt: skip
             if len(batch) >= 512:
                 yield b"".join(batch)
                 batch.clear()
         batch.append(b"\n  ]\n}\n")
         yield b"".join(batch)
 
-    def _line(self, name: str, rel: str, record: Record) -> bytes:
-        """One skill's entry (`_COMPACT.encode` of it), from its record and its line's pieces."""
+    def _stored(self, record: Record) -> list[bytes] | None:
+        """The record's line with its stored entry pieces (`_made`), or None when it has none
+        of the right shape."""
+        fields = self.spool.read(record.where).rstrip(b"\n").split(b"\t")
+        if len(fields) != TABS_WITH_ENTRY + 1 or fields[7][:2] not in (b"0[", b"1["):
+            return None
+        record.entry = REUSED
+        return fields
+
+    def _made(self, name: str, rel: str, record: Record) -> list[bytes]:
+        """The record's line fields and its entry's two pieces that depend on the collection:
+        "has errors" ("1" or "0") with the `errors` list, and the keys from `missing` to
+        `related_by`. A damaged line is made again from the file (and replaces the old one)."""
         try:
             fields = self.spool.read(record.where).rstrip(b"\n").split(b"\t")
-            if len(fields) != 7:
+            if len(fields) not in (7, TABS_WITH_ENTRY + 1):
                 raise ValueError("line")
             pairs = json.loads(fields[5]) if record.refs else []
             if not all(isinstance(p, list) and len(p) == 2 and _strs(p) for p in pairs):
                 raise ValueError("related")
             errors = self.errors.of(record, lambda: read_lint(fields[6]))
         except (ValueError, TypeError, RecursionError):  # a damaged cache line: read the file
-            from skillreg.index.scan import fresh_fields
+            from skillreg.index.scan import fresh_fields, line_of
 
             fields = fresh_fields(record, self.plan)
+            record.where = self.spool.append(line_of(record.head(), fields[1:]))
             pairs = json.loads(fields[5])
             errors = self.errors.of(record, lambda: json.loads(fields[6]))
-        if errors:
-            self.invalid += 1
         related: dict[str, str] = {}
         missing: dict[str, str] = {}
         for ref, reason in pairs:
@@ -178,11 +220,8 @@ class Document:
             "related": [{"name": n, "reason": r} for n, r in sorted(related.items())],
             "related_by": sorted(self.incoming.get(name, ())),
         }
-        return b"".join((
-            b"{", fields[1], b', "errors": ', COMPACT.encode(found).encode("utf-8") if found
-            else b"[]", b', "files": ', fields[4], b", ", fields[2], b", ",
-            COMPACT.encode(rest)[1:-1].encode("utf-8"), b", ", fields[3], b"}",
-        ))  # fmt: skip
+        made = (b"1" + COMPACT.encode(found).encode("utf-8")) if found else b"0[]"
+        return [*fields[:7], made, COMPACT.encode(rest)[1:-1].encode("utf-8")]
 
     def write_to(self, out: BinaryIO) -> None:
         for chunk in self.chunks():

@@ -12,7 +12,10 @@ the run starts cold. Its lines (UTF-8):
 2. the folders, JSON: each walked folder's stat key and entries (`Lister` form, a link kept as
    "l" and looked at again on every run);
 3. one line per skill: a JSON head (`Record`) and then tab-separated fragments the caller wrote
-   (a skill's JSON pieces: JSON text never holds a raw tab or line break).
+   (a skill's JSON pieces: JSON text never holds a raw tab or line break), then, when the caller
+   gave them (`Record.entry`), two more: the pieces of the skill's index entry that depend on
+   the whole collection, valid while the header's `context` (a digest of what they depend on
+   beyond the line itself) holds.
 
 It is never wrong by design: a folder's entries are reused only while its stat key (size,
 mtime_ns, ctime_ns, inode) is unchanged, since adding, removing or renaming an entry changes the
@@ -30,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,7 +45,7 @@ from skillreg import __version__
 from skillreg.core.atomic import open_atomic
 from skillreg.skill.source import leaves_folder
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5
 MAGIC = "skillreg-index-cache"
 RACY_NS = 2_000_000_000  # FAT has 2 s timestamps; ext4 and APFS are much finer
 MAX_BYTES = 1 << 30  # a cache larger than this is not read (a 20,000-skill tree needs ~60 MB)
@@ -49,7 +53,15 @@ _HEAD_FIELDS = 16
 
 
 def stat_key(st: os.stat_result) -> str:
-    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+    """Size, mtime_ns, ctime_ns and inode as one string: packed and in hex, which costs half of
+    writing the four numbers in decimal (a warm run makes one for each of ~50,000 paths)."""
+    try:
+        return _PACK_KEY(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino).hex()
+    except struct.error:  # a value beyond 64 bits: decimal, which never looks like hex
+        return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+
+
+_PACK_KEY = struct.Struct("<QqqQ").pack
 
 
 def file_key(path: str) -> str:
@@ -96,6 +108,9 @@ class Record:
     directives: bool
     stable: bool
     where: tuple[int, int, int]  # (source, offset, length) of the whole line in a `Spool`
+    #: this run's collection pieces: None (not made), `REUSED` (the line's own), or where
+    #: `Spool.append` put them
+    entry: tuple[int, int, int] | None = None
 
     def head(self) -> list[Any]:
         return [self.folder, self.skill_file, self.files, self.sha256, self.links, self.name,
@@ -106,6 +121,12 @@ class Record:
     def file_rows(self) -> list[str]:
         """`files` split: four strings per file (checked when the record was read)."""
         return self.files.split("\0") if self.files else []
+
+
+#: `Record.entry` of a line whose stored pieces were used as they are.
+REUSED = (-1, 0, 0)
+#: The tabs of a line holding its entry's collection pieces: head, six fragments, two pieces.
+TABS_WITH_ENTRY = 8
 
 
 def record_from(head: Any, where: tuple[int, int, int]) -> Record:
@@ -240,6 +261,8 @@ class IndexCache:
         self._used_notes: dict[str, str] = {}
         self._dirty = False
         self._now_ns = time.time_ns()
+        self.context = ""  # what the loaded entries were made under (see the module docstring)
+        self.context_now = ""  # what this run's are made under, saved with them
 
     @classmethod
     def open(
@@ -287,10 +310,11 @@ class IndexCache:
         first = data.index(b"\n")
         second = data.index(b"\n", first + 1)
         head = json.loads(data[:first])
-        if not isinstance(head, dict) or set(head) != {*self.header, "notes"}:
+        if not isinstance(head, dict) or set(head) != {*self.header, "notes", "context"}:
             raise ValueError("header")
         notes = head.pop("notes")
-        if head != self.header or not isinstance(notes, dict):
+        context = head.pop("context")
+        if head != self.header or not isinstance(notes, dict) or type(context) is not str:
             raise ValueError("header")
         if not all(isinstance(v, str) for v in notes.values()):
             raise ValueError("notes")
@@ -320,6 +344,7 @@ class IndexCache:
             records[os.path.join(record.folder, record.skill_file)] = record
         self.spool.loaded = data
         self._dirs, self._notes, self.records = dirs, notes, records
+        self.context = context
 
     # -- folders -------------------------------------------------------------------------------
 
@@ -368,6 +393,11 @@ class IndexCache:
         self._used_notes[key] = value
         self._dirty = True
 
+    def keep_notes(self) -> None:
+        """Keep every note: a run that reused all entries asked for none, yet the next run may."""
+        for key, value in self._notes.items():
+            self._used_notes.setdefault(key, value)
+
     # -- saving --------------------------------------------------------------------------------
 
     def changed(self) -> None:
@@ -387,20 +417,49 @@ class IndexCache:
         )
         if not (self._dirty or dropped):
             return
-        head = {**self.header, "notes": self._used_notes}
+        head = {**self.header, "notes": self._used_notes, "context": self.context_now}
+        self.spool.flush()  # entries appended while the index was written
         with contextlib.suppress(OSError), open_atomic(self.path, durable=False) as out:
             out.write(_json(head) + b"\n" + _json(self._used_dirs) + b"\n")
             for chunk in _lines(self.spool, kept):
                 out.write(chunk)
 
 
-def _lines(spool: Spool, records: list[Record]) -> Iterator[bytes]:
+def _lines(spool: Spool, records: list[Record]) -> Iterator[bytes | memoryview]:
+    """The records' lines, each with its entry's pieces made this run or without stale ones; a
+    run of lines reused as they were loaded (most of a warm run, in the same order) is one
+    slice of the loaded cache."""
+    loaded = memoryview(spool.loaded)
     batch: list[bytes] = []
+    start = end = 0  # the run loaded[start:end]; pending only while `batch` is empty
     for record in records:
-        batch.append(spool.read(record.where))
+        entry = record.entry
+        source, offset, length = record.where
+        if entry is REUSED and source == 0:
+            if batch:
+                yield b"".join(batch)
+                batch.clear()
+            if offset != end or end == start:
+                if end > start:
+                    yield loaded[start:end]
+                start = offset
+            end = offset + length
+            continue
+        if end > start:
+            yield loaded[start:end]
+            start = end = 0
+        line = spool.read(record.where)
+        if entry is not REUSED:
+            if line.count(b"\t") == TABS_WITH_ENTRY:  # pieces made under another context
+                line = b"\t".join(line.split(b"\t")[: TABS_WITH_ENTRY - 1]) + b"\n"
+            if entry is not None:
+                line = b"".join((line[:-1], b"\t", spool.read(entry), b"\n"))
+        batch.append(line)
         if len(batch) >= 256:
             yield b"".join(batch)
             batch.clear()
+    if end > start:
+        yield loaded[start:end]
     yield b"".join(batch)
 
 

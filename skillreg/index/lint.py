@@ -70,6 +70,20 @@ class Errors:
                 for other in others:
                     self.duplicates[other] = (name, first)
 
+    def context(self) -> list[Any]:
+        """What, beyond the records, decides each skill's errors: the selection (codes, per-file
+        exceptions, severity overrides, the folder its globs start from), the known names and
+        whether references are checked, as JSON values."""
+        selection = self.setup.selection
+        return [
+            sorted(selection.enabled),
+            [[glob, sorted(codes)] for glob, codes in selection.per_file],
+            sorted([code, int(severity)] for code, severity in selection.severity.items()),
+            str(selection.root),
+            sorted(self.setup.known_names),
+            self.wanted,
+        ]
+
     def of(self, record: Record, lint: Callable[[], Any]) -> list[Error]:
         """The record's errors, sorted; `lint()` reads its packed findings when needed."""
         enabled = self.setup.selection.enabled

@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from skillreg.collection.workspace import Listing
 from skillreg.core.diagnostics import Diagnostic, Severity
-from skillreg.index.cache import Record, Spool, file_key, record_from, sha256_file
+from skillreg.index.cache import (
+    TABS_WITH_ENTRY,
+    Record,
+    Spool,
+    file_key,
+    record_from,
+    sha256_file,
+)
 
 if TYPE_CHECKING:
     from skillreg.index.cache import IndexCache
@@ -174,7 +181,8 @@ def _text(value: Any) -> str | None:
 FileInfo = tuple[str, int, bool]
 
 
-def _line(head: list[Any], parts: Sequence[bytes]) -> bytes:
+def line_of(head: list[Any], parts: Sequence[bytes]) -> bytes:
+    """A cache line: the `Record` head, then the fragments."""
     text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return b"\t".join([text, *parts]) + b"\n"
 
@@ -258,19 +266,22 @@ def index_skill(file: str, listed: Listing, old: Record | None, spool: Spool, pl
         and old.stable
         and links_unchanged(old.folder, tuple((t, c) for t, c in old.links))
     )
+    fields: list[bytes] = []
     if reuse:
+        assert old is not None
+        fields = spool.read(old.where).rstrip(b"\n").split(b"\t")
+    if len(fields) in (7, TABS_WITH_ENTRY + 1):  # else a damaged cache's line: parse again
         assert old is not None
         head = old.head()
         head[2] = files
-        fields = spool.read(old.where).rstrip(b"\n").split(b"\t")
         fields[4] = files_part(files)
-        line = _line(head, fields[1:])
+        line = line_of(head, fields[1:7])  # not the finished entry: its files changed
     else:
         summary = summarize(Path(file), plan)
         stable = skill_sha is None or file_key(file) == skill_key
         parts = _parts(summary, skill_sha)
         parts.insert(3, files_part(files))
-        line = _line(_head(file, files, skill_sha, summary, stable), parts)
+        line = line_of(_head(file, files, skill_sha, summary, stable), parts)
     where = spool.append(line)
     head_value = json.loads(line[: line.index(b"\t")])
     return record_from(head_value, where)
