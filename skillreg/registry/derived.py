@@ -200,8 +200,9 @@ def _parse_catalog(raw: bytes | None) -> Catalog | None:
 def _update_single(reg: RegistryStore, names: set[str]) -> list[str]:
     def catalog(raw: bytes | None) -> bytes:
         # The documents are read after the catalog: see the module docstring.
-        fresh = {name: reg.read_doc(name) for name in sorted(names)}
-        entries = {n: catalog_entry(doc) if doc else None for n, doc in fresh.items()}
+        entries = {
+            n: catalog_entry(doc) if (doc := reg.read_doc(n)) else None for n in sorted(names)
+        }
         spliced = _splice(raw, entries) if raw is not None else None
         if spliced is not None:
             return spliced
@@ -422,6 +423,7 @@ def rebuild_derived(reg: RegistryStore) -> list[str]:
     if root.sharded or not isinstance(reg, FolderRegistry):
         return written
     catalog = Catalog(skills=sorted((catalog_entry(d) for d in docs), key=lambda e: e.name))
+    del docs, files  # the site's workers read the documents again
     with reg.registry_lock():
         return written + site_summary(build_site(reg, catalog))
 
