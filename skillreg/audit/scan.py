@@ -96,7 +96,7 @@ def scan_folder(folder: Path, display: str | None = None) -> list[Diagnostic]:
     for path, relative in files_of(folder):
         where = f"{shown}/{relative}"
         if relative in (SKILL_FILE, FALLBACK_FILE):
-            skill = parse_skill(path, max_bytes=MAX_FILE_BYTES)
+            skill = parse_skill(path, max_bytes=MAX_FILE_BYTES, compose=False)
             if skill.source is not None:
                 doc = Document(where, skill.source.text, Kind.SKILL, skill.body)
                 found.extend(scan_document(doc))

@@ -14,6 +14,7 @@ import yaml
 
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.skill import syntax_rules as sr
+from skillreg.skill.fence import split as split  # where it was first; kept for its readers
 
 Key = tuple[str | int, ...]
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -60,28 +61,6 @@ class Frontmatter(NamedTuple):
             key = key[:-1]
         entry = self.entries.get(key)
         return entry.span if entry else Span(self.first_line - 1, 1, self.first_line - 1, 4)
-
-
-def split(text: str) -> tuple[int, int] | None:
-    """Line indexes (0-based) of the opening and closing `---`; None when there is no frontmatter.
-
-    The closing index is -1 when the frontmatter is never closed.
-    """
-    if not text.startswith("---"):
-        return None
-    first_end = text.find("\n")
-    if text[3 : first_end if first_end >= 0 else len(text)].strip():
-        return None  # `---x` is not a delimiter
-    if first_end < 0:
-        return 0, -1
-    pos, line_no = first_end + 1, 1
-    while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        if text[pos:end].rstrip() == "---":
-            return 0, line_no
-        pos, line_no = end + 1, line_no + 1
-    return 0, -1
 
 
 def parse(

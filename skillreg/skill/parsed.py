@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from skillreg.core.diagnostics import Diagnostic
-from skillreg.skill import frontmatter as fmod
 from skillreg.skill import syntax_rules as sr
-from skillreg.skill.frontmatter import Frontmatter
+from skillreg.skill.fence import split
 from skillreg.skill.markdown import Body, parse_body
 from skillreg.skill.source import DEFAULT_MAX_BYTES, Source, leaves_folder, read_source
 
 SKILL_FILE = "SKILL.md"
+if TYPE_CHECKING:  # imported where frontmatter is composed: it imports PyYAML
+    from skillreg.skill.frontmatter import Frontmatter
+
 FALLBACK_FILE = "skill.md"  # accepted when SKILL.md is missing, as the reference validator does
 
 
@@ -77,8 +79,12 @@ def skill_file(path: Path) -> Path:
     return path
 
 
-def parse_skill(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedSkill:
-    """Parse the skill at `path` (a folder or its SKILL.md)."""
+def parse_skill(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, compose: bool = True
+) -> ParsedSkill:
+    """Parse the skill at `path` (a folder or its SKILL.md). With `compose` false the
+    frontmatter is only found, not read as YAML: `frontmatter` is None and there are no
+    findings about it (for a reader of the text and body only, such as the audit)."""
     file = skill_file(path)
     display = os.path.normpath(str(file))
     folder = file.parent
@@ -98,14 +104,14 @@ def parse_skill(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedSkil
     source, findings = read_source(file, display, max_bytes)
     if source is None:
         return ParsedSkill(file, folder, None, None, None, tuple(findings))
-    frontmatter, body = _parse_text(source.text, display, findings)
+    frontmatter, body = _parse_text(source.text, display, findings, compose)
     return ParsedSkill(file, folder, source, frontmatter, body, tuple(findings))
 
 
 def _parse_text(
-    text: str, display: str, findings: list[Diagnostic]
+    text: str, display: str, findings: list[Diagnostic], compose: bool = True
 ) -> tuple[Frontmatter | None, Body | None]:
-    bounds = fmod.split(text)
+    bounds = split(text)
     if bounds is None:
         findings.append(
             sr.finding(
@@ -132,6 +138,10 @@ def _parse_text(
     lines_before = text.split("\n", closing + 1)
     yaml_text = "\n".join(lines_before[1:closing]) + "\n"
     body_text = lines_before[closing + 1] if len(lines_before) > closing + 1 else ""
-    frontmatter, fm_findings = fmod.parse(yaml_text, 2, closing + 1, display)
+    if not compose:
+        return None, parse_body(body_text, closing + 2)
+    from skillreg.skill.frontmatter import parse
+
+    frontmatter, fm_findings = parse(yaml_text, 2, closing + 1, display)
     findings.extend(fm_findings)
     return frontmatter, parse_body(body_text, closing + 2)
