@@ -87,10 +87,13 @@ def cold(skills: dict[str, str], tree: Path, work: Path, runs: int) -> None:
                 if verb == "index":
                     argv += ["-o", str(cache / "index.json")]
                 m = peak_tree_rss(argv, env=env_for(cache), cwd=cache)
-                wall, cpu, mb = figures.setdefault((label, verb), [Figures(), Figures(), Figures()])
+                wall, cpu, mb, pss = figures.setdefault(
+                    (label, verb), [Figures(), Figures(), Figures(), Figures()]
+                )
                 wall.samples.append(m.wall)
                 cpu.samples.append(m.cpu)
                 mb.samples.append(m.tree_mb)
+                pss.samples.append(m.pss_mb)
     table_head(*pair(list(skills)))
     for verb in ("lint", "index"):
         for n, what in enumerate(("wall", "CPU")):
@@ -98,6 +101,8 @@ def cold(skills: dict[str, str], tree: Path, work: Path, runs: int) -> None:
             row(f"{verb} {what}", *pair(cells))
         mbs = [figures[lb, verb][2].fmt("MB", 1, 0) for lb in skills]
         row(f"{verb} peak RSS, process tree", *pair(mbs))
+        mbs = [figures[lb, verb][3].fmt("MB", 1, 0) for lb in skills]
+        row(f"{verb} peak PSS, process tree", *pair(mbs))
     for n, what in enumerate(("wall", "CPU")):
         cells, ok = [], None
         for label in skills:
@@ -105,9 +110,11 @@ def cold(skills: dict[str, str], tree: Path, work: Path, runs: int) -> None:
             cells.append(f"{index / lint:.2f}x")
             ok = index / lint <= COLD_MAX_RATIO
         row(f"index / lint, {what} (min / min)", *pair(cells), f"<= {COLD_MAX_RATIO}x", ok)
-    peak = figures[list(skills)[-1], "index"][2].min
-    mbs = [f"{figures[lb, 'index'][2].min:.0f} MB" for lb in skills]
-    row("index peak RSS (min)", *pair(mbs), f"<= {COLD_MAX_MB:.0f} MB", peak <= COLD_MAX_MB)
+    # Judged on PSS: the default --jobs forks a worker on an idle machine, and RSS counts the
+    # pages it shares with its parent in both (one process, at load, showed 149 MB of RSS).
+    peak = figures[list(skills)[-1], "index"][3].min
+    mbs = [f"{figures[lb, 'index'][3].min:.0f} MB" for lb in skills]
+    row("index peak PSS (min)", *pair(mbs), f"<= {COLD_MAX_MB:.0f} MB", peak <= COLD_MAX_MB)
 
 
 def replace_file(path: Path, text: str) -> None:

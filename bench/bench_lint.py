@@ -198,6 +198,8 @@ def bench_many(dirs: list[Path], count: int, previous: Path | None, env: dict[st
         h.row("peak RSS, process tree", f"{prev.tree_mb:.0f} MB" if prev else "-",
               f"{new.tree_mb:.0f} MB", f"< {TARGET_10K_MB:.0f} MB",
               new.tree_mb < TARGET_10K_MB if judged else None)  # fmt: skip
+        h.row("peak PSS, process tree", f"{prev.pss_mb:.0f} MB" if prev else "-",
+              f"{new.pss_mb:.0f} MB")  # fmt: skip
 
 
 def main() -> None:

@@ -277,7 +277,8 @@ def bulk(args: argparse.Namespace, work: Path, previous: Path | None) -> None:
     for label, attr, unit, target, bound in (
         ("wall", "wall", "s", "<= 30 s", 30.0),
         ("CPU (whole tree)", "cpu", "s", "", None),
-        ("peak RSS, process tree", "tree_mb", "MB", "<= 300 MB", 300.0),
+        ("peak PSS, process tree", "pss_mb", "MB", "<= 300 MB", 300.0),
+        ("peak RSS, process tree (shared pages counted per process)", "tree_mb", "MB", "", None),
         ("peak RSS, largest process", "peak_mb", "MB", "", None),
     ):
         new = Figures([getattr(m, attr) for m in measured["new"]])

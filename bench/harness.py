@@ -225,8 +225,14 @@ def cli_code(argv: Sequence[str]) -> str:
     )
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux only)."""
+def _tree_rss_kb(root_pid: int, *, pss: bool = False) -> int:
+    """Resident memory of the descendants of `root_pid` (the probe that runs the measured
+    command, which is not counted), from /proc (Linux only).
+
+    RSS counts a page once in every process that maps it: a forked worker's pages shared
+    with its parent, and shared libraries, count twice. With `pss` each shared page is split
+    between the processes that map it (the kernel's proportional set size): what the tree
+    really holds."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -240,14 +246,23 @@ def _tree_rss_kb(root_pid: int) -> int:
             continue
         parents[int(entry)] = int(fields[1])
         rss[int(entry)] = int(fields[21]) * page_kb
-    tree, frontier = {root_pid}, [root_pid]
+    tree, frontier = set(), [root_pid]
     while frontier:
         pid = frontier.pop()
         for child, parent in parents.items():
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    return sum(rss.get(pid, 0) for pid in tree)
+    if not pss:
+        return sum(rss.get(pid, 0) for pid in tree)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
+                total += next((int(ln.split()[1]) for ln in f if ln.startswith("Pss:")), 0)
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 @dataclass
@@ -255,8 +270,9 @@ class Measured:
     wall: float
     cpu: float
     peak_mb: float  # largest single process (ru_maxrss)
-    tree_mb: float  # whole process tree, sampled every 20 ms
+    tree_mb: float  # whole process tree (RSS), sampled every 20 ms
     returncode: int
+    pss_mb: float = 0.0  # whole process tree (PSS: shared pages split), sampled as often
 
 
 _PROBE = (
@@ -283,13 +299,14 @@ def peak_tree_rss(
         env=dict(env) if env is not None else None,
         cwd=cwd,
     )
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.wait(0.02):
             peak = max(peak, _tree_rss_kb(proc.pid))
+            peak_pss = max(peak_pss, _tree_rss_kb(proc.pid, pss=True))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -297,7 +314,9 @@ def peak_tree_rss(
     done.set()
     sampler.join()
     status, wall, maxrss, cpu = out.split()
-    return Measured(float(wall), float(cpu), int(maxrss) / 1024, peak / 1024, int(status))
+    return Measured(
+        float(wall), float(cpu), int(maxrss) / 1024, peak / 1024, int(status), peak_pss / 1024
+    )
 
 
 def peak_tree_rss_mb(
