@@ -356,3 +356,37 @@ def test_a_skill_with_plain_items_is_read_without_importing_mistune(tmp_path: Pa
     skills = {s["name"]: s for s in json.loads(out.read_text(encoding="utf-8"))["skills"]}
     related = [r["name"] for r in skills["golang-pro"]["related"]]
     assert related == ["devops-engineer", "python-pro"], related  # backend-developer: missing
+
+
+def test_an_item_with_a_lone_carriage_return_is_not_read_as_one_line(tmp_path: Path) -> None:
+    """A lone CR is a line ending to mistune (and to CommonMark renderers) but not to the
+    outline, which splits on LF: such an "item" is several lines, so the plain reader must
+    decline it. Read as one line, a code block after the CR (`b`, indented under the item) was
+    a reference that the rendered page shows as code, and that --with-related would install."""
+    from skillreg.skill.related import _plain_item_tokens
+
+    assert _plain_item_tokens("- `a`\r\r        `b`") is None
+    body = "## Related Skills\n\n- `a` - x\r\r        `b`\n"
+    skill = write_skill(tmp_path, "host", body)
+    assert [r.name for r in related_references(skill)] == ["a"]
+
+
+def test_an_item_whose_spans_the_scan_cannot_place_stays_linear(tmp_path: Path) -> None:
+    """mistune reads an escaped backtick's `a` ` ` span, which the line's own scan does not
+    hold, so finding its position consumes every span after it: with a list's pop(0) that was
+    quadratic (a 1 MB line: ~7 s, against under 1 s for the same line without the escape).
+    Judged against that line as a ratio of CPU time, never an absolute timing."""
+    import time
+
+    from skillreg.skill.related import scan
+
+    def cost(item: str) -> float:
+        write_skill(tmp_path, "host", f"## Related Skills\n\n{item}\n")
+        start = time.process_time()
+        scan(parse_skill(tmp_path / "host"), "Related Skills")
+        return time.process_time() - start
+
+    spans = " `x`" * 250_000  # the 1 MB a SKILL.md may hold
+    plain = cost("- `a` - x" + spans)
+    escaped = cost("- \\`a` ` `b`" + spans)
+    assert escaped < 2.5 * plain, (escaped, plain)  # ~5x before, ~1x since

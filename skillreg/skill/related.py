@@ -10,6 +10,7 @@ recover its exact position (mistune tokens carry no line numbers). Resolving the
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -157,9 +158,9 @@ def _read_item(item: _Item, refs: list[Reference], suspects: list[Suspect]) -> N
     refs.extend(Reference(name, *where, reason, g) for name, where, g in found)
 
 
-def _span_positions(item: _Item) -> list[tuple[str, int, int, int]]:
+def _span_positions(item: _Item) -> deque[tuple[str, int, int, int]]:
     """Every code span written in the item's lines: (text, line, col, end_col), in order."""
-    spans = []
+    spans: deque[tuple[str, int, int, int]] = deque()
     for index, line in enumerate(item.lines):
         if "`" not in line:
             continue
@@ -171,10 +172,13 @@ def _span_positions(item: _Item) -> list[tuple[str, int, int, int]]:
     return spans
 
 
-def _locate(text: str, spans: list[tuple[str, int, int, int]]) -> tuple[int, int, int] | None:
-    """Consume `spans` up to the one holding `text`; mistune and the scan see spans in one order."""
+def _locate(text: str, spans: deque[tuple[str, int, int, int]]) -> tuple[int, int, int] | None:
+    """Consume `spans` up to the one holding `text`; mistune and the scan see spans in one order.
+
+    A deque: a span mistune reads that the line's scan does not hold (an escaped backtick before
+    it) consumes every span left, and a list's pop(0) made that quadratic (7 s for a 1 MB line)."""
     while spans:
-        found, line, col, end_col = spans.pop(0)
+        found, line, col, end_col = spans.popleft()
         if found == text:
             return line, col, end_col
     return None
@@ -187,8 +191,8 @@ def _plain_item_tokens(text: str) -> list[dict[str, Any]] | None:
     code spans and the plain text between them, which is all mistune would give (and 20 ms of
     importing it, and ~0.1 ms a parse, are most of what a skill's Related Skills cost). None
     for any other item."""
-    if "\n" in text or len(text) > _MAX_ITEM:
-        return None
+    if "\n" in text or "\r" in text or len(text) > _MAX_ITEM:
+        return None  # a lone CR (LF is the outline's only line end) is a line end to mistune
     marker = _ITEM.match(text)
     if marker is None or not text.startswith(" `", marker.end() - 1):
         return None
