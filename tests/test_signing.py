@@ -511,3 +511,52 @@ def test_a_lock_entry_from_a_signed_registry_is_not_restored_from_an_unsigned_an
     err = client_stderr(result.stderr)
     assert err.startswith("error: golang-pro: skills.lock records it as verified"), err
     assert err.count("\n") == 1 and tree(project) == before
+
+
+# -- key types this client does not verify -------------------------------------------------------
+
+# GnuPG's (stand-ins here: `tuf_import`) and Sigstore's (never registered).
+_FOREIGN_KEYS: dict[str, dict[str, object]] = {
+    "gpg": {"keytype": "rsa", "scheme": "pgp+rsa-pkcsv1.5", "keyval": {"public": "00"}},
+    "sigstore": {
+        "keytype": "sigstore-oidc",
+        "scheme": "Fulcio",
+        "keyval": {"identity": "a@example.org", "issuer": "https://example.org"},
+    },
+}
+
+
+def _root_naming(signed: FolderRegistry, keys: Path, key: dict[str, object], version: int) -> bytes:
+    """Root 1 with `key` added to the root role, as `version`, validly signed by the root key."""
+    from securesystemslib.formats import encode_canonical
+
+    from skillreg.registry.signing.keys import load_signer
+
+    doc = json.loads(metadata_bytes(signed, layout.metadata_file("root", 1)))
+    doc["signed"]["keys"]["ab" * 32] = key
+    doc["signed"]["roles"]["root"]["keyids"].append("ab" * 32)
+    doc["signed"]["version"] = version
+    payload = str(encode_canonical(doc["signed"])).encode()
+    signature = load_signer(keys / "root.pem").sign(payload)
+    doc["signatures"] = [signature.to_dict()]
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize("kind", sorted(_FOREIGN_KEYS))
+def test_a_root_naming_a_foreign_key_type_is_refused(
+    tmp_path: Path, server: Server, signed: FolderRegistry, keys: Path, kind: str
+) -> None:
+    """A first root, or a rotation to a root, naming a GnuPG or Sigstore key: one `error:` line,
+    nothing trusted at first use, the trusted root unchanged after."""
+    first = signed.root / layout.metadata_file("root", 1)
+    original = first.read_bytes()
+    first.write_bytes(_root_naming(signed, keys, _FOREIGN_KEYS[kind], 1))
+    assert_refused(install(tmp_path / "p", server, "golang-pro"), tmp_path / "p", "verification")
+    assert not (trust_dir(server.url) / "root.json").exists()
+    first.write_bytes(original)
+    trusted(tmp_path, server)
+    before = (trust_dir(server.url) / "root.json").read_bytes()
+    rotated = _root_naming(signed, keys, _FOREIGN_KEYS[kind], 2)
+    (signed.root / layout.metadata_file("root", 2)).write_bytes(rotated)
+    assert_refused(install(tmp_path / "q", server, "golang-pro"), tmp_path / "q", "verification")
+    assert (trust_dir(server.url) / "root.json").read_bytes() == before
