@@ -42,6 +42,32 @@ def test_chunks_of_a_dead_child_are_redone() -> None:
     assert parts == [[i + 1] for i in range(200)]
 
 
+class _ExitWhilePickled:
+    """Kills the child while its results are being streamed into the pipe."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        os._exit(4)
+
+
+def _cut_off_in_child(parent: int) -> Callable[[list[int]], object]:
+    def work(chunk: list[int]) -> object:
+        if os.getpid() != parent:  # ~200 kB of frames reach the pipe before the child dies
+            return [b"x" * 200_000, _ExitWhilePickled()]
+        time.sleep(0.002)  # leave the child chunks to take
+        return [n + 1 for n in chunk]
+
+    return work
+
+
+def test_chunks_of_a_child_cut_off_mid_stream_are_redone() -> None:
+    """The results are unpickled as they arrive: a stream that stops half-way (the child
+    killed while sending) is thrown away whole and its chunks redone by the parent."""
+    chunks = [[i] for i in range(200)]
+    work = _cut_off_in_child(os.getpid())
+    parts = parallel.run_chunks(work, chunks, workers=2)
+    assert parts == [[i + 1] for i in range(200)]
+
+
 def test_too_many_chunks_is_refused() -> None:
     with pytest.raises(ValueError):
         parallel.run_chunks(_square_all, [[1]] * (parallel.MAX_CHUNKS + 1), workers=2)
