@@ -225,14 +225,14 @@ def cli_code(argv: Sequence[str]) -> str:
     )
 
 
-def _tree_rss_kb(root_pid: int, *, pss: bool = False) -> int:
-    """Resident memory of the descendants of `root_pid` (the probe that runs the measured
-    command, which is not counted), from /proc (Linux only).
+def _tree_memory_kb(root_pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of the descendants of `root_pid` (the probe that runs the measured command,
+    which is not counted), from /proc (Linux only).
 
     RSS counts a page once in every process that maps it: a forked worker's pages shared
-    with its parent, and shared libraries, count twice. With `pss` each shared page is split
-    between the processes that map it (the kernel's proportional set size): what the tree
-    really holds."""
+    with its parent, and shared libraries, count twice. PSS splits each shared page between
+    the processes that map it (the kernel's proportional set size): what the tree really
+    holds."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -253,16 +253,14 @@ def _tree_rss_kb(root_pid: int, *, pss: bool = False) -> int:
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    if not pss:
-        return sum(rss.get(pid, 0) for pid in tree)
-    total = 0
+    pss = 0
     for pid in tree:
         try:
             with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
-                total += next((int(ln.split()[1]) for ln in f if ln.startswith("Pss:")), 0)
+                pss += next((int(ln.split()[1]) for ln in f if ln.startswith("Pss:")), 0)
         except (OSError, ValueError):
             continue
-    return total
+    return sum(rss.get(pid, 0) for pid in tree), pss
 
 
 @dataclass
@@ -305,8 +303,8 @@ def peak_tree_rss(
     def sample() -> None:
         nonlocal peak, peak_pss
         while not done.wait(0.02):
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            peak_pss = max(peak_pss, _tree_rss_kb(proc.pid, pss=True))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

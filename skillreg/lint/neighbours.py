@@ -58,6 +58,7 @@ def names_beside(
 def _name_of(file: Path) -> str:
     """The frontmatter `name` (as `refs.skill_name` reads it), else the folder's name."""
     from skillreg.skill import frontmatter
+    from skillreg.skill.fence import split
 
     fallback = file.parent.name
     try:
@@ -66,7 +67,7 @@ def _name_of(file: Path) -> str:
     except OSError:
         return fallback
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    bounds = frontmatter.split(text)
+    bounds = split(text)
     if bounds is None or bounds[1] < 0:
         return fallback
     yaml_text = "\n".join(text.split("\n", bounds[1] + 1)[1 : bounds[1]]) + "\n"

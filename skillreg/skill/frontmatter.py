@@ -14,7 +14,6 @@ import yaml
 
 from skillreg.core.diagnostics import Diagnostic
 from skillreg.skill import syntax_rules as sr
-from skillreg.skill.fence import split as split  # where it was first; kept for its readers
 
 Key = tuple[str | int, ...]
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()

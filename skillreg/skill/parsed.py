@@ -16,10 +16,10 @@ from skillreg.skill.fence import split
 from skillreg.skill.markdown import Body, parse_body
 from skillreg.skill.source import DEFAULT_MAX_BYTES, Source, leaves_folder, read_source
 
-SKILL_FILE = "SKILL.md"
 if TYPE_CHECKING:  # imported where frontmatter is composed: it imports PyYAML
     from skillreg.skill.frontmatter import Frontmatter
 
+SKILL_FILE = "SKILL.md"
 FALLBACK_FILE = "skill.md"  # accepted when SKILL.md is missing, as the reference validator does
 
 
@@ -138,10 +138,10 @@ def _parse_text(
     lines_before = text.split("\n", closing + 1)
     yaml_text = "\n".join(lines_before[1:closing]) + "\n"
     body_text = lines_before[closing + 1] if len(lines_before) > closing + 1 else ""
-    if not compose:
-        return None, parse_body(body_text, closing + 2)
-    from skillreg.skill.frontmatter import parse
+    frontmatter = None
+    if compose:
+        from skillreg.skill.frontmatter import parse
 
-    frontmatter, fm_findings = parse(yaml_text, 2, closing + 1, display)
-    findings.extend(fm_findings)
+        frontmatter, fm_findings = parse(yaml_text, 2, closing + 1, display)
+        findings.extend(fm_findings)
     return frontmatter, parse_body(body_text, closing + 2)

@@ -54,15 +54,17 @@ class _Unused:
     SCHEME = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise ValueError(f"{type(self).__name__} is not supported here")
+        raise type(self).refusal()
 
     @classmethod
     def from_dict(cls, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(f"{cls.__name__} keys are not supported here (only ed25519 files)")
+        raise cls.refusal()
+
+    from_priv_key_uri = from_dict
 
     @classmethod
-    def from_priv_key_uri(cls, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(f"{cls.__name__} is not supported here")
+    def refusal(cls) -> ValueError:
+        return ValueError(f"{cls.__name__} keys are not supported here (ed25519, ECDSA, RSA are)")
 
 
 def _stand_ins() -> dict[str, types.ModuleType]:

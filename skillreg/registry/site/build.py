@@ -38,8 +38,7 @@ def build_site(
     writer = SiteWriter(reg.root)
     _write_assets(writer)
     # Each document is read here for its Related Skills only, and again by the worker that
-    # renders its page: holding all of them (~10 KB each) while the workers run would add to
-    # the resident memory of a 10,000-skill publish what the workers are spared.
+    # renders its page: none is held while the workers run.
     related = {
         e.name: _related(doc) for e in catalog.skills if (doc := reg.read_doc(e.name)) is not None
     }
@@ -50,6 +49,7 @@ def build_site(
             if target in used_by and target != name:
                 used_by[target].append(name)
     names = sorted(related)
+    kept = set(related)
     del related
     batches = [
         (names[i : i + _BATCH], {n: summaries[n] for n in names[i : i + _BATCH]})
@@ -57,7 +57,7 @@ def build_site(
     ]
     index = SearchIndex(writer, fresh=True)
     done = 0
-    for records, changed in _map_batches(reg.root, batches, used_by, set(names)):
+    for records, changed in _map_batches(reg.root, batches, used_by, kept):
         for record in records:
             index.put(record)
         writer.changed += changed
@@ -65,7 +65,7 @@ def build_site(
         if progress is not None:
             progress(done, len(names))
     index.flush()
-    _remove_stale_pages(writer, set(names))
+    _remove_stale_pages(writer, kept)
     return writer.changed
 
 

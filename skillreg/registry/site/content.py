@@ -113,7 +113,8 @@ def _members(data: bytes, name: str) -> tuple[bytes, dict[str, int]]:
 
 
 def _split_frontmatter(text: str) -> tuple[dict[str, Any], str]:
-    from skillreg.skill.frontmatter import parse, split
+    from skillreg.skill.fence import split
+    from skillreg.skill.frontmatter import parse
 
     bounds = split(text)
     if bounds is None:
